@@ -1,0 +1,31 @@
+// The shape every bounded context's pure domain takes (Chassaing's decider pattern):
+// decide(command, state) -> events, evolve(state, event) -> state. No I/O, no clock, no framework.
+
+/** A domain event as the domain sees it: a stable past-tense type and plain data. */
+export interface DomainEvent<Type extends string = string, Data = unknown> {
+  type: Type;
+  data: Data;
+  /** Shape version of `data`; 1 unless an event type has evolved. */
+  schemaVersion?: number;
+}
+
+export interface Decider<Command, Event extends DomainEvent, State> {
+  initialState: State;
+  /** Returns the events that record the command's effect, or throws a DomainError. */
+  decide(command: Command, state: State): Event[];
+  evolve(state: State, event: Event): State;
+}
+
+export function fold<Event extends DomainEvent, State>(
+  decider: Pick<Decider<unknown, Event, State>, 'initialState' | 'evolve'>,
+  events: Iterable<Event>,
+): State {
+  let state = decider.initialState;
+  for (const event of events) state = decider.evolve(state, event);
+  return state;
+}
+
+/** The `never` check of an exhaustive switch: an unhandled variant fails to compile. */
+export function unreachable(value: never): never {
+  throw new Error(`Unhandled variant: ${JSON.stringify(value)}`);
+}

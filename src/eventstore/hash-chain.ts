@@ -1,0 +1,40 @@
+// The per-stream hash chain of DESIGN.md: hash = sha256(prevHash + canonical JSON of the
+// event without its hash). Position and recordedAt are left out because EventStoreDB assigns
+// them after the writer has computed the hash; everything the writer decides is covered.
+import { createHash } from 'node:crypto';
+import canonicalize from 'canonicalize';
+import type { EventMetadata, RecordedEvent } from './event-store.port.js';
+
+export const GENESIS_HASH = '0'.repeat(64);
+
+export interface HashableEvent {
+  streamId: string;
+  revision: number;
+  eventId: string;
+  type: string;
+  schemaVersion: number;
+  data: unknown;
+  metadata: EventMetadata & { prevHash: string };
+}
+
+export function chainHash(event: HashableEvent): string {
+  const { streamId, revision, eventId, type, schemaVersion, data, metadata } = event;
+  const body = canonicalize({ streamId, revision, eventId, type, schemaVersion, data, metadata });
+  return createHash('sha256').update(metadata.prevHash).update(body ?? '').digest('hex');
+}
+
+export type ChainBreak = { revision: number; eventId: string; reason: 'prev_hash_mismatch' | 'hash_mismatch' | 'revision_gap' };
+
+/** Walks a whole stream (forwards, from revision 0) and returns its first broken link, if any. */
+export function findChainBreak(events: readonly RecordedEvent[]): ChainBreak | undefined {
+  let prevHash = GENESIS_HASH;
+  for (const [index, event] of events.entries()) {
+    const at = { revision: event.revision, eventId: event.eventId };
+    if (event.revision !== index) return { ...at, reason: 'revision_gap' };
+    if (event.metadata.prevHash !== prevHash) return { ...at, reason: 'prev_hash_mismatch' };
+    const { hash, ...metadata } = event.metadata;
+    if (chainHash({ ...event, metadata }) !== hash) return { ...at, reason: 'hash_mismatch' };
+    prevHash = hash;
+  }
+  return undefined;
+}
