@@ -1,0 +1,48 @@
+// One document per product with everything GET /v1/products/{id} answers.
+import type { RecordedEvent } from '../../src/eventstore/event-store.port.js';
+import { INVENTORY_EVENT_TYPES, type InventoryEvent } from '../../src/inventory/inventory.decider.js';
+import type { Money } from '../../src/money/money.js';
+import type { ReadDocument } from '../../src/readstore/read-store.port.js';
+import type { DocumentProjection } from '../../src/subscriptions/projection.js';
+import { unreachable } from '../../src/decider/decider.js';
+
+export interface ProductDetails extends ReadDocument {
+  sku: string;
+  name: string;
+  price: Money;
+  onHand: number;
+  reserved: number;
+  available: number;
+  /** Revision of the product stream this document reflects (its ETag). */
+  revision: number;
+}
+
+export const productDetailsProjection: DocumentProjection<ProductDetails> = {
+  name: 'product-details',
+  version: 1,
+  collection: { name: 'product_details_v1' },
+  eventTypes: INVENTORY_EVENT_TYPES,
+  documentId: (event) => (event.data as { productId?: string }).productId,
+  evolve(current, recorded) {
+    const event = recorded as RecordedEvent & InventoryEvent;
+    const at = { _position: Number(recorded.position), revision: recorded.revision };
+    switch (event.type) {
+      case 'ProductRegistered': {
+        const { productId, sku, name, price } = event.data;
+        return { _id: productId, ...at, sku, name, price, onHand: 0, reserved: 0, available: 0 };
+      }
+      case 'StockReceived':
+        return current && withOnHand(current, current.onHand + event.data.quantity, at);
+      case 'StockAdjusted':
+        return current && withOnHand(current, current.onHand + event.data.quantityChange, at);
+      case 'PriceChanged':
+        return current && { ...current, ...at, price: event.data.price };
+      default:
+        return unreachable(event);
+    }
+  },
+};
+
+function withOnHand(doc: ProductDetails, onHand: number, at: Pick<ProductDetails, '_position' | 'revision'>): ProductDetails {
+  return { ...doc, ...at, onHand, available: onHand - doc.reserved };
+}

@@ -1,0 +1,41 @@
+// The catalogue listing behind GET /v1/products: small documents ordered by SKU.
+import type { RecordedEvent } from '../../src/eventstore/event-store.port.js';
+import { INVENTORY_EVENT_TYPES, type InventoryEvent } from '../../src/inventory/inventory.decider.js';
+import type { Money } from '../../src/money/money.js';
+import type { ReadDocument } from '../../src/readstore/read-store.port.js';
+import type { DocumentProjection } from '../../src/subscriptions/projection.js';
+import { unreachable } from '../../src/decider/decider.js';
+
+export interface ProductListItem extends ReadDocument {
+  sku: string;
+  name: string;
+  price: Money;
+  available: number;
+}
+
+export const productListProjection: DocumentProjection<ProductListItem> = {
+  name: 'product-list',
+  version: 1,
+  // Listing pages by SKU (keyset pagination), so SKU is indexed; it is unique by construction.
+  collection: { name: 'product_list_v1', indexes: [{ fields: { sku: 1 }, unique: true }] },
+  eventTypes: INVENTORY_EVENT_TYPES,
+  documentId: (event) => (event.data as { productId?: string }).productId,
+  evolve(current, recorded) {
+    const event = recorded as RecordedEvent & InventoryEvent;
+    const _position = Number(recorded.position);
+    switch (event.type) {
+      case 'ProductRegistered': {
+        const { productId, sku, name, price } = event.data;
+        return { _id: productId, _position, sku, name, price, available: 0 };
+      }
+      case 'StockReceived':
+        return current && { ...current, _position, available: current.available + event.data.quantity };
+      case 'StockAdjusted':
+        return current && { ...current, _position, available: current.available + event.data.quantityChange };
+      case 'PriceChanged':
+        return current && { ...current, _position, price: event.data.price };
+      default:
+        return unreachable(event);
+    }
+  },
+};

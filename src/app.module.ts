@@ -1,0 +1,45 @@
+import { Global, Module, type DynamicModule } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
+import { CLOCK, systemClock } from './clock/clock.js';
+import { CommandProcessor } from './command-handling/command-processor.js';
+import { APP_CONFIG, type AppConfig } from './config/app-config.js';
+import { EventStoreModule } from './eventstore/event-store.module.js';
+import { HealthModule } from './health/health.module.js';
+import { IdempotencyModule } from './idempotency/idempotency.module.js';
+import { InventoryModule } from './inventory/inventory.module.js';
+import { MetricsController } from './observability/metrics.controller.js';
+import { ReadStoreModule } from './readstore/read-store.module.js';
+import { SubscriptionsModule } from './subscriptions/subscriptions.module.js';
+
+/** What every context needs: configuration, the clock and the command path. */
+@Global()
+@Module({})
+class CoreModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: CoreModule,
+      providers: [{ provide: APP_CONFIG, useValue: config }, { provide: CLOCK, useValue: systemClock }, CommandProcessor],
+      exports: [APP_CONFIG, CLOCK, CommandProcessor],
+    };
+  }
+}
+
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        CoreModule.forRoot(config),
+        CqrsModule.forRoot(),
+        EventStoreModule,
+        ReadStoreModule,
+        IdempotencyModule,
+        SubscriptionsModule,
+        InventoryModule,
+        HealthModule,
+      ],
+      controllers: [MetricsController],
+    };
+  }
+}

@@ -1,0 +1,63 @@
+// Builds the HTTP application exactly as main.ts runs it; e2e tests use the same function.
+import { randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import type { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { AppModule } from '../app.module.js';
+import type { AppConfig } from '../config/app-config.js';
+import { measureHttpRequests } from '../observability/http-metrics.js';
+import { ProblemFilter } from './problem.filter.js';
+import { problem, toProblem } from './problem.js';
+import { assignRequestContext } from './request-context.js';
+import { sendProblem } from './send-problem.js';
+import { validationPipe } from './validation.js';
+
+export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
+  mkdirSync(config.dataDir, { recursive: true });
+  const adapter = new FastifyAdapter({
+    bodyLimit: config.bodyLimit,
+    genReqId: () => randomUUID(),
+    // A path parameter longer than this cannot be an id of ours; Fastify answers 404 for it.
+    maxParamLength: 200,
+    logger: false,
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
+    logger: nestLogLevels(config.logLevel),
+  });
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.addHook('onRequest', assignRequestContext);
+  measureHttpRequests(fastify);
+  // Errors raised by Fastify itself (body parsing, limits) never reach Nest's filters.
+  fastify.setErrorHandler((error: FastifyError, _request: FastifyRequest, reply: FastifyReply) => {
+    sendProblem(reply, toProblem(error));
+  });
+  fastify.setNotFoundHandler((request: FastifyRequest, reply: FastifyReply) => {
+    sendProblem(reply, problem(404, 'not_found', `No route for ${request.method} ${request.url.split('?')[0]}`));
+  });
+  app.useGlobalFilters(new ProblemFilter());
+  app.useGlobalPipes(validationPipe());
+  app.enableShutdownHooks();
+  setUpOpenApi(app);
+  return app;
+}
+
+function setUpOpenApi(app: INestApplication): void {
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('orderstream')
+      .setDescription('Event-sourced order-to-cash backend. Commands answer {id, revision, position}; send position as X-Min-Position to read your own write.')
+      .setVersion('1')
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document);
+}
+
+function nestLogLevels(level: AppConfig['logLevel']) {
+  const order = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'] as const;
+  const upTo = { fatal: 0, error: 1, warn: 2, info: 3, debug: 4, trace: 5 }[level];
+  return order.slice(0, upTo + 1) as unknown as ('fatal' | 'error' | 'warn' | 'log' | 'debug' | 'verbose')[];
+}

@@ -1,0 +1,110 @@
+// RFC 9457 problem details: the one shape every error answer takes, with a stable `code`.
+import { HttpException, HttpStatus, Logger } from '@nestjs/common';
+import { DomainError, type DomainErrorKind } from '../decider/domain-error.js';
+import { ConcurrencyConflictError, PreconditionFailedError } from '../command-handling/command-errors.js';
+import { AppendRejectedError, DuplicateEventIdError, WrongExpectedRevisionError } from '../eventstore/event-store.errors.js';
+
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  code: string;
+  detail?: string;
+  errors?: FieldError[];
+  /** Seconds, for 429 and 503 answers; sent as the Retry-After header too. */
+  retryAfter?: number;
+}
+
+export interface FieldError {
+  field: string;
+  messages: string[];
+}
+
+/** An HTTP-edge refusal with a stable code (validation, bad headers, unavailable reads). */
+export class ProblemException extends HttpException {
+  constructor(
+    status: number,
+    readonly code: string,
+    detail: string,
+    readonly extra: Pick<Problem, 'errors' | 'retryAfter'> = {},
+  ) {
+    super(detail, status);
+  }
+}
+
+const DOMAIN_STATUS: Record<DomainErrorKind, number> = {
+  invalid: HttpStatus.UNPROCESSABLE_ENTITY,
+  not_found: HttpStatus.NOT_FOUND,
+  conflict: HttpStatus.CONFLICT,
+};
+
+// Fastify's own refusals (body parsing happens before Nest sees the request).
+const FASTIFY_CODES: Record<string, string> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: 'payload_too_large',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported_media_type',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'malformed_body',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'malformed_body',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'malformed_body',
+  FST_ERR_CTP_INVALID_TYPE: 'unsupported_media_type',
+};
+
+const logger = new Logger('Problem');
+
+export function problem(status: number, code: string, detail?: string, extra: Partial<Problem> = {}): Problem {
+  return {
+    type: `urn:orderstream:problem:${code}`,
+    title: titleOf(status),
+    status,
+    code,
+    ...(detail === undefined ? {} : { detail }),
+    ...extra,
+  };
+}
+
+/** Maps anything thrown while serving a request to a problem. Unknown errors never leak details. */
+export function toProblem(error: unknown): Problem {
+  if (error instanceof ProblemException) {
+    return problem(error.getStatus(), error.code, error.message, error.extra);
+  }
+  if (error instanceof DomainError) return problem(DOMAIN_STATUS[error.kind], error.code, error.message);
+  if (error instanceof PreconditionFailedError) return problem(HttpStatus.PRECONDITION_FAILED, error.code, error.message);
+  if (error instanceof ConcurrencyConflictError) return problem(HttpStatus.CONFLICT, error.code, error.message);
+  if (error instanceof WrongExpectedRevisionError) return problem(HttpStatus.CONFLICT, 'concurrency_conflict', 'The entity changed; retry the request');
+  if (error instanceof DuplicateEventIdError) return problem(HttpStatus.CONFLICT, error.code, 'This request conflicts with one already recorded');
+  if (error instanceof AppendRejectedError) return problem(HttpStatus.UNPROCESSABLE_ENTITY, error.code, error.message);
+  if (error instanceof HttpException) {
+    const status = error.getStatus();
+    return problem(status, codeOfStatus(status), status === 404 ? 'No such resource' : error.message);
+  }
+  const fastifyCode = (error as { code?: unknown } | null)?.code;
+  const fastifyStatus = (error as { statusCode?: unknown } | null)?.statusCode;
+  if (typeof fastifyCode === 'string' && fastifyCode in FASTIFY_CODES && typeof fastifyStatus === 'number') {
+    return problem(fastifyStatus, FASTIFY_CODES[fastifyCode]!, (error as Error).message);
+  }
+  if (typeof fastifyStatus === 'number' && fastifyStatus >= 400 && fastifyStatus < 500) {
+    return problem(fastifyStatus, codeOfStatus(fastifyStatus), (error as Error).message);
+  }
+  logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+  return problem(HttpStatus.INTERNAL_SERVER_ERROR, 'internal_error', 'An unexpected error occurred; it has been logged');
+}
+
+function codeOfStatus(status: number): string {
+  const codes: Record<number, string> = {
+    400: 'bad_request', 401: 'unauthorized', 403: 'forbidden', 404: 'not_found', 405: 'method_not_allowed',
+    406: 'not_acceptable', 409: 'conflict', 413: 'payload_too_large', 415: 'unsupported_media_type',
+    422: 'unprocessable', 429: 'too_many_requests', 503: 'unavailable',
+  };
+  return codes[status] ?? (status >= 500 ? 'internal_error' : 'bad_request');
+}
+
+function titleOf(status: number): string {
+  const titles: Record<number, string> = {
+    400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed',
+    406: 'Not Acceptable', 409: 'Conflict', 412: 'Precondition Failed', 413: 'Content Too Large',
+    415: 'Unsupported Media Type', 422: 'Unprocessable Content', 429: 'Too Many Requests',
+    500: 'Internal Server Error', 503: 'Service Unavailable',
+  };
+  return titles[status] ?? 'Error';
+}

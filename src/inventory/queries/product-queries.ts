@@ -1,0 +1,62 @@
+// Query handlers for products: they read the projections, never the event store.
+import { Inject } from '@nestjs/common';
+import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
+import { productDetailsProjection, type ProductDetails } from '../../../projections/product-details/product-details.projection.js';
+import { productListProjection, type ProductListItem } from '../../../projections/product-list/product-list.projection.js';
+import { decodeCursor, encodeCursor, type Page } from '../../http/pagination.js';
+import { READ_STORE, type ReadStore } from '../../readstore/read-store.port.js';
+import type { Money } from '../../money/money.js';
+import { DomainError } from '../../decider/domain-error.js';
+
+export interface ProductView {
+  id: string;
+  sku: string;
+  name: string;
+  price: Money;
+  onHand: number;
+  reserved: number;
+  available: number;
+  revision: number;
+}
+
+export type ProductSummary = Pick<ProductView, 'id' | 'sku' | 'name' | 'price' | 'available'>;
+
+export class GetProductQuery extends Query<ProductView> {
+  constructor(readonly productId: string) {
+    super();
+  }
+}
+
+export class ListProductsQuery extends Query<Page<ProductSummary>> {
+  constructor(readonly limit: number, readonly cursor?: string) {
+    super();
+  }
+}
+
+@QueryHandler(GetProductQuery)
+export class GetProductHandler implements IQueryHandler<GetProductQuery> {
+  constructor(@Inject(READ_STORE) private readonly readStore: ReadStore) {}
+
+  async execute({ productId }: GetProductQuery): Promise<ProductView> {
+    const doc = await this.readStore.findById<ProductDetails>(productDetailsProjection.collection.name, productId);
+    if (!doc) throw new DomainError('not_found', 'product_not_found', `Product ${productId} does not exist`);
+    const { _id, _position, ...view } = doc;
+    return { id: _id, ...view };
+  }
+}
+
+@QueryHandler(ListProductsQuery)
+export class ListProductsHandler implements IQueryHandler<ListProductsQuery> {
+  constructor(@Inject(READ_STORE) private readonly readStore: ReadStore) {}
+
+  async execute({ limit, cursor }: ListProductsQuery): Promise<Page<ProductSummary>> {
+    const after = cursor === undefined ? {} : { sku: { $gt: decodeCursor(cursor, ['sku']).sku } };
+    const docs = await this.readStore.find<ProductListItem>(productListProjection.collection.name, after, {
+      sort: { sku: 1 },
+      limit: limit + 1,
+    });
+    const items = docs.slice(0, limit).map(({ _id, sku, name, price, available }) => ({ id: _id, sku, name, price, available }));
+    const last = items.at(-1);
+    return { items, nextCursor: docs.length > limit && last ? encodeCursor({ sku: last.sku }) : null };
+  }
+}

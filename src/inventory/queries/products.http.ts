@@ -1,0 +1,36 @@
+import { Controller, Get, Header, Param, Query as QueryParams, Res } from '@nestjs/common';
+import { QueryBus } from '@nestjs/cqrs';
+import { ApiHeader, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { productDetailsProjection } from '../../../projections/product-details/product-details.projection.js';
+import { productListProjection } from '../../../projections/product-list/product-list.projection.js';
+import { uuidParam } from '../../http/ids.js';
+import { etagOf } from '../../http/if-match.js';
+import { ReadsFrom } from '../../http/min-position.interceptor.js';
+import { PageQueryDto, type Page } from '../../http/pagination.js';
+import { GetProductQuery, ListProductsQuery, type ProductSummary, type ProductView } from './product-queries.js';
+
+const minPositionHeader = { name: 'X-Min-Position', required: false, description: 'Wait until the read model includes this position (from a command answer)' };
+
+@ApiTags('inventory')
+@Controller('v1/products')
+export class ProductsController {
+  constructor(private readonly queries: QueryBus) {}
+
+  @Get(':id')
+  @ApiHeader(minPositionHeader)
+  @ReadsFrom(productDetailsProjection.name)
+  async get(@Param('id', uuidParam()) productId: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<ProductView> {
+    const product = await this.queries.execute(new GetProductQuery(productId));
+    reply.header('ETag', etagOf(product.revision));
+    return product;
+  }
+
+  @Get()
+  @Header('Cache-Control', 'no-store')
+  @ApiHeader(minPositionHeader)
+  @ReadsFrom(productListProjection.name)
+  list(@QueryParams() page: PageQueryDto): Promise<Page<ProductSummary>> {
+    return this.queries.execute(new ListProductsQuery(page.limit, page.cursor));
+  }
+}

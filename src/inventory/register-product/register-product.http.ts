@@ -1,0 +1,54 @@
+import { Body, Controller, HttpCode, Post, Res, UseInterceptors } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiProperty, ApiTags } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsObject, IsString, Length, Matches, ValidateNested } from 'class-validator';
+import type { FastifyReply } from 'fastify';
+import type { CommandMetadata } from '../../command-handling/command-metadata.js';
+import { commandAnswer, type CommandAnswer } from '../../http/command-answer.js';
+import { CommandContext } from '../../http/request-context.js';
+import { IdempotencyInterceptor } from '../../idempotency/idempotency.interceptor.js';
+import { MoneyDto } from '../../money/money.dto.js';
+import { SKU_PATTERN } from '../inventory.decider.js';
+import { productIdForSku } from '../product-id.js';
+import { RegisterProductCommand } from './register-product.command.js';
+
+export class RegisterProductDto {
+  @ApiProperty({ example: 'MUG-01', pattern: SKU_PATTERN.source })
+  @IsString()
+  @Matches(SKU_PATTERN, { message: 'sku must be 1-64 characters: A-Z, 0-9, ".", "_" or "-"' })
+  sku!: string;
+
+  @ApiProperty({ example: 'Enamel mug' })
+  @IsString()
+  @Length(1, 200)
+  name!: string;
+
+  @ApiProperty({ type: MoneyDto })
+  @IsObject()
+  @ValidateNested()
+  @Type(() => MoneyDto)
+  price!: MoneyDto;
+}
+
+@ApiTags('inventory')
+@Controller('v1/products')
+export class RegisterProductController {
+  constructor(private readonly commands: CommandBus) {}
+
+  @Post()
+  @HttpCode(201)
+  @UseInterceptors(IdempotencyInterceptor)
+  async register(
+    @Body() body: RegisterProductDto,
+    @CommandContext() metadata: CommandMetadata,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<CommandAnswer> {
+    const productId = productIdForSku(body.sku);
+    const result = await this.commands.execute(
+      new RegisterProductCommand({ type: 'RegisterProduct', productId, sku: body.sku, name: body.name, price: body.price }, metadata),
+    );
+    reply.header('Location', `/v1/products/${productId}`);
+    return commandAnswer(productId, result);
+  }
+}
