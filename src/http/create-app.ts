@@ -10,7 +10,7 @@ import { AppModule } from '../app.module.js';
 import type { AppConfig } from '../config/app-config.js';
 import { measureHttpRequests } from '../observability/http-metrics.js';
 import { ProblemFilter } from './problem.filter.js';
-import { problem, toProblem } from './problem.js';
+import { toProblem } from './problem.js';
 import { assignRequestContext } from './request-context.js';
 import { sendProblem } from './send-problem.js';
 import { validationPipe } from './validation.js';
@@ -20,8 +20,11 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   const adapter = new FastifyAdapter({
     bodyLimit: config.bodyLimit,
     genReqId: () => randomUUID(),
-    // A path parameter longer than this cannot be an id of ours; Fastify answers 404 for it.
-    maxParamLength: 200,
+    // A path parameter longer than this cannot be an id of ours (Fastify answers 414).
+    routerOptions: { maxParamLength: 200 },
+    // Errors of the router itself (an over-long path parameter, a malformed URL) come here,
+    // outside Nest's exception layer.
+    frameworkErrors: (error: FastifyError, _request: FastifyRequest, reply: FastifyReply) => sendProblem(reply, toProblem(error)),
     logger: false,
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
@@ -30,13 +33,8 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onRequest', assignRequestContext);
   measureHttpRequests(fastify);
-  // Errors raised by Fastify itself (body parsing, limits) never reach Nest's filters.
-  fastify.setErrorHandler((error: FastifyError, _request: FastifyRequest, reply: FastifyReply) => {
-    sendProblem(reply, toProblem(error));
-  });
-  fastify.setNotFoundHandler((request: FastifyRequest, reply: FastifyReply) => {
-    sendProblem(reply, problem(404, 'not_found', `No route for ${request.method} ${request.url.split('?')[0]}`));
-  });
+  // Only JSON bodies: anything else is refused with 415 before it reaches a route.
+  fastify.removeContentTypeParser(['text/plain']);
   app.useGlobalFilters(new ProblemFilter());
   app.useGlobalPipes(validationPipe());
   app.enableShutdownHooks();

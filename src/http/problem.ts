@@ -74,26 +74,27 @@ export function toProblem(error: unknown): Problem {
   if (error instanceof WrongExpectedRevisionError) return problem(HttpStatus.CONFLICT, 'concurrency_conflict', 'The entity changed; retry the request');
   if (error instanceof DuplicateEventIdError) return problem(HttpStatus.CONFLICT, error.code, 'This request conflicts with one already recorded');
   if (error instanceof AppendRejectedError) return problem(HttpStatus.UNPROCESSABLE_ENTITY, error.code, error.message);
+  if (error instanceof HttpException && isFastifyError(error.cause)) return toProblem(error.cause);
   if (error instanceof HttpException) {
     const status = error.getStatus();
     return problem(status, codeOfStatus(status), status === 404 ? 'No such resource' : error.message);
   }
-  const fastifyCode = (error as { code?: unknown } | null)?.code;
-  const fastifyStatus = (error as { statusCode?: unknown } | null)?.statusCode;
-  if (typeof fastifyCode === 'string' && fastifyCode in FASTIFY_CODES && typeof fastifyStatus === 'number') {
-    return problem(fastifyStatus, FASTIFY_CODES[fastifyCode]!, (error as Error).message);
-  }
-  if (typeof fastifyStatus === 'number' && fastifyStatus >= 400 && fastifyStatus < 500) {
-    return problem(fastifyStatus, codeOfStatus(fastifyStatus), (error as Error).message);
+  if (isFastifyError(error) && error.statusCode < 500) {
+    return problem(error.statusCode, FASTIFY_CODES[error.code] ?? codeOfStatus(error.statusCode), error.message);
   }
   logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
   return problem(HttpStatus.INTERNAL_SERVER_ERROR, 'internal_error', 'An unexpected error occurred; it has been logged');
 }
 
+function isFastifyError(error: unknown): error is { code: string; statusCode: number; message: string } {
+  const candidate = error as { code?: unknown; statusCode?: unknown } | null | undefined;
+  return typeof candidate?.code === 'string' && candidate.code.startsWith('FST_') && typeof candidate.statusCode === 'number';
+}
+
 function codeOfStatus(status: number): string {
   const codes: Record<number, string> = {
     400: 'bad_request', 401: 'unauthorized', 403: 'forbidden', 404: 'not_found', 405: 'method_not_allowed',
-    406: 'not_acceptable', 409: 'conflict', 413: 'payload_too_large', 415: 'unsupported_media_type',
+    406: 'not_acceptable', 409: 'conflict', 413: 'payload_too_large', 414: 'uri_too_long', 415: 'unsupported_media_type',
     422: 'unprocessable', 429: 'too_many_requests', 503: 'unavailable',
   };
   return codes[status] ?? (status >= 500 ? 'internal_error' : 'bad_request');
@@ -102,7 +103,7 @@ function codeOfStatus(status: number): string {
 function titleOf(status: number): string {
   const titles: Record<number, string> = {
     400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed',
-    406: 'Not Acceptable', 409: 'Conflict', 412: 'Precondition Failed', 413: 'Content Too Large',
+    406: 'Not Acceptable', 409: 'Conflict', 412: 'Precondition Failed', 413: 'Content Too Large', 414: 'URI Too Long',
     415: 'Unsupported Media Type', 422: 'Unprocessable Content', 429: 'Too Many Requests',
     500: 'Internal Server Error', 503: 'Service Unavailable',
   };

@@ -59,6 +59,7 @@ export interface ReadStore {
 
   findById<T extends ReadDocument>(collection: string, id: string): Promise<T | null>;
   findByIds<T extends ReadDocument>(collection: string, ids: string[]): Promise<Map<string, T>>;
+  /** find and count refuse (UnsafeQueryError) any query using $where, $function or $accumulator. */
   find<T extends ReadDocument>(collection: string, query: Query, options?: FindOptions): Promise<T[]>;
   count(collection: string, query: Query): Promise<number>;
 
@@ -66,6 +67,9 @@ export interface ReadStore {
    * Applies the writes and advances the checkpoint. Every write is guarded: it takes effect
    * only if the stored document is absent or has an older `_position`, so a replayed batch
    * changes nothing. The embedded adapter does all of it in one transaction.
+   * A write the store refuses for its content (e.g. UniqueIndexViolationError) throws a
+   * WriteRejectedError (read-store.errors.ts), and the commit applies nothing; any other error
+   * means the store is unavailable.
    */
   commit(batch: ProjectionBatch): Promise<void>;
   getCheckpoint(subscriber: string): Promise<Position | undefined>;

@@ -1,0 +1,15 @@
+// `npm run bench`: runs each section in turn and prints its figures.
+import { eventStoreBench } from './event-store.bench.js';
+import type { BenchSection, Figure } from './figure.js';
+
+const sections: BenchSection[] = [{ title: 'Event store (embedded SQLite, synchronous=FULL)', run: () => eventStoreBench() }];
+
+function format(figure: Figure): string {
+  const value = figure.value >= 100 ? Math.round(figure.value).toLocaleString('en-US') : figure.value.toFixed(2);
+  return `  ${figure.name.padEnd(58)} ${value.padStart(10)} ${figure.unit}${figure.note ? `   (${figure.note})` : ''}`;
+}
+
+for (const section of sections) {
+  console.log(`\n${section.title}`);
+  for (const figure of await section.run()) console.log(format(figure));
+}

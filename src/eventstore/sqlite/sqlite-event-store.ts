@@ -1,0 +1,188 @@
+// The embedded event store: one SQLite file (WAL, synchronous=FULL) written by one connection,
+// with concurrent appends group-committed into one transaction and one fsync.
+import { join } from 'node:path';
+import type Database from 'better-sqlite3';
+import type {
+  AppendResult,
+  EventStore,
+  ExpectedRevision,
+  NewEvent,
+  Position,
+  ReadAllOptions,
+  ReadStreamOptions,
+  RecordedEvent,
+  SubscribeOptions,
+  SubscriptionMessage,
+} from '../event-store.port.js';
+import { AppendWriter } from './append-writer.js';
+import { filterSql } from './all-filter-sql.js';
+import { catchUp } from './catch-up-subscription.js';
+import { CommitNotifier } from './commit-notifier.js';
+import { EVENT_COLUMNS, type EventRow, toRecordedEvent } from './event-rows.js';
+import { openDatabase } from './open-database.js';
+import { DEFAULT_MAX_APPEND_BYTES, type PreparedAppend, prepareAppend } from './prepare-append.js';
+
+export interface SqliteEventStoreOptions {
+  /** Wait for another writer to let go of the file at start-up (ms); default 5000. */
+  busyTimeoutMs?: number;
+  /** Largest append, data plus metadata, in bytes; default 1 MiB like EventStoreDB. */
+  maxAppendBytes?: number;
+}
+
+export const EVENTS_DB_FILE = 'events.db';
+
+/** Bounds one transaction's size; the rest of the queue goes in the next one. */
+const MAX_BATCH = 1024;
+/** SQLite's LIMIT for "no limit". */
+const NO_LIMIT = -1;
+
+interface QueuedAppend extends PreparedAppend {
+  resolve(result: AppendResult): void;
+  reject(error: unknown): void;
+}
+
+export class StoreClosedError extends Error {
+  readonly code = 'store_closed';
+  constructor() {
+    super('The event store is closed');
+    this.name = 'StoreClosedError';
+  }
+}
+
+function checkMaxCount(maxCount: number | undefined): number {
+  if (maxCount === undefined) return NO_LIMIT;
+  if (!Number.isSafeInteger(maxCount) || maxCount < 0) throw new RangeError(`maxCount must be a non-negative integer, got ${maxCount}`);
+  return maxCount;
+}
+
+export class SqliteEventStore implements EventStore {
+  private readonly db: Database.Database;
+  private readonly writer: AppendWriter;
+  private readonly commits = new CommitNotifier();
+  private readonly queue: QueuedAppend[] = [];
+  private flushScheduled: NodeJS.Immediate | undefined;
+  private closing = false;
+  private readonly maxAppendBytes: number;
+  private readonly streamForwards: Database.Statement<[string, number, number], EventRow>;
+  private readonly streamBackwards: Database.Statement<[string, number, number], EventRow>;
+  /** $all statements by filter shape (number of types, number of prefixes). */
+  private readonly allStatements = new Map<string, Database.Statement<unknown[], EventRow>>();
+
+  /** Opens (creating if needed) the store file; throws EventStoreLockedError if another writer holds it. */
+  constructor(file: string, options: SqliteEventStoreOptions = {}) {
+    const db = (this.db = openDatabase(file, { busyTimeoutMs: options.busyTimeoutMs ?? 5000 }));
+    this.maxAppendBytes = options.maxAppendBytes ?? DEFAULT_MAX_APPEND_BYTES;
+    this.writer = new AppendWriter(db);
+    this.streamForwards = db
+      .prepare<[string, number, number], EventRow>(
+        `SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision LIMIT ?`,
+      )
+      .safeIntegers();
+    this.streamBackwards = db
+      .prepare<[string, number, number], EventRow>(
+        `SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = ? AND revision <= ? ORDER BY revision DESC LIMIT ?`,
+      )
+      .safeIntegers();
+  }
+
+  /** The store of a service: `<dataDir>/events.db`. */
+  static inDataDir(dataDir: string, options: SqliteEventStoreOptions = {}): SqliteEventStore {
+    return new SqliteEventStore(join(dataDir, EVENTS_DB_FILE), options);
+  }
+
+  append(streamId: string, events: NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
+    if (this.closing) return Promise.reject(new StoreClosedError());
+    let prepared: PreparedAppend;
+    try {
+      prepared = prepareAppend(streamId, events, expected, this.maxAppendBytes);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return new Promise((resolve, reject) => {
+      this.queue.push({ ...prepared, resolve, reject });
+      // setImmediate runs after the current burst of callers (and pending I/O callbacks) have
+      // queued theirs, so they share one transaction and one fsync.
+      this.flushScheduled ??= setImmediate(this.flushQueued);
+    });
+  }
+
+  private readonly flushQueued = (): void => {
+    this.flushScheduled = undefined;
+    this.flush();
+  };
+
+  private flush(): void {
+    const batch = this.queue.splice(0, MAX_BATCH);
+    if (this.queue.length > 0) this.flushScheduled ??= setImmediate(this.flushQueued);
+    if (batch.length === 0) return;
+    let outcomes;
+    try {
+      outcomes = this.writer.commit(batch);
+    } catch (error) {
+      for (const append of batch) append.reject(error);
+      return;
+    }
+    // Answers and wake-ups only after COMMIT (and its fsync) returned: acknowledged = durable,
+    // and nothing is announced that a reader could not yet see.
+    outcomes.forEach((outcome, i) => (outcome.ok ? batch[i]!.resolve(outcome.result) : batch[i]!.reject(outcome.error)));
+    this.commits.notify();
+  }
+
+  async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    this.checkOpen();
+    const limit = checkMaxCount(options.maxCount);
+    const from = options.fromRevision;
+    if (from !== undefined && (!Number.isSafeInteger(from) || from < 0)) throw new RangeError(`fromRevision must be a revision, got ${from}`);
+    const rows =
+      options.direction === 'backwards'
+        ? this.streamBackwards.all(streamId, from ?? Number.MAX_SAFE_INTEGER, limit)
+        : this.streamForwards.all(streamId, from ?? 0, limit);
+    return rows.map(toRecordedEvent);
+  }
+
+  async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
+    return this.allReader(options.filter)(options.after ?? 0n, checkMaxCount(options.maxCount));
+  }
+
+  async headPosition(): Promise<Position | undefined> {
+    return this.writer.head;
+  }
+
+  subscribeToAll(options: SubscribeOptions = {}): AsyncIterable<SubscriptionMessage> {
+    const readPage = this.allReader(options.filter);
+    return catchUp(
+      { readPage, head: () => this.writer.head, isOpen: () => this.db.open, commits: this.commits },
+      options.after,
+      options.signal,
+    );
+  }
+
+  /** Waits for queued appends to be written, ends subscriptions, closes the file. */
+  async close(): Promise<void> {
+    if (this.closing) return;
+    this.closing = true;
+    if (this.flushScheduled) clearImmediate(this.flushScheduled);
+    this.flushScheduled = undefined;
+    while (this.queue.length > 0) this.flush();
+    this.db.close();
+    this.commits.notify(); // waiting subscriptions see the store closed and end
+  }
+
+  private checkOpen(): void {
+    if (!this.db.open) throw new StoreClosedError();
+  }
+
+  private allReader(filter: ReadAllOptions['filter']): (after: Position, maxCount: number) => RecordedEvent[] {
+    this.checkOpen();
+    const { shape, where, params } = filterSql(filter);
+    let statement = this.allStatements.get(shape);
+    if (!statement) {
+      statement = this.db
+        .prepare<unknown[], EventRow>(`SELECT ${EVENT_COLUMNS} FROM events WHERE position > ?${where} ORDER BY position LIMIT ?`)
+        .safeIntegers();
+      this.allStatements.set(shape, statement);
+    }
+    const query = statement;
+    return (after, maxCount) => query.all(after, ...params, maxCount).map(toRecordedEvent);
+  }
+}

@@ -1,0 +1,24 @@
+// Prometheus scrape endpoint. Metrics are registered where they are measured, on the default
+// registry; this only exposes them, plus the process metrics prom-client collects.
+import { Controller, Get, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { collectDefaultMetrics, register } from 'prom-client';
+
+let collectingDefaults = false;
+
+@ApiExcludeController()
+@Controller('metrics')
+export class MetricsController {
+  constructor() {
+    if (!collectingDefaults) {
+      collectDefaultMetrics({ prefix: 'orderstream_' });
+      collectingDefaults = true;
+    }
+  }
+
+  @Get()
+  async scrape(@Res() reply: FastifyReply): Promise<void> {
+    reply.header('Content-Type', register.contentType).send(await register.metrics());
+  }
+}

@@ -1,0 +1,154 @@
+// The durable half of the embedded read store: one SQLite file holding every collection's
+// spec and documents, the subscribers' checkpoints and the parked events. Memory is rebuilt
+// from it at open; every change is written here first, in one transaction, then to memory.
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { Position } from '../../eventstore/event-store.port.js';
+import type { CollectionSpec, ParkedEvent, ReadDocument } from '../read-store.port.js';
+
+export interface DocumentChange {
+  collection: string;
+  id: string;
+  /** The new document, or null to delete it. */
+  doc: ReadDocument | null;
+}
+
+export interface StoredCollection {
+  spec: CollectionSpec;
+  documents: ReadDocument[];
+}
+
+const SCHEMA = `
+  CREATE TABLE IF NOT EXISTS collections (name TEXT PRIMARY KEY, spec TEXT NOT NULL) WITHOUT ROWID;
+  CREATE TABLE IF NOT EXISTS documents (
+    collection TEXT NOT NULL, id TEXT NOT NULL, position INTEGER NOT NULL, body TEXT NOT NULL,
+    PRIMARY KEY (collection, id)) WITHOUT ROWID;
+  CREATE TABLE IF NOT EXISTS checkpoints (subscriber TEXT PRIMARY KEY, position INTEGER NOT NULL) WITHOUT ROWID;
+  CREATE TABLE IF NOT EXISTS parked (
+    subscriber TEXT NOT NULL, position INTEGER NOT NULL, stream_id TEXT NOT NULL, revision INTEGER NOT NULL,
+    event_id TEXT NOT NULL, type TEXT NOT NULL, error TEXT NOT NULL, attempts INTEGER NOT NULL, parked_at TEXT NOT NULL,
+    PRIMARY KEY (subscriber, position)) WITHOUT ROWID;
+`;
+
+interface ParkedRow {
+  subscriber: string;
+  position: bigint;
+  stream_id: string;
+  revision: bigint;
+  event_id: string;
+  type: string;
+  error: string;
+  attempts: bigint;
+  parked_at: string;
+}
+
+export class ReadModelsFile {
+  private readonly db: Database.Database;
+  private readonly statements: ReturnType<typeof prepareStatements>;
+
+  constructor(path: string) {
+    mkdirSync(dirname(path), { recursive: true });
+    this.db = new Database(path);
+    try {
+      // The in-memory copy is only right while this connection is the file's sole writer, so
+      // hold the lock for the connection's life (in WAL mode this also avoids the shared-memory index).
+      this.db.pragma('locking_mode = EXCLUSIVE');
+      this.db.pragma('journal_mode = WAL');
+      // Acknowledged means durable (DESIGN.md): fsync at every commit.
+      this.db.pragma('synchronous = FULL');
+      this.db.exec(SCHEMA);
+      this.statements = prepareStatements(this.db);
+    } catch (error) {
+      this.db.close();
+      if ((error as { code?: string }).code === 'SQLITE_BUSY') throw new Error(`Read store ${path} is in use by another process`, { cause: error });
+      throw error;
+    }
+  }
+
+  loadCollections(): StoredCollection[] {
+    const specs = this.db.prepare('SELECT name, spec FROM collections').all() as { name: string; spec: string }[];
+    const documents = this.db.prepare('SELECT body FROM documents WHERE collection = ?').pluck();
+    return specs.map(({ name, spec }) => ({
+      spec: JSON.parse(spec) as CollectionSpec,
+      documents: (documents.all(name) as string[]).map((body) => JSON.parse(body) as ReadDocument),
+    }));
+  }
+
+  loadCheckpoints(): Map<string, Position> {
+    const rows = this.db.prepare('SELECT subscriber, position FROM checkpoints').safeIntegers(true).all() as { subscriber: string; position: bigint }[];
+    return new Map(rows.map((row) => [row.subscriber, row.position]));
+  }
+
+  /** Writes the document changes and the checkpoint in one transaction (one fsync). */
+  commit(changes: readonly DocumentChange[], subscriber: string, checkpoint: Position): void {
+    this.db.transaction(() => {
+      for (const { collection, id, doc } of changes) {
+        if (doc === null) this.statements.deleteDocument.run(collection, id);
+        else this.statements.upsertDocument.run(collection, id, doc._position, JSON.stringify(doc));
+      }
+      this.statements.saveCheckpoint.run(subscriber, checkpoint);
+    })();
+  }
+
+  saveCollectionSpec(spec: CollectionSpec): void {
+    this.statements.saveSpec.run(spec.name, JSON.stringify(spec));
+  }
+
+  dropCollection(name: string): void {
+    this.db.transaction(() => {
+      this.statements.deleteDocuments.run(name);
+      this.statements.deleteSpec.run(name);
+    })();
+  }
+
+  resetCheckpoint(subscriber: string): void {
+    this.statements.deleteCheckpoint.run(subscriber);
+  }
+
+  park(event: ParkedEvent): void {
+    this.statements.park.run({ ...event });
+  }
+
+  listParked(subscriber?: string): ParkedEvent[] {
+    const rows = (subscriber === undefined ? this.statements.listParked.all() : this.statements.listParkedOf.all(subscriber)) as ParkedRow[];
+    return rows.map((row) => ({
+      subscriber: row.subscriber,
+      position: row.position,
+      streamId: row.stream_id,
+      revision: Number(row.revision),
+      eventId: row.event_id,
+      type: row.type,
+      error: row.error,
+      attempts: Number(row.attempts),
+      parkedAt: row.parked_at,
+    }));
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}
+
+function prepareStatements(db: Database.Database) {
+  return {
+    upsertDocument: db.prepare(
+      'INSERT INTO documents (collection, id, position, body) VALUES (?, ?, ?, ?) ' +
+        'ON CONFLICT (collection, id) DO UPDATE SET position = excluded.position, body = excluded.body',
+    ),
+    deleteDocument: db.prepare('DELETE FROM documents WHERE collection = ? AND id = ?'),
+    saveCheckpoint: db.prepare(
+      'INSERT INTO checkpoints (subscriber, position) VALUES (?, ?) ON CONFLICT (subscriber) DO UPDATE SET position = excluded.position',
+    ),
+    deleteCheckpoint: db.prepare('DELETE FROM checkpoints WHERE subscriber = ?'),
+    saveSpec: db.prepare('INSERT INTO collections (name, spec) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET spec = excluded.spec'),
+    deleteSpec: db.prepare('DELETE FROM collections WHERE name = ?'),
+    deleteDocuments: db.prepare('DELETE FROM documents WHERE collection = ?'),
+    park: db.prepare(
+      'INSERT OR REPLACE INTO parked (subscriber, position, stream_id, revision, event_id, type, error, attempts, parked_at) ' +
+        'VALUES (@subscriber, @position, @streamId, @revision, @eventId, @type, @error, @attempts, @parkedAt)',
+    ),
+    listParked: db.prepare('SELECT * FROM parked ORDER BY subscriber, position').safeIntegers(true),
+    listParkedOf: db.prepare('SELECT * FROM parked WHERE subscriber = ? ORDER BY position').safeIntegers(true),
+  };
+}

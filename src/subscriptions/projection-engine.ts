@@ -1,0 +1,99 @@
+// Applies batches of events to a document projection. The core (projectEvents) is pure: given
+// the documents as stored and the events, it returns the guarded writes. Replaying an event a
+// document has already seen (its position is not newer than the document's _position) is a no-op.
+import type { Position, RecordedEvent } from '../eventstore/event-store.port.js';
+import type { DocumentWrite, ReadDocument, ReadStore } from '../readstore/read-store.port.js';
+import { EventProcessingError } from './event-processing-error.js';
+import type { DocumentProjection } from './projection.js';
+
+export interface ProjectedBatch {
+  writes: DocumentWrite[];
+  /** The last event of the batch, read or ignored, so the checkpoint keeps up with the log. */
+  checkpoint: Position;
+}
+
+interface DocumentState {
+  doc: ReadDocument | null;
+  /** Position of the last event applied (or the stored _position); -1 for none. */
+  position: number;
+  stored: boolean;
+  changed: boolean;
+}
+
+export class ProjectionEngine {
+  private readonly eventTypes: ReadonlySet<string>;
+
+  constructor(readonly projection: DocumentProjection) {
+    this.eventTypes = new Set(projection.eventTypes);
+  }
+
+  /** Loads the batch's documents in one findByIds call and projects the events onto them. */
+  async apply(readStore: ReadStore, events: readonly RecordedEvent[]): Promise<ProjectedBatch> {
+    const ids = this.documentIds(events);
+    const stored = ids.length === 0 ? new Map<string, ReadDocument>() : await readStore.findByIds(this.projection.collection.name, ids);
+    return this.project(stored, events);
+  }
+
+  /** The distinct documents the events belong to, in first-seen order. */
+  documentIds(events: readonly RecordedEvent[]): string[] {
+    const ids = new Set<string>();
+    for (const event of events) {
+      const id = this.documentIdOf(event);
+      if (id !== undefined) ids.add(id);
+    }
+    return [...ids];
+  }
+
+  /** Pure: the writes that bring the stored documents up to date with the events. */
+  project(stored: ReadonlyMap<string, ReadDocument>, events: readonly RecordedEvent[]): ProjectedBatch {
+    const last = events.at(-1);
+    if (!last) throw new RangeError('A batch needs at least one event');
+    const states = new Map<string, DocumentState>();
+    for (const event of events) {
+      const id = this.documentIdOf(event);
+      if (id === undefined) continue;
+      let state = states.get(id);
+      if (!state) {
+        const doc = stored.get(id) ?? null;
+        states.set(id, (state = { doc, position: doc?._position ?? -1, stored: doc !== null, changed: false }));
+      }
+      const position = documentPosition(event.position);
+      if (position <= state.position) continue; // already applied: at-least-once delivery
+      const next = this.evolve(state.doc, event);
+      state.doc = next === null ? null : { ...next, _id: id, _position: position };
+      state.position = position;
+      state.changed = true;
+    }
+    const writes: DocumentWrite[] = [];
+    const collection = this.projection.collection.name;
+    for (const [id, state] of states) {
+      if (!state.changed) continue;
+      if (state.doc) writes.push({ op: 'upsert', collection, doc: state.doc });
+      else if (state.stored) writes.push({ op: 'delete', collection, id, position: state.position });
+    }
+    return { writes, checkpoint: last.position };
+  }
+
+  private documentIdOf(event: RecordedEvent): string | undefined {
+    if (!this.eventTypes.has(event.type)) return undefined;
+    try {
+      return this.projection.documentId(event);
+    } catch (error) {
+      throw new EventProcessingError(this.projection.name, event, error);
+    }
+  }
+
+  private evolve(current: ReadDocument | null, event: RecordedEvent): ReadDocument | null {
+    try {
+      return this.projection.evolve(current, event);
+    } catch (error) {
+      throw new EventProcessingError(this.projection.name, event, error);
+    }
+  }
+}
+
+/** Documents keep positions as numbers (JSON, MongoDB); refuse one that a number cannot hold exactly. */
+function documentPosition(position: Position): number {
+  if (position > BigInt(Number.MAX_SAFE_INTEGER)) throw new RangeError(`Position ${position} is beyond what a document can record`);
+  return Number(position);
+}

@@ -1,0 +1,31 @@
+// What a document projection declares: which events it reads, which document each event
+// belongs to, and how a document evolves. The engine (projection-engine.ts) does the rest:
+// loading, idempotency guards, writes and checkpoints.
+import type { RecordedEvent } from '../eventstore/event-store.port.js';
+import type { CollectionSpec, ReadDocument } from '../readstore/read-store.port.js';
+
+export interface DocumentProjection<D extends ReadDocument = ReadDocument> {
+  /** Stable name; query routes name it to wait for read-your-writes. */
+  name: string;
+  /** Bump to rebuild from the start of the log into a fresh collection. */
+  version: number;
+  /** Its physical name includes the version (e.g. products_v1) so a rebuild can run side by side. */
+  collection: CollectionSpec;
+  /** Event types it reads; others still advance its checkpoint. */
+  eventTypes: readonly string[];
+  /** The document an event belongs to; undefined to ignore the event. */
+  documentId(event: RecordedEvent): string | undefined;
+  /**
+   * Pure: the document after the event, or null to delete it. The engine sets `_id` and
+   * `_position` on the result, so evolve need not.
+   */
+  evolve(current: D | null, event: RecordedEvent): D | null;
+}
+
+/**
+ * Where a projection keeps its checkpoint and parked events. It carries the version, so a
+ * new version starts from the beginning of the log instead of inheriting the old progress.
+ */
+export function projectionCheckpointName(projection: Pick<DocumentProjection, 'name' | 'version'>): string {
+  return `${projection.name}@v${projection.version}`;
+}

@@ -1,0 +1,267 @@
+// Runs one subscriber: read its checkpoint, subscribe to $all after it, pump messages through
+// a bounded buffer, and process them in batches, committing the writes together with the new
+// checkpoint. Failing events are retried, narrowed down and parked; outages (store errors)
+// are waited out with back-off and a fresh subscription from the last checkpoint.
+import type { Clock } from '../clock/clock.js';
+import type { EventStore, Position, RecordedEvent, SubscriptionMessage } from '../eventstore/event-store.port.js';
+import type { DocumentWrite, ReadStore } from '../readstore/read-store.port.js';
+import { backOffDelay, sleep, type BackOff } from './back-off.js';
+import { BoundedBuffer, BUFFER_ENDED } from './bounded-buffer.js';
+import { EventProcessingError, isEventFailure, messageOf } from './event-processing-error.js';
+import type { BatchProcessor } from './subscriber.js';
+import type { SubscriptionMetrics } from './subscription-metrics.js';
+
+export interface SubscriptionOptions {
+  /** Most events processed and committed together. */
+  batchSize: number;
+  /** Most messages held between the subscription and the subscriber (backpressure). */
+  bufferSize: number;
+  /** Tries of a whole batch before narrowing down to its failing event. */
+  batchAttempts: number;
+  /** Tries of a single event before it is parked. */
+  eventAttempts: number;
+  /** Between tries of a failing batch or event. */
+  retryBackOff: BackOff;
+  /** Between resubscriptions after a store error. */
+  resubscribeBackOff: BackOff;
+}
+
+export const DEFAULT_SUBSCRIPTION_OPTIONS: SubscriptionOptions = {
+  batchSize: 200,
+  bufferSize: 2000,
+  batchAttempts: 3,
+  eventAttempts: 3,
+  retryBackOff: { initialDelayMs: 100, maxDelayMs: 5_000 },
+  resubscribeBackOff: { initialDelayMs: 500, maxDelayMs: 30_000 },
+};
+
+export interface SubscriptionLogger {
+  log(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+}
+
+export interface WorkerContext {
+  eventStore: EventStore;
+  readStore: ReadStore;
+  metrics: SubscriptionMetrics;
+  logger: SubscriptionLogger;
+  clock: Clock;
+  options: SubscriptionOptions;
+  /** Called after every checkpoint change (read-your-writes waiters recheck). */
+  onCheckpoint(): void;
+}
+
+/** Thrown to unwind a retry loop when stop() interrupts its back-off. */
+class StopRequested extends Error {}
+
+export class SubscriberWorker {
+  private currentCheckpoint: Position | undefined;
+  private isCaughtUp = false;
+  private knownHead: Position | undefined;
+  private lastFailure: string | undefined;
+  private consecutiveOutages = 0;
+  private readonly stopping = new AbortController();
+  private running: Promise<void> | undefined;
+
+  constructor(
+    readonly processor: BatchProcessor,
+    private readonly context: WorkerContext,
+  ) {}
+
+  get checkpoint(): Position | undefined {
+    return this.currentCheckpoint;
+  }
+
+  get caughtUp(): boolean {
+    return this.isCaughtUp;
+  }
+
+  get lastError(): string | undefined {
+    return this.lastFailure;
+  }
+
+  start(): void {
+    this.running ??= this.run();
+  }
+
+  /** Lets the batch in flight finish and commit, then ends the subscription. */
+  async stop(): Promise<void> {
+    this.stopping.abort();
+    await this.running;
+  }
+
+  private get stopped(): boolean {
+    return this.stopping.signal.aborted;
+  }
+
+  private get label(): { subscriber: string } {
+    return { subscriber: this.processor.checkpointName };
+  }
+
+  private async run(): Promise<void> {
+    const { readStore, eventStore, logger, options } = this.context;
+    while (!this.stopped) {
+      try {
+        await this.processor.prepare();
+        this.setCheckpoint(await readStore.getCheckpoint(this.processor.checkpointName));
+        this.knownHead = await eventStore.headPosition();
+        await this.follow();
+        if (this.stopped) return;
+        throw new Error('the subscription ended');
+      } catch (error) {
+        if (this.stopped) return;
+        this.isCaughtUp = false;
+        this.consecutiveOutages += 1;
+        this.lastFailure = messageOf(error);
+        const delay = backOffDelay(options.resubscribeBackOff, this.consecutiveOutages);
+        logger.warn(`Subscriber ${this.processor.name}: ${this.lastFailure}; resubscribing from ${this.describeCheckpoint()} in ${delay} ms`);
+        await sleep(delay, this.stopping.signal);
+      }
+    }
+  }
+
+  private async follow(): Promise<void> {
+    const { options } = this.context;
+    const subscription = new AbortController();
+    const buffer = new BoundedBuffer<SubscriptionMessage>(options.bufferSize);
+    const stop = (): void => {
+      subscription.abort();
+      buffer.close();
+    };
+    this.stopping.signal.addEventListener('abort', stop, { once: true });
+    if (this.stopped) stop(); // stop() came while we were getting ready: the listener missed it
+    const pumping = this.pump(buffer, subscription.signal);
+    try {
+      for (;;) {
+        const messages = await buffer.take(options.batchSize, (message) => message.kind === 'caughtUp');
+        if (messages === BUFFER_ENDED) return;
+        await this.handle(messages);
+      }
+    } finally {
+      this.stopping.signal.removeEventListener('abort', stop);
+      stop();
+      await pumping;
+    }
+  }
+
+  private async pump(buffer: BoundedBuffer<SubscriptionMessage>, signal: AbortSignal): Promise<void> {
+    const { eventStore } = this.context;
+    try {
+      const messages = eventStore.subscribeToAll({ after: this.currentCheckpoint, filter: this.processor.filter, signal });
+      for await (const message of messages) {
+        // Leaving the loop closes the store's iterator too.
+        if (!(await buffer.push(message))) return;
+      }
+      buffer.end();
+    } catch (error) {
+      buffer.fail(error);
+    }
+  }
+
+  private async handle(messages: readonly SubscriptionMessage[]): Promise<void> {
+    const events: RecordedEvent[] = [];
+    for (const message of messages) {
+      if (message.kind !== 'event') continue;
+      this.noteHead(message.event.position);
+      // A store may deliver again what was committed; the checkpoint says it is done.
+      if (this.currentCheckpoint === undefined || message.event.position > this.currentCheckpoint) events.push(message.event);
+    }
+    if (events.length > 0) await this.processWithRetries(events);
+    const last = messages.at(-1);
+    if (last?.kind === 'caughtUp') await this.reachedLive(last.position);
+  }
+
+  /** Retry the batch; if it keeps failing, go event by event so only the culprit is parked. */
+  private async processWithRetries(events: RecordedEvent[]): Promise<void> {
+    const { batchAttempts, eventAttempts } = this.context.options;
+    let attemptsSoFar = 0;
+    if (events.length > 1) {
+      if (!(await this.attempt(events, batchAttempts))) return;
+      attemptsSoFar = batchAttempts;
+      this.context.logger.warn(`Subscriber ${this.processor.name}: a batch of ${events.length} events failed ${batchAttempts} times; retrying them one by one`);
+    }
+    for (const event of events) {
+      const failure = await this.attempt([event], eventAttempts);
+      if (failure) await this.park(event, failure.error, attemptsSoFar + eventAttempts);
+    }
+  }
+
+  /** Up to `attempts` tries with back-off; the last failure if all fail. Outages are thrown. */
+  private async attempt(events: RecordedEvent[], attempts: number): Promise<{ error: unknown } | undefined> {
+    const { processor, context } = this;
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        const writes = await processor.process(events);
+        await this.commit(writes, events.at(-1)!.position, events.length);
+        return undefined;
+      } catch (error) {
+        if (!isEventFailure(error)) throw error;
+        this.lastFailure = messageOf(error);
+        if (attempt >= Math.max(1, attempts)) return { error };
+        const delay = backOffDelay(context.options.retryBackOff, attempt);
+        context.logger.warn(`Subscriber ${processor.name}: ${this.lastFailure} (try ${attempt} of ${attempts}, again in ${delay} ms)`);
+        if (!(await sleep(delay, this.stopping.signal))) throw new StopRequested();
+      }
+    }
+  }
+
+  private async park(event: RecordedEvent, error: unknown, attempts: number): Promise<void> {
+    const { readStore, metrics, logger, clock } = this.context;
+    const reason = error instanceof EventProcessingError ? error.reason : messageOf(error);
+    await readStore.park({
+      subscriber: this.processor.checkpointName,
+      position: event.position,
+      streamId: event.streamId,
+      revision: event.revision,
+      eventId: event.eventId,
+      type: event.type,
+      error: reason,
+      attempts,
+      parkedAt: clock.now().toISOString(),
+    });
+    metrics.parked.inc(this.label);
+    logger.error(
+      `Subscriber ${this.processor.name} parked event ${event.position} (${event.type} of ${event.streamId}@${event.revision}) after ${attempts} tries: ${reason}`,
+    );
+    // Parked means handled: the checkpoint moves past it so the events behind it flow again.
+    await this.commit([], event.position, 1);
+  }
+
+  /** Every event up to `position` has been delivered; with a filter, skipped ones move the checkpoint too. */
+  private async reachedLive(position: Position | undefined): Promise<void> {
+    if (position !== undefined) {
+      this.noteHead(position);
+      if (this.currentCheckpoint === undefined || position > this.currentCheckpoint) await this.commit([], position, 0);
+    }
+    if (!this.isCaughtUp) this.context.logger.log(`Subscriber ${this.processor.name} caught up at ${this.describeCheckpoint()}`);
+    this.isCaughtUp = true;
+  }
+
+  private async commit(writes: DocumentWrite[], checkpoint: Position, eventCount: number): Promise<void> {
+    await this.context.readStore.commit({ subscriber: this.processor.checkpointName, writes, checkpoint });
+    this.consecutiveOutages = 0;
+    this.lastFailure = undefined;
+    if (eventCount > 0) this.context.metrics.processed.inc(this.label, eventCount);
+    this.setCheckpoint(checkpoint);
+  }
+
+  private setCheckpoint(checkpoint: Position | undefined): void {
+    this.currentCheckpoint = checkpoint;
+    const { metrics } = this.context;
+    metrics.checkpoint.set(this.label, Number(checkpoint ?? 0n));
+    if (this.knownHead !== undefined) {
+      const lag = this.knownHead - (checkpoint ?? 0n);
+      metrics.lag.set(this.label, Number(lag > 0n ? lag : 0n));
+    }
+    this.context.onCheckpoint();
+  }
+
+  private noteHead(position: Position): void {
+    if (this.knownHead === undefined || position > this.knownHead) this.knownHead = position;
+  }
+
+  private describeCheckpoint(): string {
+    return this.currentCheckpoint === undefined ? 'the start' : `position ${this.currentCheckpoint}`;
+  }
+}

@@ -1,0 +1,249 @@
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { setImmediate as nextMacrotask } from 'node:timers/promises';
+import type { RecordedEvent, SubscribeOptions } from '../eventstore/event-store.port.js';
+import type { ProjectionBatch } from '../readstore/read-store.port.js';
+import { cartProjection, type Cart } from './cart-projection.test-fixture.js';
+import { Harness, metricValue, PATIENCE_MS, uniqueName } from './subscription-harness.test-fixture.js';
+import type { EventHandler } from './subscriber.js';
+import { projectionCheckpointName } from './projection.js';
+
+/** A handler that records its batches and can be held on its next call until released. */
+function recordingHandler(name: string, filter?: EventHandler['filter']) {
+  const batches: RecordedEvent[][] = [];
+  let gate: Promise<void> | undefined;
+  let release: () => void = () => {};
+  let entered: () => void = () => {};
+  let enteredGate = Promise.resolve();
+  const handler: EventHandler = {
+    name,
+    filter,
+    async handle(events) {
+      batches.push([...events]);
+      entered();
+      if (gate) await gate;
+    },
+  };
+  return {
+    handler,
+    batches,
+    /** Holds the next handle() call; resolves the returned promise once that call has begun. */
+    hold(): Promise<void> {
+      gate = new Promise((resolve) => (release = () => { gate = undefined; resolve(); }));
+      enteredGate = new Promise((resolve) => (entered = resolve));
+      return enteredGate;
+    },
+    release: () => release(),
+  };
+}
+
+describe('SubscriptionRunner', () => {
+  let harness: Harness;
+
+  beforeEach(async () => {
+    harness = await Harness.create();
+  });
+
+  afterEach(async () => {
+    await harness.cleanup();
+  });
+
+  it('catches up on history, then follows live events', async () => {
+    const projection = cartProjection({ name: uniqueName('carts') });
+    await harness.append('CartOpened', { cartId: 'a' });
+    await harness.append('ItemAdded', { cartId: 'a', sku: 'MUG', quantity: 2 });
+    await harness.append('CartOpened', { cartId: 'b' });
+    await harness.append('CouponIssued', { cartId: 'b' });
+    const runner = harness.runner({ projections: [projection] });
+    runner.start();
+
+    expect(await runner.waitForPosition([projection.name], await harness.head(), PATIENCE_MS)).toBe(true);
+    expect(runner.progress(projection.name).checkpoint).toBe(4n);
+    expect(await harness.readStore.findById<Cart>(projection.collection.name, 'a')).toEqual({ _id: 'a', _position: 2, items: { MUG: 2 }, applied: 2 });
+
+    const live = await harness.append('ItemAdded', { cartId: 'b', sku: 'CUP', quantity: 1 });
+    await harness.append('CartAbandoned', { cartId: 'a' });
+    expect(await runner.waitForPosition([projection.name], await harness.head(), PATIENCE_MS)).toBe(true);
+    expect(await harness.readStore.findById(projection.collection.name, 'a')).toBeNull();
+    // The caught-up marker sits between history and the first live event, so it has been seen.
+    expect(runner.progress(projection.name)).toEqual({ checkpoint: 6n, caughtUp: true });
+    expect(await harness.readStore.findById<Cart>(projection.collection.name, 'b')).toEqual({
+      _id: 'b',
+      _position: Number(live),
+      items: { CUP: 1 },
+      applied: 2,
+    });
+    expect(await harness.readStore.getCheckpoint(projectionCheckpointName(projection))).toBe(6n);
+    expect(await metricValue('orderstream_projection_events_total', projectionCheckpointName(projection))).toBe(6);
+    expect(await metricValue('orderstream_subscription_checkpoint', projectionCheckpointName(projection))).toBe(6);
+  });
+
+  it('processes in batches of at most batchSize, each event exactly once and in order', async () => {
+    for (let i = 0; i < 23; i += 1) await harness.append('ItemAdded', { cartId: `c${i % 4}`, sku: 'MUG', quantity: 1 });
+    const recorder = recordingHandler(uniqueName('batches'));
+    const runner = harness.runner({ handlers: [recorder.handler], options: { batchSize: 5 } });
+    const firstCall = recorder.hold();
+    runner.start();
+    await firstCall;
+    // While the first batch is held, the subscription fills the buffer (its reads are synchronous).
+    await nextMacrotask();
+    recorder.release();
+    expect(await runner.waitForPosition([recorder.handler.name], 23n, PATIENCE_MS)).toBe(true);
+
+    const sizes = recorder.batches.map((batch) => batch.length);
+    expect(Math.max(...sizes)).toBe(5);
+    expect(recorder.batches.flat().map((event) => event.position)).toEqual(Array.from({ length: 23 }, (_, i) => BigInt(i + 1)));
+    expect(await harness.readStore.getCheckpoint(recorder.handler.name)).toBe(23n);
+  });
+
+  it('stops pulling from the store while the buffer is full (backpressure)', async () => {
+    for (let i = 0; i < 40; i += 1) await harness.append('CartOpened', { cartId: `c${i}` });
+    let pulled = 0;
+    const store = harness.eventStore;
+    const countingStore = Object.create(store) as typeof store;
+    countingStore.subscribeToAll = (options?: SubscribeOptions) => ({
+      async *[Symbol.asyncIterator]() {
+        for await (const message of store.subscribeToAll(options)) {
+          pulled += 1;
+          yield message;
+        }
+      },
+    });
+    const recorder = recordingHandler(uniqueName('slow'));
+    const runner = harness.runner({ eventStore: countingStore, handlers: [recorder.handler], options: { batchSize: 1, bufferSize: 3 } });
+    const firstCall = recorder.hold();
+    runner.start();
+    await firstCall;
+    for (let turn = 0; turn < 5; turn += 1) await nextMacrotask();
+    // One batch taken, a full buffer, and one message waiting to get in: nothing more is read.
+    expect(pulled).toBeLessThanOrEqual(1 + 3 + 1);
+    recorder.release();
+    expect(await runner.waitForPosition([recorder.handler.name], 40n, PATIENCE_MS)).toBe(true);
+    expect(recorder.batches.flat()).toHaveLength(40);
+  });
+
+  it('resumes from its checkpoint after a restart, applying nothing twice', async () => {
+    const name = uniqueName('carts');
+    await harness.append('CartOpened', { cartId: 'a' });
+    await harness.append('ItemAdded', { cartId: 'a', sku: 'MUG', quantity: 1 });
+    await harness.append('CartOpened', { cartId: 'b' });
+    const first = harness.runner({ projections: [cartProjection({ name })] });
+    first.start();
+    expect(await first.waitForPosition([name], 3n, PATIENCE_MS)).toBe(true);
+    const collection = cartProjection({ name }).collection.name;
+    const before = await harness.readStore.find<Cart>(collection, {}, { sort: { _id: 1 } });
+    await harness.closeStores();
+
+    harness.openStores();
+    const seenAfterRestart: bigint[] = [];
+    const projection = cartProjection({ name, throwOn: (event) => (seenAfterRestart.push(event.position), false) });
+    const second = harness.runner({ projections: [projection] });
+    second.start();
+    expect(await second.waitForPosition([name], 3n, PATIENCE_MS)).toBe(true);
+    expect(await harness.readStore.find<Cart>(collection, {}, { sort: { _id: 1 } })).toEqual(before);
+
+    await harness.append('ItemAdded', { cartId: 'a', sku: 'MUG', quantity: 1 });
+    expect(await second.waitForPosition([name], 4n, PATIENCE_MS)).toBe(true);
+    expect(seenAfterRestart).toEqual([4n]);
+    expect(await harness.readStore.findById<Cart>(collection, 'a')).toEqual({ _id: 'a', _position: 4, items: { MUG: 2 }, applied: 3 });
+  });
+
+  describe('waitForPosition', () => {
+    it('answers true once every named subscriber has reached the position', async () => {
+      const carts = cartProjection({ name: uniqueName('carts') });
+      const recorder = recordingHandler(uniqueName('handler'));
+      const runner = harness.runner({ projections: [carts], handlers: [recorder.handler] });
+      runner.start();
+      const waiting = runner.waitForPosition([carts.name, recorder.handler.name], 2n, PATIENCE_MS);
+      await harness.append('CartOpened', { cartId: 'a' });
+      await harness.append('CartOpened', { cartId: 'b' });
+      expect(await waiting).toBe(true);
+      expect(runner.progress(carts.name).checkpoint).toBeGreaterThanOrEqual(2n);
+      expect(runner.progress(recorder.handler.name).checkpoint).toBeGreaterThanOrEqual(2n);
+    });
+
+    it('answers false when the position is not reached in time', async () => {
+      const carts = cartProjection({ name: uniqueName('carts') });
+      await harness.append('CartOpened', { cartId: 'a' });
+      const runner = harness.runner({ projections: [carts] });
+      runner.start();
+      expect(await runner.waitForPosition([carts.name], 1n, PATIENCE_MS)).toBe(true);
+      expect(await runner.waitForPosition([carts.name], 2n, 20)).toBe(false);
+      expect(await runner.waitForPosition([carts.name], 2n, 0)).toBe(false);
+    });
+
+    it('answers pending waits with false when the runner stops, and refuses unknown names', async () => {
+      const carts = cartProjection({ name: uniqueName('carts') });
+      const runner = harness.runner({ projections: [carts] });
+      runner.start();
+      const waiting = runner.waitForPosition([carts.name], 99n, PATIENCE_MS);
+      await runner.stop();
+      expect(await waiting).toBe(false);
+      await expect(runner.waitForPosition(['nobody'], 1n, 10)).rejects.toThrow('No subscriber is named nobody');
+    });
+  });
+
+  describe('generic handlers', () => {
+    it('get only the events their filter selects, and their checkpoint still reaches the head', async () => {
+      const recorder = recordingHandler(uniqueName('items'), { eventTypes: ['ItemAdded'] });
+      await harness.append('CartOpened', { cartId: 'a' });
+      await harness.append('ItemAdded', { cartId: 'a', sku: 'MUG', quantity: 1 });
+      await harness.append('CouponIssued', { cartId: 'a' });
+      const runner = harness.runner({ handlers: [recorder.handler] });
+      runner.start();
+      expect(await runner.waitForPosition([recorder.handler.name], 3n, PATIENCE_MS)).toBe(true);
+      expect(recorder.batches.flat().map((event) => [event.position, event.type])).toEqual([[2n, 'ItemAdded']]);
+      expect(await harness.readStore.getCheckpoint(recorder.handler.name)).toBe(3n);
+    });
+  });
+
+  it('lets the batch in flight finish and commit when stopped', async () => {
+    const recorder = recordingHandler(uniqueName('slow'));
+    const runner = harness.runner({ handlers: [recorder.handler] });
+    runner.start();
+    const firstCall = recorder.hold();
+    await harness.append('CartOpened', { cartId: 'a' });
+    await firstCall;
+    let stopped = false;
+    const stopping = runner.stop().then(() => (stopped = true));
+    await nextMacrotask();
+    expect(stopped).toBe(false);
+    recorder.release();
+    await stopping;
+    expect(await harness.readStore.getCheckpoint(recorder.handler.name)).toBe(1n);
+  });
+
+  it('reports status: checkpoint, caught-up flag, lag and parked count', async () => {
+    const carts = cartProjection({ name: uniqueName('carts') });
+    await harness.append('CartOpened', { cartId: 'a' });
+    await harness.append('CartOpened', { cartId: 'b' });
+    const runner = harness.runner({ projections: [carts] });
+    expect(await runner.status()).toEqual([
+      { name: carts.name, kind: 'projection', checkpointName: `${carts.name}@v1`, checkpoint: null, caughtUp: false, lag: 2, parked: 0, lastError: null },
+    ]);
+    runner.start();
+    expect(await runner.waitForPosition([carts.name], 2n, PATIENCE_MS)).toBe(true);
+    const [status] = await runner.status();
+    expect(status).toMatchObject({ checkpoint: '2', lag: 0, parked: 0 });
+    // The caught-up marker follows the last event of history; it is processed right after it.
+    await harness.append('CartOpened', { cartId: 'c' });
+    expect(await runner.waitForPosition([carts.name], 3n, PATIENCE_MS)).toBe(true);
+    expect((await runner.status())[0]).toMatchObject({ checkpoint: '3', caughtUp: true, lag: 0 });
+  });
+
+  it('commits projection writes and the checkpoint together', async () => {
+    const commits: ProjectionBatch[] = [];
+    const store = harness.readStore;
+    const spyingStore = Object.create(store) as typeof store;
+    spyingStore.commit = (batch) => (commits.push(batch), store.commit(batch));
+    const carts = cartProjection({ name: uniqueName('carts') });
+    await harness.append('CartOpened', { cartId: 'a' });
+    const runner = harness.runner({ readStore: spyingStore, projections: [carts] });
+    runner.start();
+    expect(await runner.waitForPosition([carts.name], 1n, PATIENCE_MS)).toBe(true);
+    expect(commits[0]).toEqual({
+      subscriber: projectionCheckpointName(carts),
+      checkpoint: 1n,
+      writes: [{ op: 'upsert', collection: carts.collection.name, doc: { _id: 'a', _position: 1, items: {}, applied: 1 } }],
+    });
+  });
+});
