@@ -1,8 +1,12 @@
 // `npm run bench`: runs each section in turn and prints its figures.
 import { eventStoreBench } from './event-store.bench.js';
 import type { BenchSection, Figure } from './figure.js';
+import { restartBench } from './restart.bench.js';
 
-const sections: BenchSection[] = [{ title: 'Event store (embedded SQLite, synchronous=FULL)', run: () => eventStoreBench() }];
+const sections: BenchSection[] = [
+  { title: 'Event store (embedded SQLite, synchronous=FULL)', run: () => eventStoreBench() },
+  { title: 'Read models: restart and rebuild (embedded)', run: () => restartBench() },
+];
 
 function format(figure: Figure): string {
   const value = figure.value >= 100 ? Math.round(figure.value).toLocaleString('en-US') : figure.value.toFixed(2);

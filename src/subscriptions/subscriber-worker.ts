@@ -27,7 +27,7 @@ export interface SubscriptionOptions {
 }
 
 export const DEFAULT_SUBSCRIPTION_OPTIONS: SubscriptionOptions = {
-  batchSize: 200,
+  batchSize: 500,
   bufferSize: 2000,
   batchAttempts: 3,
   eventAttempts: 3,

@@ -55,8 +55,11 @@ export class ReadModelsFile {
       // hold the lock for the connection's life (in WAL mode this also avoids the shared-memory index).
       this.db.pragma('locking_mode = EXCLUSIVE');
       this.db.pragma('journal_mode = WAL');
-      // Acknowledged means durable (DESIGN.md): fsync at every commit.
-      this.db.pragma('synchronous = FULL');
+      // NORMAL, not FULL: nothing here is the source of truth. In WAL mode a power loss can only
+      // drop the last commits whole, and each commit carries its checkpoint, so documents and
+      // checkpoint roll back together and the lost tail is replayed from the event log.
+      // (The event log itself stays synchronous=FULL: acknowledged means durable.)
+      this.db.pragma('synchronous = NORMAL');
       this.db.exec(SCHEMA);
       this.statements = prepareStatements(this.db);
     } catch (error) {

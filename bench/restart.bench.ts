@@ -1,0 +1,80 @@
+// Restart with 100k events: the embedded read models are restored with their checkpoints
+// (not rebuilt), so a restart costs opening the files and loading documents into memory.
+// The rebuild from scratch is measured too: it is what a new projection version costs.
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { register } from 'prom-client';
+import { allProjections } from '../projections/index.js';
+import type { NewEvent } from '../src/eventstore/event-store.port.js';
+import { SqliteEventStore } from '../src/eventstore/sqlite/sqlite-event-store.js';
+import { EmbeddedReadStore } from '../src/readstore/embedded/embedded-read-store.js';
+import { SubscriptionRunner } from '../src/subscriptions/subscription-runner.js';
+import type { Figure } from './figure.js';
+
+const PRODUCTS = 1_000;
+const EVENTS_PER_PRODUCT = 100;
+const quiet = { log() {}, warn() {}, error() {} };
+
+function productEvents(productId: string, index: number): NewEvent[] {
+  const metadata = {
+    actor: { userId: 'bench', roles: ['staff'] }, commandId: randomUUID(), commandType: 'Bench',
+    correlationId: randomUUID(), causationId: randomUUID(), occurredAt: new Date().toISOString(),
+  };
+  const registered: NewEvent = {
+    eventId: randomUUID(), type: 'ProductRegistered', metadata,
+    data: { productId, sku: `SKU-${String(index).padStart(6, '0')}`, name: `Product ${index}`, price: { amount: 1999, currency: 'EUR' } },
+  };
+  const receipts = Array.from({ length: EVENTS_PER_PRODUCT - 1 }, (_, i): NewEvent => ({
+    eventId: randomUUID(), type: 'StockReceived', metadata, data: { productId, quantity: 1 + (i % 7), reference: `PO-${i}` },
+  }));
+  return [registered, ...receipts];
+}
+
+async function runUntilCaughtUp(dir: string): Promise<{ ms: number; close(): Promise<void> }> {
+  const started = performance.now();
+  const eventStore = new SqliteEventStore(join(dir, 'events.db'));
+  const readStore = new EmbeddedReadStore(join(dir, 'readmodels.db'));
+  const runner = new SubscriptionRunner({ eventStore, readStore, projections: allProjections, logger: quiet });
+  runner.start();
+  const head = (await eventStore.headPosition())!;
+  const reached = await runner.waitForPosition(runner.subscriberNames, head, 600_000);
+  if (!reached) throw new Error('projections did not catch up');
+  const ms = performance.now() - started;
+  return {
+    ms,
+    async close() {
+      await runner.stop();
+      await eventStore.close();
+      await readStore.close();
+    },
+  };
+}
+
+export async function restartBench(): Promise<Figure[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'orderstream-bench-restart-'));
+  try {
+    const store = new SqliteEventStore(join(dir, 'events.db'));
+    for (let p = 0; p < PRODUCTS; p++) {
+      await store.append(`product-${randomUUID()}`, productEvents(randomUUID(), p), 'no_stream');
+    }
+    await store.close();
+    const events = PRODUCTS * EVENTS_PER_PRODUCT;
+    register.clear();
+
+    const rebuild = await runUntilCaughtUp(dir);
+    await rebuild.close();
+    register.clear();
+    const restart = await runUntilCaughtUp(dir);
+    await restart.close();
+
+    const projections = allProjections.length;
+    return [
+      { name: `rebuild ${projections} projections from ${events.toLocaleString('en-US')} events`, value: rebuild.ms / 1000, unit: 's', note: `${Math.round((events * projections) / (rebuild.ms / 1000)).toLocaleString('en-US')} projected events/s` },
+      { name: `restart with ${events.toLocaleString('en-US')} events (restore + catch up)`, value: restart.ms, unit: 'ms', note: `${PRODUCTS * projections} documents restored with their checkpoints` },
+    ];
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
