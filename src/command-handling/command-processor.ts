@@ -7,7 +7,9 @@ import { WrongExpectedRevisionError } from '../eventstore/event-store.errors.js'
 import { EVENT_STORE, type EventStore, type NewEvent, type Position, type RecordedEvent } from '../eventstore/event-store.port.js';
 import { ConcurrencyConflictError, PreconditionFailedError } from './command-errors.js';
 import type { CommandMetadata } from './command-metadata.js';
+import { commandMetrics } from './command-metrics.js';
 import { eventIdFor } from './event-id.js';
+import { DomainError } from '../decider/domain-error.js';
 
 export interface CommandResult {
   /** Revision of the stream after the command (its last event's revision). */
@@ -37,7 +39,22 @@ export class CommandProcessor {
     decider: Decider<Command, Event, State>,
     request: CommandRequest<Command>,
   ): Promise<CommandResult> {
+    const commandType = request.command.type;
+    try {
+      return await this.decideAndAppend(decider, request);
+    } catch (error) {
+      if (error instanceof DomainError || error instanceof PreconditionFailedError) commandMetrics.outcome(commandType, 'refused');
+      if (error instanceof ConcurrencyConflictError) commandMetrics.outcome(commandType, 'conflict');
+      throw error;
+    }
+  }
+
+  private async decideAndAppend<Command extends { type: string }, Event extends DomainEvent, State>(
+    decider: Decider<Command, Event, State>,
+    request: CommandRequest<Command>,
+  ): Promise<CommandResult> {
     const { streamId } = request;
+    const commandType = request.command.type;
     for (let attempt = 1; attempt <= MAX_COMMAND_ATTEMPTS; attempt++) {
       const history = await this.store.readStream(streamId);
       const last = history.at(-1);
@@ -46,11 +63,17 @@ export class CommandProcessor {
       }
       // A command already recorded (a retry after a lost answer) is answered as it was then.
       const earlier = lastEventOfCommand(history, request.metadata.commandId);
-      if (earlier) return { revision: earlier.revision, position: earlier.position };
+      if (earlier) {
+        commandMetrics.outcome(commandType, 'repeated');
+        return { revision: earlier.revision, position: earlier.position };
+      }
 
       const state = fold(decider, history as unknown as Event[]);
       const decided = decider.decide(request.command, state);
-      if (decided.length === 0) return { revision: last?.revision ?? -1, position: last?.position ?? 0n };
+      if (decided.length === 0) {
+        commandMetrics.outcome(commandType, 'unchanged');
+        return { revision: last?.revision ?? -1, position: last?.position ?? 0n };
+      }
 
       try {
         const result = await this.store.append(
@@ -58,9 +81,11 @@ export class CommandProcessor {
           this.envelope(decided, request),
           last === undefined ? 'no_stream' : last.revision,
         );
+        commandMetrics.outcome(commandType, 'recorded');
         return { revision: result.nextRevision, position: result.position };
       } catch (error) {
         if (!(error instanceof WrongExpectedRevisionError)) throw error;
+        commandMetrics.retried(commandType);
       }
     }
     throw new ConcurrencyConflictError(streamId, MAX_COMMAND_ATTEMPTS);
