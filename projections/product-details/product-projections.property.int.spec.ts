@@ -186,8 +186,23 @@ function expectedDocuments(events: readonly RecordedEvent[]): { details: ReadDoc
 /** Recorded scenarios of up to `maxCommands` commands that left at least one event in the log. */
 const history = (maxCommands: number) =>
   fc
-    .array(fc.record({ command, foreign: gap }), { minLength: 1, maxLength: maxCommands })
-    .map(record)
+    .tuple(
+      // Most histories start by registering some products, so that later commands have
+      // something to act on; the rest register them (or fail to) along the way.
+      fc.subarray([...SKUS.keys()]).chain((ps) =>
+        fc.tuple(...ps.map((p) => fc.record({ name: fc.constantFrom('Mug', ' Cup '), price: money }).map(({ name, price }) => ({ p, name, price })))),
+      ),
+      fc.array(fc.record({ command, foreign: gap }), { minLength: 1, maxLength: maxCommands, size: 'max' }),
+    )
+    .map(([registrations, rest]) =>
+      record([
+        ...registrations.map(({ p, name, price }) => ({
+          command: { type: 'RegisterProduct' as const, productId: PRODUCT_IDS[p]!, sku: SKUS[p]!, name, price },
+          foreign: 0,
+        })),
+        ...rest,
+      ]),
+    )
     .filter(({ events }) => events.length > 0);
 
 /** Cuts `events` into consecutive batches at the given points. */

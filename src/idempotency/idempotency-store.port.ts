@@ -1,18 +1,21 @@
-// Remembers which request body an Idempotency-Key was first used with. The answer itself is
-// not stored: the key fixes the command id, and a recorded command id is answered from the
-// event store as it was the first time (see CommandProcessor).
+// Remembers which request an Idempotency-Key was first used with, and the answer it got.
+// The key also fixes the command id, so even two identical requests racing each other
+// record the command once (see CommandProcessor); the stored answer makes a repeat answer
+// exactly as the first time, including for a command that recorded nothing.
 
 export type Reservation =
   /** First use of the key: go ahead. */
-  | 'new'
-  /** The key was used before with the same request: go ahead, the command id dedupes it. */
-  | 'repeat'
-  /** The key was used before with a different request: refuse. */
-  | 'mismatch';
+  | { kind: 'new' }
+  /** Used before with the same request; `answer` is set once that request completed. */
+  | { kind: 'repeat'; answer?: unknown }
+  /** Used before with a different request: refuse. */
+  | { kind: 'mismatch' };
 
 export interface IdempotencyStore {
   reserve(scope: string, key: string, fingerprint: string): Promise<Reservation>;
-  /** Forgets a new reservation whose request failed before it was recorded. */
+  /** Records the answer of the request that holds the key. */
+  complete(scope: string, key: string, fingerprint: string, answer: unknown): Promise<void>;
+  /** Forgets a reservation whose request failed before anything was answered. */
   release(scope: string, key: string, fingerprint: string): Promise<void>;
   close(): Promise<void>;
 }

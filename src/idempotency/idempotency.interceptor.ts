@@ -1,6 +1,7 @@
 // Idempotency-Key on command routes: same key and same request -> the same answer and nothing
-// new; same key and a different request -> 409. The key fixes the command id, and through it
-// the event ids, so even two identical requests racing each other record the command once.
+// new; same key and a different request -> 409. The first answer is stored and replayed; the
+// key also fixes the command id, and through it the event ids, so two identical requests
+// racing each other (before either has an answer stored) still record the command once.
 import { createHash } from 'node:crypto';
 import { Inject, Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
 import canonicalize from 'canonicalize';
@@ -33,16 +34,20 @@ export class IdempotencyInterceptor implements NestInterceptor {
       .update(`${request.method} ${request.url}\n${canonicalize(request.body ?? null) ?? ''}`)
       .digest('hex');
     const reservation = await this.store.reserve(scope, key, fingerprint);
-    if (reservation === 'mismatch') {
+    if (reservation.kind === 'mismatch') {
       throw new ProblemException(409, 'idempotency_key_reused', 'This Idempotency-Key was already used with a different request');
     }
+    if (reservation.kind === 'repeat' && reservation.answer !== undefined) return reservation.answer;
     request.commandId = uuidv5(`${scope}\n${key}`, COMMAND_ID_NAMESPACE);
+    let answer: unknown;
     try {
-      return await lastValueFrom(defer(() => next.handle()));
+      answer = await lastValueFrom(defer(() => next.handle()));
     } catch (error) {
-      // Nothing was recorded under this key: let the client fix the request and reuse it.
-      if (reservation === 'new') await this.store.release(scope, key, fingerprint);
+      // Nothing was answered under this key: let the client fix the request and reuse the key.
+      await this.store.release(scope, key, fingerprint);
       throw error;
     }
+    await this.store.complete(scope, key, fingerprint, answer);
+    return answer;
   }
 }

@@ -3,10 +3,16 @@
 import Database from 'better-sqlite3';
 import type { IdempotencyStore, Reservation } from './idempotency-store.port.js';
 
+interface KeyRow {
+  fingerprint: string;
+  answer: string | null;
+}
+
 export class SqliteIdempotencyStore implements IdempotencyStore {
   private readonly db: Database.Database;
   private readonly insert: Database.Statement;
-  private readonly lookup: Database.Statement<[string, string], { fingerprint: string }>;
+  private readonly lookup: Database.Statement<[string, string], KeyRow>;
+  private readonly answer: Database.Statement;
   private readonly remove: Database.Statement;
 
   constructor(file: string, private readonly now: () => Date = () => new Date()) {
@@ -15,16 +21,24 @@ export class SqliteIdempotencyStore implements IdempotencyStore {
     this.db.pragma('synchronous = FULL');
     this.db.exec(`CREATE TABLE IF NOT EXISTS idempotency_keys (
       scope TEXT NOT NULL, key TEXT NOT NULL, fingerprint TEXT NOT NULL, created_at TEXT NOT NULL,
-      PRIMARY KEY (scope, key)) WITHOUT ROWID`);
-    this.insert = this.db.prepare('INSERT OR IGNORE INTO idempotency_keys VALUES (?, ?, ?, ?)');
-    this.lookup = this.db.prepare('SELECT fingerprint FROM idempotency_keys WHERE scope = ? AND key = ?');
-    this.remove = this.db.prepare('DELETE FROM idempotency_keys WHERE scope = ? AND key = ? AND fingerprint = ?');
+      answer TEXT, PRIMARY KEY (scope, key)) WITHOUT ROWID`);
+    this.insert = this.db.prepare('INSERT OR IGNORE INTO idempotency_keys (scope, key, fingerprint, created_at) VALUES (?, ?, ?, ?)');
+    this.lookup = this.db.prepare('SELECT fingerprint, answer FROM idempotency_keys WHERE scope = ? AND key = ?');
+    this.answer = this.db.prepare('UPDATE idempotency_keys SET answer = ? WHERE scope = ? AND key = ? AND fingerprint = ? AND answer IS NULL');
+    this.remove = this.db.prepare('DELETE FROM idempotency_keys WHERE scope = ? AND key = ? AND fingerprint = ? AND answer IS NULL');
   }
 
   async reserve(scope: string, key: string, fingerprint: string): Promise<Reservation> {
     // INSERT OR IGNORE is the atomic "first one wins": no read-then-write window.
-    if (this.insert.run(scope, key, fingerprint, this.now().toISOString()).changes === 1) return 'new';
-    return this.lookup.get(scope, key)?.fingerprint === fingerprint ? 'repeat' : 'mismatch';
+    if (this.insert.run(scope, key, fingerprint, this.now().toISOString()).changes === 1) return { kind: 'new' };
+    const row = this.lookup.get(scope, key);
+    if (!row) return this.reserve(scope, key, fingerprint); // released meanwhile: try again
+    if (row.fingerprint !== fingerprint) return { kind: 'mismatch' };
+    return row.answer === null ? { kind: 'repeat' } : { kind: 'repeat', answer: JSON.parse(row.answer) };
+  }
+
+  async complete(scope: string, key: string, fingerprint: string, answer: unknown): Promise<void> {
+    this.answer.run(JSON.stringify(answer), scope, key, fingerprint);
   }
 
   async release(scope: string, key: string, fingerprint: string): Promise<void> {

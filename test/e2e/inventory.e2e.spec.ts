@@ -124,6 +124,19 @@ describe('Idempotency-Key', () => {
     expect(product.body).toMatchObject({ onHand: 5, revision: 1 });
   });
 
+  it('a repeated command that recorded nothing answers as the first time and changes nothing later', async () => {
+    const { id } = await register(newSku(), 500);
+    const setPrice = (amount: number, key: string) =>
+      app.request('PUT', `/v1/products/${id}/price`, { body: { amount, currency: 'EUR' }, headers: { 'idempotency-key': key } });
+    const unchanged = await setPrice(500, `same-${id}`);
+    const changed = await setPrice(600, `up-${id}`);
+    expect(changed.body.revision).toBe(1);
+    expect(await setPrice(500, `same-${id}`)).toMatchObject({ status: 200, body: unchanged.body });
+
+    const product = await app.request('GET', `/v1/products/${id}`, { headers: { 'x-min-position': changed.body.position } });
+    expect(product.body).toMatchObject({ price: { amount: 600, currency: 'EUR' }, revision: 1 });
+  });
+
   it('a key whose request was refused can be used again once the request is fixed', async () => {
     const { id } = await register();
     const headers = { 'idempotency-key': `fix-${id}` };
