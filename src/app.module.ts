@@ -2,11 +2,16 @@ import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { CLOCK, systemClock } from './clock/clock.js';
 import { CommandProcessor } from './command-handling/command-processor.js';
+import { AuditModule } from './audit/audit.module.js';
 import { APP_CONFIG, type AppConfig } from './config/app-config.js';
 import { EventStoreModule } from './eventstore/event-store.module.js';
 import { HealthModule } from './health/health.module.js';
+import { IdentityModule } from './identity/identity.module.js';
 import { IdempotencyModule } from './idempotency/idempotency.module.js';
 import { InventoryModule } from './inventory/inventory.module.js';
+import { OrderingModule } from './ordering/ordering.module.js';
+import { PaymentsModule } from './payments/payments.module.js';
+import { ShippingModule } from './shipping/shipping.module.js';
 import { MetricsController } from './observability/metrics.controller.js';
 import { ReadStoreModule } from './readstore/read-store.module.js';
 import { SubscriptionsModule } from './subscriptions/subscriptions.module.js';
@@ -36,8 +41,13 @@ export class AppModule {
         ReadStoreModule,
         IdempotencyModule,
         SubscriptionsModule,
+        IdentityModule,
         InventoryModule,
+        OrderingModule,
+        PaymentsModule,
+        ShippingModule,
         HealthModule,
+        AuditModule,
       ],
       controllers: [MetricsController],
     };

@@ -37,6 +37,14 @@ export const productDetailsProjection: DocumentProjection<ProductDetails> = {
         return current && withOnHand(current, current.onHand + event.data.quantityChange, at);
       case 'PriceChanged':
         return current && { ...current, ...at, price: event.data.price };
+      case 'StockReserved':
+        return current && withReserved(current, current.onHand, current.reserved + event.data.quantity, at);
+      case 'StockReleased':
+        return current && withReserved(current, current.onHand, current.reserved - event.data.quantity, at);
+      case 'ReservedStockShipped':
+        return current && withReserved(current, current.onHand - event.data.quantity, current.reserved - event.data.quantity, at);
+      case 'StockReservationRejected':
+        return current && { ...current, ...at };
       default:
         return unreachable(event);
     }
@@ -45,4 +53,8 @@ export const productDetailsProjection: DocumentProjection<ProductDetails> = {
 
 function withOnHand(doc: ProductDetails, onHand: number, at: Pick<ProductDetails, '_position' | 'revision'>): ProductDetails {
   return { ...doc, ...at, onHand, available: onHand - doc.reserved };
+}
+
+function withReserved(doc: ProductDetails, onHand: number, reserved: number, at: Pick<ProductDetails, '_position' | 'revision'>): ProductDetails {
+  return { ...doc, ...at, onHand, reserved, available: onHand - reserved };
 }

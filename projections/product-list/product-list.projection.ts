@@ -34,6 +34,13 @@ export const productListProjection: DocumentProjection<ProductListItem> = {
         return current && { ...current, _position, available: current.available + event.data.quantityChange };
       case 'PriceChanged':
         return current && { ...current, _position, price: event.data.price };
+      case 'StockReserved':
+        return current && { ...current, _position, available: current.available - event.data.quantity };
+      case 'StockReleased':
+        return current && { ...current, _position, available: current.available + event.data.quantity };
+      case 'ReservedStockShipped':
+      case 'StockReservationRejected':
+        return current; // on hand and reserved drop together (or nothing changed): available stays
       default:
         return unreachable(event);
     }

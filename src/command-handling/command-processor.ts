@@ -1,14 +1,16 @@
 // The one way a command changes state: load the stream, fold it, decide, append with the
 // revision that was read. Losing the race re-reads and re-decides, a bounded number of times.
+// Folds are cached per stream (StreamStateCache), so a command reads only the new events.
 import { Inject, Injectable } from '@nestjs/common';
-import { fold, type Decider, type DomainEvent } from '../decider/decider.js';
+import type { Decider, DomainEvent } from '../decider/decider.js';
 import { CLOCK, type Clock } from '../clock/clock.js';
 import { WrongExpectedRevisionError } from '../eventstore/event-store.errors.js';
-import { EVENT_STORE, type EventStore, type NewEvent, type Position, type RecordedEvent } from '../eventstore/event-store.port.js';
+import { EVENT_STORE, type EventStore, type NewEvent, type Position } from '../eventstore/event-store.port.js';
 import { ConcurrencyConflictError, PreconditionFailedError } from './command-errors.js';
 import type { CommandMetadata } from './command-metadata.js';
 import { commandMetrics } from './command-metrics.js';
 import { eventIdFor } from './event-id.js';
+import { StreamStateCache, type StreamView } from './stream-state-cache.js';
 import { DomainError } from '../decider/domain-error.js';
 
 export interface CommandResult {
@@ -35,6 +37,8 @@ export class CommandProcessor {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
+  private readonly cache = new StreamStateCache();
+
   async handle<Command extends { type: string }, Event extends DomainEvent, State>(
     decider: Decider<Command, Event, State>,
     request: CommandRequest<Command>,
@@ -56,39 +60,62 @@ export class CommandProcessor {
     const { streamId } = request;
     const commandType = request.command.type;
     for (let attempt = 1; attempt <= MAX_COMMAND_ATTEMPTS; attempt++) {
-      const history = await this.store.readStream(streamId);
-      const last = history.at(-1);
-      if (request.ifMatchRevision !== undefined && request.ifMatchRevision !== last?.revision) {
-        throw new PreconditionFailedError(request.ifMatchRevision, last?.revision);
+      const stream = await this.load(decider, streamId);
+      if (request.ifMatchRevision !== undefined && request.ifMatchRevision !== stream.revision) {
+        throw new PreconditionFailedError(request.ifMatchRevision, stream.revision < 0 ? undefined : stream.revision);
       }
       // A command already recorded (a retry after a lost answer) is answered as it was then.
-      const earlier = lastEventOfCommand(history, request.metadata.commandId);
+      const earlier = stream.commands.get(request.metadata.commandId);
       if (earlier) {
         commandMetrics.outcome(commandType, 'repeated');
-        return { revision: earlier.revision, position: earlier.position };
+        return earlier;
       }
 
-      const state = fold(decider, history as unknown as Event[]);
-      const decided = decider.decide(request.command, state);
+      const decided = decider.decide(request.command, stream.state);
       if (decided.length === 0) {
         commandMetrics.outcome(commandType, 'unchanged');
-        return { revision: last?.revision ?? -1, position: last?.position ?? 0n };
+        return { revision: stream.revision, position: stream.position ?? 0n };
       }
 
       try {
         const result = await this.store.append(
           streamId,
           this.envelope(decided, request),
-          last === undefined ? 'no_stream' : last.revision,
+          stream.revision < 0 ? 'no_stream' : stream.revision,
         );
         commandMetrics.outcome(commandType, 'recorded');
-        return { revision: result.nextRevision, position: result.position };
+        const recorded = { revision: result.nextRevision, position: result.position };
+        stream.commands.set(request.metadata.commandId, recorded);
+        this.cache.remember(streamId, decider, { ...recorded, state: decided.reduce(decider.evolve, stream.state), commands: stream.commands });
+        return recorded;
       } catch (error) {
         if (!(error instanceof WrongExpectedRevisionError)) throw error;
         commandMetrics.retried(commandType);
       }
     }
     throw new ConcurrencyConflictError(streamId, MAX_COMMAND_ATTEMPTS);
+  }
+
+  /** The stream's folded state: the cached fold plus the events appended since. */
+  private async load<Event extends DomainEvent, State>(decider: Decider<unknown, Event, State>, streamId: string): Promise<StreamView<State>> {
+    const cached = this.cache.get<State>(streamId, decider);
+    let { revision, position, state } = cached ?? { revision: -1, position: undefined, state: decider.initialState };
+    const commands = cached?.commands ?? new Map<string, CommandResult>();
+    const delta = await this.store.readStream(streamId, { fromRevision: revision + 1 });
+    if (cached && delta.length > 0 && delta[0]!.revision !== revision + 1) {
+      // Not a continuation of what was cached (the stream was replaced): fold it from scratch.
+      this.cache.forget(streamId);
+      return this.load(decider, streamId);
+    }
+    for (const event of delta) {
+      state = decider.evolve(state, event as unknown as Event);
+      commands.set(event.metadata.commandId, { revision: event.revision, position: event.position });
+      revision = event.revision;
+      position = event.position;
+    }
+    const view = { revision, position, state, commands };
+    this.cache.remember(streamId, decider, view);
+    return view;
   }
 
   private envelope<Command extends { type: string }>(events: DomainEvent[], request: CommandRequest<Command>): NewEvent[] {
@@ -108,9 +135,3 @@ export class CommandProcessor {
   }
 }
 
-function lastEventOfCommand(history: RecordedEvent[], commandId: string): RecordedEvent | undefined {
-  for (let i = history.length - 1; i >= 0; i--) {
-    if (history[i]!.metadata.commandId === commandId) return history[i];
-  }
-  return undefined;
-}

@@ -1,5 +1,9 @@
 // Typed configuration from the environment, validated once at start (fail fast).
 import { resolve } from 'node:path';
+import { ConfigError } from './config-error.js';
+import { loadFulfillmentConfig, type FulfillmentConfig } from './fulfillment-config.js';
+import { loadSecurityConfig, type SecurityConfig } from './security-config.js';
+import { loadStoresConfig, type StoresConfig } from './stores-config.js';
 
 export interface AppConfig {
   port: number;
@@ -10,9 +14,15 @@ export interface AppConfig {
   bodyLimit: number;
   /** How long a query with X-Min-Position waits for its projections before answering 503. */
   minPositionWaitMs: number;
+  /** Tokens, the first admin, rate limits, trusted proxies, CORS (security-config.ts). */
+  security: SecurityConfig;
+  /** Payment deadline, payment processor and fulfilment workers (fulfillment-config.ts). */
+  fulfillment: FulfillmentConfig;
+  /** EVENTSTORE_URL / MONGODB_URL: the production engines, when set (stores-config.ts). */
+  stores: StoresConfig;
 }
 
-export class ConfigError extends Error {}
+export { ConfigError };
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const;
 
@@ -38,6 +48,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     logLevel: logLevel as AppConfig['logLevel'],
     bodyLimit: integer(env, 'BODY_LIMIT_BYTES', 64 * 1024, 1024, 16 * 1024 * 1024),
     minPositionWaitMs: integer(env, 'MIN_POSITION_WAIT_MS', 5000, 0, 60_000),
+    security: loadSecurityConfig(env),
+    fulfillment: loadFulfillmentConfig(env),
+    stores: loadStoresConfig(env),
   };
 }
 

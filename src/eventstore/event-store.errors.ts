@@ -31,3 +31,12 @@ export class AppendRejectedError extends Error {
     this.name = 'AppendRejectedError';
   }
 }
+
+/** The store could not be reached or did not answer in time; the request may be retried. */
+export class StoreUnavailableError extends Error {
+  readonly code: string = 'store_unavailable';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'StoreUnavailableError';
+  }
+}

@@ -3,9 +3,12 @@ import { Controller, Get, Inject, Res, ServiceUnavailableException } from '@nest
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import { ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
+import { EVENT_STORE_SELECTION, type StoreSelection } from '../eventstore/event-store-selection.js';
 import { EVENT_STORE, type EventStore } from '../eventstore/event-store.port.js';
+import { READ_STORE_SELECTION } from '../readstore/read-store-selection.js';
 import { READ_STORE, type ReadStore } from '../readstore/read-store.port.js';
 import { SubscriptionRunner } from '../subscriptions/subscription-runner.js';
+import { Public } from '../identity/access/access.decorators.js';
 
 @ApiTags('operations')
 @Controller('health')
@@ -16,9 +19,12 @@ export class HealthController {
     @Inject(EVENT_STORE) private readonly eventStore: EventStore,
     @Inject(READ_STORE) private readonly readStore: ReadStore,
     private readonly subscriptions: SubscriptionRunner,
+    @Inject(EVENT_STORE_SELECTION) private readonly eventStoreSelection: StoreSelection<EventStore>,
+    @Inject(READ_STORE_SELECTION) private readonly readStoreSelection: StoreSelection<ReadStore>,
   ) {}
 
   @Get()
+  @Public()
   @HealthCheck()
   async check(@Res() reply: FastifyReply): Promise<void> {
     try {
@@ -32,29 +38,48 @@ export class HealthController {
 
   private async eventStoreUp() {
     const session = this.indicators.check('eventStore');
+    const { adapter, target } = this.eventStoreSelection;
     try {
-      const head = await this.eventStore.headPosition();
-      return session.up({ adapter: 'sqlite', headPosition: head?.toString() ?? null });
+      const head = await withinProbeTime(this.eventStore.headPosition());
+      return session.up({ adapter, target, headPosition: head?.toString() ?? null, ...this.eventStoreSelection.details() });
     } catch (error) {
-      return session.down({ message: (error as Error).message });
+      return session.down({ adapter, target, message: (error as Error).message });
     }
   }
 
   private async readStoreUp() {
     const session = this.indicators.check('readStore');
+    const { adapter, target } = this.readStoreSelection;
     try {
-      await this.readStore.listParked('health-probe');
-      return session.up({ adapter: 'embedded' });
+      await withinProbeTime(this.readStore.listParked('health-probe'));
+      return session.up({ adapter, target });
     } catch (error) {
-      return session.down({ message: (error as Error).message });
+      return session.down({ adapter, target, message: (error as Error).message });
     }
   }
 
   private async subscriptionsUp() {
     const session = this.indicators.check('subscriptions');
-    const subscribers = await this.subscriptions.status();
+    let subscribers: Awaited<ReturnType<SubscriptionRunner['status']>>;
+    try {
+      subscribers = await withinProbeTime(this.subscriptions.status());
+    } catch (error) {
+      // Their progress lives in the stores; the store checks above say which one is down.
+      return session.down({ message: (error as Error).message });
+    }
     const parked = subscribers.reduce((sum, s) => sum + s.parked, 0);
     // Parked events need a person's attention but do not stop the service from serving.
     return parked > 0 ? session.degraded({ subscribers }) : session.up({ subscribers });
   }
+}
+
+/** A store that does not answer within this is reported down rather than holding /health. */
+const PROBE_TIMEOUT_MS = 3_000;
+
+function withinProbeTime<T>(probe: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${PROBE_TIMEOUT_MS} ms`)), PROBE_TIMEOUT_MS);
+  });
+  return Promise.race([probe, timeout]).finally(() => clearTimeout(timer));
 }

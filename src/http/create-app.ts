@@ -11,7 +11,9 @@ import type { AppConfig } from '../config/app-config.js';
 import { measureHttpRequests } from '../observability/http-metrics.js';
 import { ProblemFilter } from './problem.filter.js';
 import { toProblem } from './problem.js';
+import { refuseOperatorKeys } from './operator-keys.js';
 import { assignRequestContext } from './request-context.js';
+import { applySecurityDefences, fastifyTrustProxy } from './security-defences.js';
 import { sendProblem } from './send-problem.js';
 import { validationPipe } from './validation.js';
 
@@ -20,6 +22,8 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   const adapter = new FastifyAdapter({
     bodyLimit: config.bodyLimit,
     genReqId: () => randomUUID(),
+    // Whose X-Forwarded-For to believe for the client IP (rate limits): nobody's unless TRUST_PROXY says.
+    trustProxy: fastifyTrustProxy(config.security.trustProxy),
     // A path parameter longer than this cannot be an id of ours (Fastify answers 414).
     routerOptions: { maxParamLength: 200 },
     // Errors of the router itself (an over-long path parameter, a malformed URL) come here,
@@ -32,6 +36,8 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   });
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onRequest', assignRequestContext);
+  fastify.addHook('preHandler', refuseOperatorKeys);
+  applySecurityDefences(app, config);
   measureHttpRequests(fastify);
   // Only JSON bodies: anything else is refused with 415 before it reaches a route.
   fastify.removeContentTypeParser(['text/plain']);
@@ -49,6 +55,7 @@ function setUpOpenApi(app: INestApplication): void {
       .setTitle('orderstream')
       .setDescription('Event-sourced order-to-cash backend. Commands answer {id, revision, position}; send position as X-Min-Position to read your own write.')
       .setVersion('1')
+      .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'From POST /v1/auth/token' })
       .build(),
   );
   SwaggerModule.setup('docs', app, document);

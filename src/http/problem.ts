@@ -2,7 +2,7 @@
 import { HttpException, HttpStatus, Logger } from '@nestjs/common';
 import { DomainError, type DomainErrorKind } from '../decider/domain-error.js';
 import { ConcurrencyConflictError, PreconditionFailedError } from '../command-handling/command-errors.js';
-import { AppendRejectedError, DuplicateEventIdError, WrongExpectedRevisionError } from '../eventstore/event-store.errors.js';
+import { AppendRejectedError, DuplicateEventIdError, StoreUnavailableError, WrongExpectedRevisionError } from '../eventstore/event-store.errors.js';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
@@ -74,6 +74,11 @@ export function toProblem(error: unknown): Problem {
   if (error instanceof WrongExpectedRevisionError) return problem(HttpStatus.CONFLICT, 'concurrency_conflict', 'The entity changed; retry the request');
   if (error instanceof DuplicateEventIdError) return problem(HttpStatus.CONFLICT, error.code, 'This request conflicts with one already recorded');
   if (error instanceof AppendRejectedError) return problem(HttpStatus.UNPROCESSABLE_ENTITY, error.code, error.message);
+  if (error instanceof StoreUnavailableError) {
+    logger.warn(error.message);
+    // Safe to retry: sent again with its Idempotency-Key, the request appends the same event ids.
+    return problem(HttpStatus.SERVICE_UNAVAILABLE, error.code, 'The event store is unavailable; retry the request', { retryAfter: 2 });
+  }
   if (error instanceof HttpException && isFastifyError(error.cause)) return toProblem(error.cause);
   if (error instanceof HttpException) {
     const status = error.getStatus();

@@ -18,8 +18,9 @@ declare module 'fastify' {
   }
 }
 
-// Until identity lands (issue 5) every request acts as the anonymous caller; the actor is
-// still recorded in each event so the audit trail has the same shape before and after.
+// Every request starts as the anonymous caller; AccessGuard (src/identity/access) replaces it
+// with the authenticated user on @Permission routes. @Public routes (self-registration) keep it,
+// and the events they record name it as the actor.
 const ANONYMOUS: Actor = { userId: 'anonymous', roles: [] };
 
 export const genRequestId = () => randomUUID();

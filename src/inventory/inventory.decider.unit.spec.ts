@@ -5,7 +5,7 @@ import { inventoryDecider, type InventoryEvent } from './inventory.decider.js';
 const productId = '0b6f8f52-5a3c-5d1e-9d3c-2f1a7c0e4b11';
 const eur = (amount: number) => ({ amount, currency: 'EUR' });
 const registered: InventoryEvent = { type: 'ProductRegistered', data: { productId, sku: 'MUG-01', name: 'Mug', price: eur(1200) } };
-const received = (quantity: number): InventoryEvent => ({ type: 'StockReceived', data: { productId, quantity, reference: 'PO-1' } });
+const received = (quantity: number): InventoryEvent => ({ type: 'StockReceived', schemaVersion: 2, data: { productId, quantity, deliveryReference: 'PO-1' } });
 
 const spec = deciderSpec(inventoryDecider);
 
@@ -95,6 +95,67 @@ describe('inventory decider', () => {
     });
     it('refuses a price change of an unknown product', () => {
       spec.given().when(change(100)).thenError('product_not_found');
+    });
+  });
+
+  describe('reservations', () => {
+    const orderA = '11111111-1111-4111-8111-111111111111';
+    const orderB = '22222222-2222-4222-8222-222222222222';
+    const reserve = (orderId: string, quantity: number) => ({ type: 'ReserveStock' as const, productId, orderId, quantity });
+    const release = (orderId: string) => ({ type: 'ReleaseStock' as const, productId, orderId });
+    const commit = (orderId: string) => ({ type: 'CommitReservation' as const, productId, orderId });
+    const reserved = (orderId: string, quantity: number): InventoryEvent => ({ type: 'StockReserved', data: { productId, orderId, quantity } });
+    const released = (orderId: string, quantity: number): InventoryEvent => ({ type: 'StockReleased', data: { productId, orderId, quantity } });
+    const shipped = (orderId: string, quantity: number): InventoryEvent => ({ type: 'ReservedStockShipped', data: { productId, orderId, quantity } });
+    const rejected = (orderId: string, quantity: number, available: number): InventoryEvent => ({
+      type: 'StockReservationRejected', data: { productId, orderId, quantity, available },
+    });
+
+    it('reserves available stock for an order', () => {
+      spec.given(registered, received(5)).when(reserve(orderA, 3)).then(reserved(orderA, 3));
+    });
+    it('rejects a reservation beyond the available stock, as a fact and not an error', () => {
+      spec.given(registered, received(5), reserved(orderA, 3)).when(reserve(orderB, 3)).then(rejected(orderB, 3, 2));
+    });
+    it('reserves the last available unit exactly', () => {
+      spec.given(registered, received(5), reserved(orderA, 3)).when(reserve(orderB, 2)).then(reserved(orderB, 2));
+    });
+    it('is idempotent per order: reserving again records nothing, even after a rejection', () => {
+      spec.given(registered, received(5), reserved(orderA, 3)).when(reserve(orderA, 3)).thenNothing();
+      spec.given(registered, received(1), rejected(orderA, 3, 1)).when(reserve(orderA, 3)).thenNothing();
+    });
+    it('refuses invalid quantities and unknown products', () => {
+      spec.given(registered, received(5)).when(reserve(orderA, 0)).thenError('invalid_quantity');
+      spec.given().when(reserve(orderA, 1)).thenError('product_not_found');
+    });
+    it('makes released units available again', () => {
+      spec.given(registered, received(5), reserved(orderA, 5)).when(release(orderA)).then(released(orderA, 5));
+      spec.given(registered, received(5), reserved(orderA, 5), released(orderA, 5)).when(reserve(orderB, 5)).then(reserved(orderB, 5));
+    });
+    it('releases a reservation once: a repeat, an unknown or a rejected one records nothing', () => {
+      spec.given(registered, received(5), reserved(orderA, 5), released(orderA, 5)).when(release(orderA)).thenNothing();
+      spec.given(registered, received(5)).when(release(orderA)).thenNothing();
+      spec.given(registered, received(1), rejected(orderA, 3, 1)).when(release(orderA)).thenNothing();
+    });
+    it('never releases a reservation that has shipped', () => {
+      spec.given(registered, received(5), reserved(orderA, 2), shipped(orderA, 2)).when(release(orderA)).thenNothing();
+    });
+    it('ships a held reservation once', () => {
+      spec.given(registered, received(5), reserved(orderA, 2)).when(commit(orderA)).then(shipped(orderA, 2));
+      spec.given(registered, received(5), reserved(orderA, 2), shipped(orderA, 2)).when(commit(orderA)).thenNothing();
+    });
+    it('refuses to ship stock an order does not hold', () => {
+      spec.given(registered, received(5)).when(commit(orderA)).thenError('reservation_not_held');
+      spec.given(registered, received(5), reserved(orderA, 2), released(orderA, 2)).when(commit(orderA)).thenError('reservation_not_held');
+    });
+    it('shipping takes the units off the shelf: only the rest is available', () => {
+      spec.given(registered, received(5), reserved(orderA, 2), shipped(orderA, 2)).when(reserve(orderB, 4)).then(rejected(orderB, 4, 3));
+    });
+    it('never lets an adjustment take reserved units', () => {
+      spec.given(registered, received(5), reserved(orderA, 4)).when({ type: 'AdjustStock', productId, quantityChange: -2, reason: 'count' }).thenError('insufficient_stock');
+      spec.given(registered, received(5), reserved(orderA, 4))
+        .when({ type: 'AdjustStock', productId, quantityChange: -1, reason: 'count' })
+        .then({ type: 'StockAdjusted', data: { productId, quantityChange: -1, reason: 'count' } });
     });
   });
 });

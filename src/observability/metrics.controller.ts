@@ -4,6 +4,7 @@ import { Controller, Get, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { collectDefaultMetrics, register } from 'prom-client';
+import { Public } from '../identity/access/access.decorators.js';
 
 let collectingDefaults = false;
 
@@ -18,6 +19,9 @@ export class MetricsController {
   }
 
   @Get()
+  // Public by decision (README, Roles and tokens): scrapers cannot refresh short-lived tokens, and the
+  // figures hold no personal data. Expose /metrics on the internal network only.
+  @Public()
   async scrape(@Res() reply: FastifyReply): Promise<void> {
     reply.header('Content-Type', register.contentType).send(await register.metrics());
   }

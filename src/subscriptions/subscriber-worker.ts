@@ -50,6 +50,8 @@ export interface WorkerContext {
   options: SubscriptionOptions;
   /** Called after every checkpoint change (read-your-writes waiters recheck). */
   onCheckpoint(): void;
+  /** Called when the worker has reached the live end of the log (a rebuild may switch over). */
+  onCaughtUp?(): void;
 }
 
 /** Thrown to unwind a retry loop when stop() interrupts its back-off. */
@@ -236,6 +238,7 @@ export class SubscriberWorker {
     }
     if (!this.isCaughtUp) this.context.logger.log(`Subscriber ${this.processor.name} caught up at ${this.describeCheckpoint()}`);
     this.isCaughtUp = true;
+    this.context.onCaughtUp?.();
   }
 
   private async commit(writes: DocumentWrite[], checkpoint: Position, eventCount: number): Promise<void> {

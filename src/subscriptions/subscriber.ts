@@ -26,13 +26,13 @@ export interface BatchProcessor {
   process(events: readonly RecordedEvent[]): Promise<DocumentWrite[]>;
 }
 
-export function projectionProcessor(projection: DocumentProjection, readStore: ReadStore): BatchProcessor {
+export function projectionProcessor(projection: DocumentProjection, readStore: ReadStore, checkpointName = projectionCheckpointName(projection)): BatchProcessor {
   const engine = new ProjectionEngine(projection);
   // No store-side filter: the projection sees every event so its checkpoint follows the head,
   // which is what read-your-writes waits on.
   return {
     name: projection.name,
-    checkpointName: projectionCheckpointName(projection),
+    checkpointName,
     prepare: () => readStore.ensureCollection(projection.collection),
     process: async (events) => (await engine.apply(readStore, events)).writes,
   };

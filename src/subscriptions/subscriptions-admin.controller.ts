@@ -5,6 +5,7 @@ import { IsOptional, IsString, MaxLength } from 'class-validator';
 import { decodeCursor, encodeCursor, PageQueryDto, type Page } from '../http/pagination.js';
 import { READ_STORE, type ParkedEvent, type ReadStore } from '../readstore/read-store.port.js';
 import { SubscriptionRunner, type SubscriberStatus } from './subscription-runner.js';
+import { Permission } from '../identity/access/access.decorators.js';
 
 export class ParkedEventsQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ description: 'Only this subscriber (its checkpoint name, e.g. product-details@v1)' })
@@ -25,11 +26,13 @@ export class SubscriptionsAdminController {
   ) {}
 
   @Get('subscriptions')
+  @Permission('operations.read-subscriptions')
   async subscriptions(): Promise<{ items: SubscriberStatus[] }> {
     return { items: await this.runner.status() };
   }
 
   @Get('parked-events')
+  @Permission('operations.read-parked-events')
   async parked(@Query() query: ParkedEventsQueryDto): Promise<Page<ParkedEventView>> {
     const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor, ['key']).key;
     const all = (await this.readStore.listParked(query.subscriber))

@@ -55,7 +55,7 @@ function expectStrictlyIncreasing(positions: readonly bigint[]): void {
 }
 
 /** Awaits a rejection and checks its class and fields. */
-async function expectRejection(promise: Promise<unknown>, type: abstract new (...args: never[]) => Error, fields: object = {}): Promise<void> {
+async function expectRejection(promise: Promise<unknown>, type: abstract new (...args: never[]) => Error, fields: Record<string, unknown> = {}): Promise<void> {
   const error = await promise.then(
     () => new Error('expected a rejection, got a result'),
     (reason: unknown) => reason,

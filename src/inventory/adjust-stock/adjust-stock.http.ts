@@ -10,6 +10,7 @@ import { CommandContext } from '../../http/request-context.js';
 import { IdempotencyInterceptor } from '../../idempotency/idempotency.interceptor.js';
 import { MAX_QUANTITY } from '../inventory.decider.js';
 import { AdjustStockCommand } from './adjust-stock.command.js';
+import { Permission } from '../../identity/access/access.decorators.js';
 
 export class AdjustStockDto {
   @ApiProperty({ description: 'Units added (positive) or removed (negative)', example: -2 })
@@ -31,6 +32,7 @@ export class AdjustStockController {
   constructor(private readonly commands: CommandBus) {}
 
   @Post()
+  @Permission('inventory.adjust-stock')
   @HttpCode(200)
   @UseInterceptors(IdempotencyInterceptor)
   async adjust(

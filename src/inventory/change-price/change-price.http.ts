@@ -9,6 +9,7 @@ import { CommandContext } from '../../http/request-context.js';
 import { IdempotencyInterceptor } from '../../idempotency/idempotency.interceptor.js';
 import { MoneyDto } from '../../money/money.dto.js';
 import { ChangePriceCommand } from './change-price.command.js';
+import { Permission } from '../../identity/access/access.decorators.js';
 
 @ApiTags('inventory')
 @Controller('v1/products/:id/price')
@@ -17,6 +18,7 @@ export class ChangePriceController {
 
   /** Sets the price; setting the current price again records nothing and answers the current revision. */
   @Put()
+  @Permission('inventory.change-price')
   @HttpCode(200)
   @UseInterceptors(IdempotencyInterceptor)
   async change(

@@ -9,6 +9,7 @@ import { etagOf } from '../../http/if-match.js';
 import { ReadsFrom } from '../../http/min-position.interceptor.js';
 import { PageQueryDto, type Page } from '../../http/pagination.js';
 import { GetProductQuery, ListProductsQuery, type ProductSummary, type ProductView } from './product-queries.js';
+import { Permission } from '../../identity/access/access.decorators.js';
 
 const minPositionHeader = { name: 'X-Min-Position', required: false, description: 'Wait until the read model includes this position (from a command answer)' };
 
@@ -18,6 +19,7 @@ export class ProductsController {
   constructor(private readonly queries: QueryBus) {}
 
   @Get(':id')
+  @Permission('inventory.read-products')
   @ApiHeader(minPositionHeader)
   @ReadsFrom(productDetailsProjection.name)
   async get(@Param('id', uuidParam()) productId: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<ProductView> {
@@ -27,6 +29,7 @@ export class ProductsController {
   }
 
   @Get()
+  @Permission('inventory.read-products')
   @Header('Cache-Control', 'no-store')
   @ApiHeader(minPositionHeader)
   @ReadsFrom(productListProjection.name)

@@ -10,6 +10,7 @@ import { CommandContext } from '../../http/request-context.js';
 import { IdempotencyInterceptor } from '../../idempotency/idempotency.interceptor.js';
 import { MAX_QUANTITY } from '../inventory.decider.js';
 import { ReceiveStockCommand } from './receive-stock.command.js';
+import { Permission } from '../../identity/access/access.decorators.js';
 
 export class ReceiveStockDto {
   @ApiProperty({ example: 24, minimum: 1, maximum: MAX_QUANTITY })
@@ -30,6 +31,7 @@ export class ReceiveStockController {
   constructor(private readonly commands: CommandBus) {}
 
   @Post()
+  @Permission('inventory.receive-stock')
   @HttpCode(200)
   @UseInterceptors(IdempotencyInterceptor)
   async receive(

@@ -12,6 +12,7 @@ import { MoneyDto } from '../../money/money.dto.js';
 import { SKU_PATTERN } from '../inventory.decider.js';
 import { productIdForSku } from '../product-id.js';
 import { RegisterProductCommand } from './register-product.command.js';
+import { Permission } from '../../identity/access/access.decorators.js';
 
 export class RegisterProductDto {
   @ApiProperty({ example: 'MUG-01', pattern: SKU_PATTERN.source })
@@ -37,6 +38,7 @@ export class RegisterProductController {
   constructor(private readonly commands: CommandBus) {}
 
   @Post()
+  @Permission('inventory.register-product')
   @HttpCode(201)
   @UseInterceptors(IdempotencyInterceptor)
   async register(

@@ -1,0 +1,48 @@
+// A customer's orders, newest first, for GET /v1/orders: small documents indexed by customer.
+import { unreachable } from '../../src/decider/decider.js';
+import type { RecordedEvent } from '../../src/eventstore/event-store.port.js';
+import type { Money } from '../../src/money/money.js';
+import { ORDER_EVENT_TYPES, type OrderEvent, type OrderStatus } from '../../src/ordering/ordering.decider.js';
+import type { ReadDocument } from '../../src/readstore/read-store.port.js';
+import type { DocumentProjection } from '../../src/subscriptions/projection.js';
+
+export interface CustomerOrder extends ReadDocument {
+  customerId: string;
+  status: OrderStatus;
+  total: Money;
+  lineCount: number;
+  placedAt: string;
+  /** Position of OrderPlaced: the order of the listing and its cursor. */
+  placedPosition: number;
+}
+
+export const customerOrdersProjection: DocumentProjection<CustomerOrder> = {
+  name: 'customer-orders',
+  version: 1,
+  collection: { name: 'customer_orders_v1', indexes: [{ fields: { customerId: 1, placedPosition: -1 } }] },
+  eventTypes: ORDER_EVENT_TYPES,
+  documentId: (event) => (event.data as { orderId?: string }).orderId,
+  evolve(current, recorded) {
+    const event = recorded as RecordedEvent & OrderEvent;
+    const position = Number(recorded.position);
+    switch (event.type) {
+      case 'OrderPlaced': {
+        const { orderId, customerId, total, lines } = event.data;
+        return {
+          _id: orderId, _position: position, customerId, status: 'placed', total, lineCount: lines.length,
+          placedAt: recorded.metadata.occurredAt, placedPosition: position,
+        };
+      }
+      case 'OrderConfirmed':
+        return current && { ...current, status: 'confirmed' };
+      case 'OrderCancelled':
+        return current && { ...current, status: 'cancelled' };
+      case 'OrderShipped':
+        return current && { ...current, status: 'shipped' };
+      case 'OrderDelivered':
+        return current && { ...current, status: 'delivered' };
+      default:
+        return unreachable(event);
+    }
+  },
+};

@@ -1,0 +1,41 @@
+// Settings of the audit features, from the environment, validated at start with the rest.
+import { readFileSync } from 'node:fs';
+import { ConfigError } from '../config/config-error.js';
+import { signingKeyFromPem } from './export/signing-key.js';
+
+export interface AuditConfig {
+  /** Seconds between anchors of the stream heads; 0: only on demand (POST /v1/audit/anchors). */
+  anchorIntervalSeconds: number;
+  /** Ed25519 private key (PKCS#8 PEM) that signs exports; see signing-key.ts for the default. */
+  signingKeyPem?: string;
+}
+
+export function loadAuditConfig(env: NodeJS.ProcessEnv): AuditConfig {
+  const rawInterval = env.AUDIT_ANCHOR_INTERVAL_SECONDS;
+  let anchorIntervalSeconds = 300;
+  if (rawInterval !== undefined && rawInterval !== '') {
+    anchorIntervalSeconds = Number(rawInterval);
+    if (!Number.isInteger(anchorIntervalSeconds) || anchorIntervalSeconds < 0 || anchorIntervalSeconds > 86_400) {
+      throw new ConfigError(`AUDIT_ANCHOR_INTERVAL_SECONDS must be an integer between 0 and 86400, got "${rawInterval}"`);
+    }
+  }
+  const inline = env.AUDIT_SIGNING_KEY?.trim() ? env.AUDIT_SIGNING_KEY.replace(/\\n/g, '\n') : undefined;
+  const file = env.AUDIT_SIGNING_KEY_FILE?.trim() || undefined;
+  if (inline && file) throw new ConfigError('Set either AUDIT_SIGNING_KEY or AUDIT_SIGNING_KEY_FILE, not both');
+  let signingKeyPem = inline;
+  if (file) {
+    try {
+      signingKeyPem = readFileSync(file, 'utf8');
+    } catch (error) {
+      throw new ConfigError(`AUDIT_SIGNING_KEY_FILE cannot be read: ${(error as Error).message}`);
+    }
+  }
+  if (signingKeyPem !== undefined) {
+    try {
+      signingKeyFromPem(signingKeyPem, 'config');
+    } catch (error) {
+      throw new ConfigError(`The audit signing key must be an Ed25519 private key in PKCS#8 PEM (npm run cli -- keygen): ${(error as Error).message}`);
+    }
+  }
+  return { anchorIntervalSeconds, ...(signingKeyPem === undefined ? {} : { signingKeyPem }) };
+}

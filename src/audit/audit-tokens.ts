@@ -1,0 +1,3 @@
+// Nest injection tokens of the audit module.
+export const SIGNING_KEY = Symbol('AuditSigningKey');
+export const AUDIT_CONFIG = Symbol('AuditConfig');

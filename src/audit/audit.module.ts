@@ -1,0 +1,36 @@
+// Auditors' features: stream history, point-in-time state and diffs, causation trees, chain
+// verification with anchors, signed exports, and the log of who read audit data.
+import { Module } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { CLOCK, type Clock } from '../clock/clock.js';
+import type { EventStore } from '../eventstore/event-store.port.js';
+import { RAW_EVENT_STORE } from '../eventstore/upcasting/upcasting-event-store.js';
+import { AuditReadLog } from './access-log/audit-read-log.js';
+import { AuditReadsController } from './access-log/audit-reads.http.js';
+import { AnchorRecorder } from './anchors/anchor-recorder.js';
+import { AnchorScheduler } from './anchors/anchor-scheduler.js';
+import { AUDIT_CONFIG, SIGNING_KEY } from './audit-tokens.js';
+import { loadAuditConfig, type AuditConfig } from './audit-config.js';
+import { AuditCorrelationsController } from './correlations/correlations.http.js';
+import { AuditExportController } from './export/export.http.js';
+import { loadSigningKey } from './export/signing-key.js';
+import { AuditStreamsController } from './stream-history/streams.http.js';
+import { AuditVerificationController } from './verification/verification.http.js';
+
+@Module({
+  controllers: [AuditStreamsController, AuditCorrelationsController, AuditVerificationController, AuditExportController, AuditReadsController],
+  providers: [
+    // Read here rather than in AppConfig: only this module uses it; it still fails at start.
+    { provide: AUDIT_CONFIG, useFactory: (): AuditConfig => loadAuditConfig(process.env) },
+    {
+      provide: SIGNING_KEY,
+      inject: [AUDIT_CONFIG, APP_CONFIG],
+      useFactory: (audit: AuditConfig, app: AppConfig) => loadSigningKey(audit.signingKeyPem, app.dataDir, app.security.production),
+    },
+    { provide: AnchorRecorder, inject: [RAW_EVENT_STORE, CLOCK], useFactory: (raw: EventStore, clock: Clock) => new AnchorRecorder(raw, clock) },
+    AnchorScheduler,
+    AuditReadLog,
+  ],
+  exports: [AnchorRecorder, SIGNING_KEY],
+})
+export class AuditModule {}

@@ -1,0 +1,80 @@
+// Everything one request caused, across streams and sagas, as a tree: an event's parent is the
+// event named by its causationId; events caused by a request (causationId = the request id,
+// not an event) are the roots, grouped under that cause.
+import type { EventStore, RecordedEvent } from '../../eventstore/event-store.port.js';
+import { eventView, type EventView } from '../event-view.js';
+import { logPages } from '../log-pages.js';
+import { redactSecrets } from '../redaction.js';
+
+export interface CausationNode {
+  eventId: string;
+  streamId: string;
+  revision: number;
+  position: string;
+  type: string;
+  commandType: string;
+  actor: unknown;
+  children: CausationNode[];
+}
+
+export interface CauseNode {
+  /** A request id, or an event id not part of this correlation. */
+  causationId: string;
+  children: CausationNode[];
+}
+
+export interface CorrelationView {
+  correlationId: string;
+  /** In position order. */
+  events: EventView[];
+  causes: CauseNode[];
+  /** True when more than MAX_CORRELATED events carry the id and the rest were left out. */
+  truncated: boolean;
+}
+
+export const MAX_CORRELATED = 1000;
+
+export function causationTree(events: readonly RecordedEvent[]): CauseNode[] {
+  const nodes = new Map<string, CausationNode>();
+  for (const event of events) {
+    nodes.set(event.eventId, {
+      eventId: event.eventId, streamId: event.streamId, revision: event.revision, position: event.position.toString(), type: event.type,
+      commandType: event.metadata.commandType, actor: event.metadata.actor, children: [],
+    });
+  }
+  const causes = new Map<string, CauseNode>();
+  for (const event of events) {
+    const node = nodes.get(event.eventId)!;
+    const parent = nodes.get(event.metadata.causationId);
+    if (parent && parent !== node) {
+      parent.children.push(node);
+      continue;
+    }
+    let cause = causes.get(event.metadata.causationId);
+    if (!cause) causes.set(event.metadata.causationId, (cause = { causationId: event.metadata.causationId, children: [] }));
+    cause.children.push(node);
+  }
+  return [...causes.values()];
+}
+
+/**
+ * Scans the log for the correlation id. No store indexes metadata, so this reads all of $all
+ * (about 250k events/s embedded); the answer is bounded to MAX_CORRELATED events.
+ */
+export async function correlation(store: EventStore, correlationId: string): Promise<CorrelationView> {
+  const found: RecordedEvent[] = [];
+  let truncated = false;
+  for await (const page of logPages(store)) {
+    for (const event of page) {
+      if (event.metadata.correlationId !== correlationId) continue;
+      if (found.length === MAX_CORRELATED) truncated = true;
+      else found.push(event);
+    }
+  }
+  return {
+    correlationId,
+    events: found.map((event) => ({ ...eventView(event), data: redactSecrets(event.data) })),
+    causes: causationTree(found),
+    truncated,
+  };
+}

@@ -1,0 +1,96 @@
+// Signed exports over HTTP. The manifest is computed first and pins the range (toPosition = the
+// head at that moment); the events route, asked with that pinned range, streams exactly the
+// lines the manifest describes. `npm run cli -- export --url ...` does both and saves the files.
+import { Readable } from 'node:stream';
+import { Controller, Get, Inject, Query, Res, UseInterceptors } from '@nestjs/common';
+import { ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { IsISO8601, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import type { FastifyReply } from 'fastify';
+import { CLOCK, type Clock } from '../../clock/clock.js';
+import { type EventStore } from '../../eventstore/event-store.port.js';
+import { RAW_EVENT_STORE } from '../../eventstore/upcasting/upcasting-event-store.js';
+import { ProblemException } from '../../http/problem.js';
+import { Permission } from '../../identity/access/access.decorators.js';
+import { AuditReadLog } from '../access-log/audit-read-log.js';
+import { SIGNING_KEY } from '../audit-tokens.js';
+import { buildSignedManifest, exportLines, pinFilter, type SignedManifest } from './event-exporter.js';
+import type { ExportFilter } from './export-format.js';
+import type { SigningKey } from './signing-key.js';
+
+const POSITION = /^\d{1,19}$/;
+const NAMES = /^[^\s,$][^\s,]{0,199}(,[^\s,$][^\s,]{0,199}){0,19}$/;
+
+export class ExportQueryDto {
+  @ApiPropertyOptional({ description: 'First position (inclusive)' }) @IsOptional() @Matches(POSITION)
+  fromPosition?: string;
+
+  @ApiPropertyOptional({ description: 'Last position (inclusive); default: the head now' }) @IsOptional() @Matches(POSITION)
+  toPosition?: string;
+
+  @ApiPropertyOptional({ description: 'Recorded at or after (ISO-8601)' }) @IsOptional() @IsISO8601({ strict: true })
+  since?: string;
+
+  @ApiPropertyOptional({ description: 'Recorded before (ISO-8601)' }) @IsOptional() @IsISO8601({ strict: true })
+  until?: string;
+
+  @ApiPropertyOptional({ description: 'Stream id prefixes, comma-separated (e.g. product-,order-)' }) @IsOptional() @IsString() @MaxLength(2000) @Matches(NAMES)
+  streamPrefix?: string;
+
+  @ApiPropertyOptional({ description: 'Event types, comma-separated' }) @IsOptional() @IsString() @MaxLength(2000) @Matches(NAMES)
+  type?: string;
+}
+
+export function exportFilterOf(query: ExportQueryDto): ExportFilter {
+  return {
+    ...(query.fromPosition === undefined ? {} : { fromPosition: query.fromPosition }),
+    ...(query.toPosition === undefined ? {} : { toPosition: query.toPosition }),
+    ...(query.since === undefined ? {} : { since: new Date(query.since).toISOString() }),
+    ...(query.until === undefined ? {} : { until: new Date(query.until).toISOString() }),
+    ...(query.streamPrefix === undefined ? {} : { streamPrefixes: query.streamPrefix.split(',') }),
+    ...(query.type === undefined ? {} : { eventTypes: query.type.split(',') }),
+  };
+}
+
+@ApiTags('audit')
+@Controller('v1/audit/export')
+@UseInterceptors(AuditReadLog)
+export class AuditExportController {
+  constructor(
+    @Inject(RAW_EVENT_STORE) private readonly raw: EventStore,
+    @Inject(SIGNING_KEY) private readonly key: SigningKey | undefined,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  @Get('manifest')
+  @Permission('audit.export-events')
+  async manifest(@Query() query: ExportQueryDto): Promise<SignedManifest & { publicKey: string }> {
+    const key = this.signingKey();
+    const pinned = await pinFilter(this.raw, exportFilterOf(query));
+    const signed = await buildSignedManifest(this.raw, pinned, key, this.clock.now().toISOString());
+    return { ...signed, publicKey: key.publicKeyPem };
+  }
+
+  @Get('events')
+  @Permission('audit.export-events')
+  async events(@Query() query: ExportQueryDto, @Res() reply: FastifyReply): Promise<void> {
+    const pinned = await pinFilter(this.raw, exportFilterOf(query));
+    const raw = this.raw;
+    async function* body() {
+      for await (const { line } of exportLines(raw, pinned)) yield `${line}\n`;
+    }
+    reply.header('Content-Type', 'application/x-ndjson').header('X-Export-To-Position', pinned.toPosition!);
+    await reply.send(Readable.from(body()));
+  }
+
+  @Get('public-key')
+  @Permission('audit.export-events')
+  publicKey(): { keyId: string; publicKey: string } {
+    const key = this.signingKey();
+    return { keyId: key.keyId, publicKey: key.publicKeyPem };
+  }
+
+  private signingKey(): SigningKey {
+    if (!this.key) throw new ProblemException(503, 'signing_key_not_configured', 'Exports need AUDIT_SIGNING_KEY or AUDIT_SIGNING_KEY_FILE in production');
+    return this.key;
+  }
+}

@@ -1,0 +1,34 @@
+// Tamper evidence over HTTP: walk every chain (GET /v1/audit/verify) and anchor the stream
+// heads now (POST /v1/audit/anchors). The CLI does the same (npm run cli -- verify).
+import { Controller, Get, HttpCode, Inject, Post, UseInterceptors } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import type { Actor } from '../../eventstore/event-store.port.js';
+import { type EventStore } from '../../eventstore/event-store.port.js';
+import { RAW_EVENT_STORE } from '../../eventstore/upcasting/upcasting-event-store.js';
+import { CurrentActor, Permission } from '../../identity/access/access.decorators.js';
+import { AuditReadLog } from '../access-log/audit-read-log.js';
+import { AnchorRecorder, type AnchorOutcome } from '../anchors/anchor-recorder.js';
+import { verifyLog, type VerificationReport } from './log-verifier.js';
+
+@ApiTags('audit')
+@Controller('v1/audit')
+export class AuditVerificationController {
+  constructor(
+    @Inject(RAW_EVENT_STORE) private readonly raw: EventStore,
+    private readonly anchors: AnchorRecorder,
+  ) {}
+
+  @Get('verify')
+  @Permission('audit.verify-log')
+  @UseInterceptors(AuditReadLog)
+  verify(): Promise<VerificationReport> {
+    return verifyLog(this.raw);
+  }
+
+  @Post('anchors')
+  @HttpCode(200)
+  @Permission('audit.record-anchor')
+  record(@CurrentActor() actor: Actor): Promise<AnchorOutcome> {
+    return this.anchors.record(actor);
+  }
+}

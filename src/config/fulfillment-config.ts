@@ -1,0 +1,36 @@
+// Settings of order fulfilment (saga deadlines, the payment processor and its workers), from
+// the environment, validated at start with the rest of the configuration (app-config.ts).
+import { ConfigError } from './config-error.js';
+
+export interface FulfillmentConfig {
+  /** How long an order waits for its payment authorization before it is cancelled. */
+  paymentDeadlineMs: number;
+  /** How often the deadline scheduler and the authorization worker look for due work. */
+  pollIntervalMs: number;
+  /** Tries of a processor call that fails transiently before giving up (authorization: declined). */
+  gatewayAttempts: number;
+  /** The deterministic test processor (the default): tok_slow answers after this long... */
+  testGatewaySlowMs: number;
+  /** ...and tok_error fails this many times per idempotency key before it answers. */
+  testGatewayTransientFailures: number;
+}
+
+function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(`${name} must be an integer between ${min} and ${max}, got "${raw}"`);
+  }
+  return value;
+}
+
+export function loadFulfillmentConfig(env: NodeJS.ProcessEnv): FulfillmentConfig {
+  return {
+    paymentDeadlineMs: integer(env, 'PAYMENT_DEADLINE_MS', 15 * 60_000, 100, 7 * 24 * 3_600_000),
+    pollIntervalMs: integer(env, 'FULFILLMENT_POLL_MS', 100, 10, 60_000),
+    gatewayAttempts: integer(env, 'PAYMENT_GATEWAY_ATTEMPTS', 6, 1, 50),
+    testGatewaySlowMs: integer(env, 'TEST_GATEWAY_SLOW_MS', 5_000, 0, 600_000),
+    testGatewayTransientFailures: integer(env, 'TEST_GATEWAY_TRANSIENT_FAILURES', 2, 0, 50),
+  };
+}

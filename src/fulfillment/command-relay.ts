@@ -1,0 +1,115 @@
+// Sends the commands the order fulfilment saga recorded in its events: a durable subscriber
+// over the fulfillment-* streams, with its own checkpoint (an outbox). Command ids derive from
+// the saga event and the command's index, so a command sent again after a crash is recognised
+// by its receiver (CommandProcessor answers a recorded command id from the log) and takes effect
+// once. Metadata: the saga as actor, the trigger as cause, the order's correlation id.
+//
+// A domain refusal is a fact the saga already reacts to through events (an order cancelled while
+// the saga confirms it), so it is logged, not retried. Anything else (a lost race, a processor
+// outage) is retried with back-off; if it still fails the batch fails and the runner retries it.
+import type { CommandBus } from '@nestjs/cqrs';
+import { v5 as uuidv5 } from 'uuid';
+import type { CommandMetadata } from '../command-handling/command-metadata.js';
+import { DomainError } from '../decider/domain-error.js';
+import type { RecordedEvent } from '../eventstore/event-store.port.js';
+import { ReservationCommandMessage } from '../inventory/reservations/reservation.command.js';
+import { OrderCommandMessage } from '../ordering/order-command.js';
+import { PaymentCommandMessage } from '../payments/payment-command.js';
+import { ShipmentCommandMessage } from '../shipping/shipment-command.js';
+import { backOffDelay, type BackOff } from '../subscriptions/back-off.js';
+import { messageOf } from '../subscriptions/event-processing-error.js';
+import type { EventHandler } from '../subscriptions/subscriber.js';
+import { unreachable } from '../decider/decider.js';
+import { FULFILLMENT_ACTOR } from './fulfillment-saga.js';
+import type { FulfillmentCommand, FulfillmentEvent } from './fulfillment.decider.js';
+
+const COMMAND_NAMESPACE = '8b2e4f61-c9d3-4a7b-85e0-6f1d3c9a2b58';
+
+export interface RelayOptions {
+  attempts: number;
+  backOff: BackOff;
+}
+
+interface Logger {
+  warn(message: string): void;
+}
+
+/** Reads every event and keeps the saga's (see FulfillmentSaga on why there is no store-side filter). */
+export class FulfillmentCommandRelay implements EventHandler {
+  readonly name = 'order-fulfillment-commands';
+
+  constructor(
+    private readonly commands: Pick<CommandBus, 'execute'>,
+    private readonly logger: Logger,
+    private readonly options: RelayOptions = { attempts: 20, backOff: { initialDelayMs: 20, maxDelayMs: 3_000 } },
+  ) {}
+
+  async handle(events: readonly RecordedEvent[]): Promise<void> {
+    const byStream = new Map<string, RecordedEvent[]>();
+    for (const event of events) {
+      if (!event.streamId.startsWith('fulfillment-')) continue;
+      byStream.set(event.streamId, [...(byStream.get(event.streamId) ?? []), event]);
+    }
+    const outcomes = await Promise.allSettled(
+      [...byStream.values()].map(async (sagaEvents) => {
+        for (const event of sagaEvents) await this.relay(event);
+      }),
+    );
+    const failed = outcomes.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
+    if (failed) throw failed.reason;
+  }
+
+  private async relay(event: RecordedEvent): Promise<void> {
+    const { commands } = (event as unknown as FulfillmentEvent).data;
+    for (const [index, command] of (commands ?? []).entries()) {
+      const metadata: CommandMetadata = {
+        commandId: uuidv5(`${event.eventId}/${index}`, COMMAND_NAMESPACE),
+        correlationId: event.metadata.correlationId,
+        causationId: event.metadata.causationId,
+        actor: FULFILLMENT_ACTOR,
+      };
+      await this.send(command, metadata);
+    }
+  }
+
+  private async send(command: FulfillmentCommand, metadata: CommandMetadata): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.commands.execute(messageFor(command, metadata));
+        return;
+      } catch (error) {
+        if (error instanceof DomainError) {
+          this.logger.warn(`Order fulfilment: ${command.type} was refused (${error.code}): ${error.message}`);
+          return;
+        }
+        if (attempt >= this.options.attempts) throw error;
+        await new Promise((done) => setTimeout(done, backOffDelay(this.options.backOff, attempt)));
+        if (attempt % 5 === 0) this.logger.warn(`Order fulfilment: ${command.type} failed ${attempt} times (${messageOf(error)}); retrying`);
+      }
+    }
+  }
+}
+
+function messageFor(command: FulfillmentCommand, metadata: CommandMetadata) {
+  switch (command.type) {
+    case 'ReserveStock':
+    case 'ReleaseStock':
+    case 'CommitReservation':
+      return new ReservationCommandMessage(command, metadata);
+    case 'AuthorizePayment':
+    case 'CapturePayment':
+    case 'VoidPayment':
+    case 'RefundPayment':
+      return new PaymentCommandMessage(command, metadata);
+    case 'ConfirmOrder':
+    case 'CancelOrder':
+    case 'MarkOrderDelivered':
+      return new OrderCommandMessage(command, metadata);
+    case 'CreateShipment':
+    case 'DispatchShipment':
+    case 'CancelShipment':
+      return new ShipmentCommandMessage(command, metadata);
+    default:
+      return unreachable(command);
+  }
+}

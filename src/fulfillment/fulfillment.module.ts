@@ -1,0 +1,52 @@
+// Order fulfilment: the saga and its command relay (run by the subscription runner, which takes
+// them from FULFILLMENT_EVENT_HANDLERS), and the payment deadline scheduler.
+import { Inject, Logger, Module, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { CLOCK, type Clock } from '../clock/clock.js';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { EVENT_STORE, type EventStore } from '../eventstore/event-store.port.js';
+import { READ_STORE, type ReadStore } from '../readstore/read-store.port.js';
+import type { EventHandler } from '../subscriptions/subscriber.js';
+import { FulfillmentCommandRelay } from './command-relay.js';
+import { FulfillmentSaga } from './fulfillment-saga.js';
+import { PaymentDeadlineScheduler } from './payment-deadline-scheduler.js';
+
+export const FULFILLMENT_EVENT_HANDLERS = Symbol('FulfillmentEventHandlers');
+
+@Module({
+  providers: [
+    {
+      provide: FulfillmentSaga,
+      inject: [EVENT_STORE, CLOCK, APP_CONFIG],
+      useFactory: (store: EventStore, clock: Clock, config: AppConfig) => new FulfillmentSaga(store, clock, config.fulfillment.paymentDeadlineMs),
+    },
+    {
+      provide: FulfillmentCommandRelay,
+      inject: [CommandBus],
+      useFactory: (commands: CommandBus) => new FulfillmentCommandRelay(commands, new Logger('OrderFulfillment')),
+    },
+    {
+      provide: PaymentDeadlineScheduler,
+      inject: [READ_STORE, FulfillmentSaga, CLOCK, APP_CONFIG],
+      useFactory: (readStore: ReadStore, saga: FulfillmentSaga, clock: Clock, config: AppConfig) =>
+        new PaymentDeadlineScheduler(readStore, saga, clock, config.fulfillment.pollIntervalMs, new Logger('PaymentDeadlines')),
+    },
+    {
+      provide: FULFILLMENT_EVENT_HANDLERS,
+      inject: [FulfillmentSaga, FulfillmentCommandRelay],
+      useFactory: (saga: FulfillmentSaga, relay: FulfillmentCommandRelay): EventHandler[] => [saga, relay],
+    },
+  ],
+  exports: [FULFILLMENT_EVENT_HANDLERS],
+})
+export class FulfillmentModule implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  constructor(@Inject(PaymentDeadlineScheduler) private readonly deadlines: PaymentDeadlineScheduler) {}
+
+  onApplicationBootstrap(): void {
+    this.deadlines.start();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.deadlines.stop();
+  }
+}

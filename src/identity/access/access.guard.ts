@@ -1,0 +1,59 @@
+// The global guard (APP_GUARD): default deny. A route is served only if it declares @Public(),
+// or declares @Permission(p) and the caller presents a valid token whose roles hold p.
+// A route that declares nothing is refused to everyone and logged as a wiring bug.
+import { Injectable, Logger, type ExecutionContext } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { AuthGuard } from '@nestjs/passport';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Actor } from '../../eventstore/event-store.port.js';
+import { ProblemException } from '../../http/problem.js';
+import { scopeFor } from '../permissions.js';
+import { accessDeclarationOf } from './access.decorators.js';
+import { accessMetrics } from './access-metrics.js';
+
+const logger = new Logger('AccessGuard');
+
+@Injectable()
+export class AccessGuard extends AuthGuard('jwt') {
+  constructor(private readonly reflector: Reflector) {
+    super();
+  }
+
+  override async canActivate(context: ExecutionContext): Promise<boolean> {
+    const request = context.switchToHttp().getRequest<FastifyRequest>();
+    const declared = accessDeclarationOf(this.reflector, context);
+    if (declared === undefined) {
+      logger.error(`${request.method} ${request.routeOptions.url} declares no permission and is refused to everyone: add @Permission(...) or @Public()`);
+      accessMetrics.refused('permission_undeclared');
+      throw new ProblemException(403, 'permission_undeclared', 'This route declares no permission, so nobody may use it');
+    }
+    if (declared.kind === 'public') return true;
+
+    await super.canActivate(context);
+    const actor = (request as FastifyRequest & { user?: Actor }).user!;
+    if (!('userId' in actor) || scopeFor(actor.roles, declared.permission) === undefined) {
+      accessMetrics.refused('forbidden');
+      throw new ProblemException(403, 'forbidden', `Your roles do not hold the permission ${declared.permission}`);
+    }
+    request.actor = actor;
+    request.permission = declared.permission;
+    return true;
+  }
+
+  override handleRequest<TUser = Actor>(error: unknown, user: TUser | null | false, _info: unknown, context: ExecutionContext): TUser {
+    // An error (not a refusal) means the account could not be looked up: an outage, not a 401.
+    if (error) throw error;
+    if (!user) {
+      const request = context.switchToHttp().getRequest<FastifyRequest>();
+      const presented = request.headers.authorization !== undefined;
+      accessMetrics.refused(presented ? 'invalid_token' : 'unauthorized');
+      // RFC 6750: say which scheme is expected, and whether the token given was the problem.
+      context.switchToHttp().getResponse<FastifyReply>()
+        .header('WWW-Authenticate', presented ? 'Bearer realm="orderstream", error="invalid_token"' : 'Bearer realm="orderstream"');
+      throw presented
+        ? new ProblemException(401, 'invalid_token', 'The access token is malformed, expired, not yet valid or not issued for this service')
+        : new ProblemException(401, 'unauthorized', 'This route needs an access token: Authorization: Bearer <token> (POST /v1/auth/token)');
+    }
+    return user;
+  }
+}

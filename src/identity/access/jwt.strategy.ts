@@ -1,0 +1,72 @@
+// Verifies bearer tokens through passport-jwt, in one of two modes (config JWT_*):
+//   local - HS256 tokens this service issued, signed with JWT_SECRET;
+//   jwks  - RS256/ES256 tokens from an external identity provider, keys from its JWKS.
+// Either way the algorithms are pinned (no "none", no HS/RS confusion), iss and aud must match,
+// exp must be present and in the future, nbf (if any) in the past, within a small clock skew.
+import { Inject, Injectable } from '@nestjs/common';
+import { PassportStrategy } from '@nestjs/passport';
+import { passportJwtSecret } from 'jwks-rsa';
+import { ExtractJwt, Strategy, type StrategyOptionsWithoutRequest } from 'passport-jwt';
+import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
+import type { JwtSettings } from '../../config/security-config.js';
+import type { Actor } from '../../eventstore/event-store.port.js';
+import { UserAccounts } from '../user-accounts.js';
+import { isRole, type Role } from '../users.decider.js';
+
+export const LOCAL_ALGORITHMS = ['HS256'] as const;
+export const JWKS_ALGORITHMS = ['RS256', 'ES256'] as const;
+
+function strategyOptions(settings: JwtSettings): StrategyOptionsWithoutRequest {
+  const common = {
+    jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
+    issuer: settings.issuer,
+    audience: settings.audience,
+    ignoreExpiration: false,
+    jsonWebTokenOptions: { clockTolerance: settings.clockToleranceSeconds },
+  };
+  if (settings.mode === 'local') return { ...common, secretOrKey: settings.secret, algorithms: [...LOCAL_ALGORITHMS] };
+  return {
+    ...common,
+    algorithms: [...JWKS_ALGORITHMS],
+    // Keys are cached and refetched at most a few times a minute, so unknown key ids
+    // in forged tokens cannot turn the service into a JWKS request amplifier.
+    secretOrKeyProvider: passportJwtSecret({
+      jwksUri: settings.jwksUrl,
+      cache: true,
+      cacheMaxAge: 10 * 60 * 1000,
+      rateLimit: true,
+      jwksRequestsPerMinute: 10,
+      timeout: 5000,
+    }),
+  };
+}
+
+interface Claims {
+  sub?: unknown;
+  roles?: unknown;
+  exp?: unknown;
+}
+
+@Injectable()
+export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly accounts: UserAccounts,
+  ) {
+    super(strategyOptions(config.security.jwt));
+  }
+
+  /** The actor the token stands for, or null to refuse it (401). */
+  async validate(claims: Claims): Promise<Actor | null> {
+    // jsonwebtoken checks exp only when present; a token without one would never expire.
+    if (typeof claims.exp !== 'number') return null;
+    if (typeof claims.sub !== 'string' || claims.sub.length === 0 || claims.sub.length > 255) return null;
+    const claimed: Role[] = Array.isArray(claims.roles) ? [...new Set(claims.roles.filter(isRole))] : [];
+    if (this.config.security.jwt.mode === 'jwks') return { userId: claims.sub, roles: claimed };
+    // Our own users: the account must still exist and be enabled, and a token never carries
+    // more than the user holds now, so disabling or revoking takes effect at once.
+    const user = await this.accounts.byId(claims.sub);
+    if (user.status !== 'registered' || user.disabled) return null;
+    return { userId: user.userId, roles: claimed.filter((role) => user.roles.includes(role)) };
+  }
+}

@@ -1,0 +1,94 @@
+// The first admin, from ADMIN_EMAIL and ADMIN_PASSWORD, registered at start if that account does
+// not exist. Idempotent: an existing account is left exactly as it is (its password is not reset,
+// and if it is not an admin it is NOT promoted, since someone may have registered that email as a
+// customer first; a warning says so). Concurrent starts race on "no stream" and one wins.
+// If the event store cannot be reached at start, the service still starts (degraded, as
+// /health shows) and the registration is retried in the background until the store answers.
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { v5 as uuidv5 } from 'uuid';
+import { CommandProcessor } from '../command-handling/command-processor.js';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { DomainError } from '../decider/domain-error.js';
+import { PasswordHasher } from './passwords/password-hasher.js';
+import { UserAccounts } from './user-accounts.js';
+import { userIdForEmail } from './user-id.js';
+import { normalizeEmail, userStreamId, usersDecider } from './users.decider.js';
+
+const BOOTSTRAP_NAMESPACE = '5e0c2d7a-93b4-4f18-a6c1-7d2e8b9f0a36';
+export const BOOTSTRAP_ACTOR = { system: 'admin-bootstrap' } as const;
+const START_WAIT_MS = 5000;
+
+@Injectable()
+export class AdminBootstrap implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('AdminBootstrap');
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly accounts: UserAccounts,
+    private readonly hasher: PasswordHasher,
+    private readonly processor: CommandProcessor,
+  ) {}
+
+  private retry: NodeJS.Timeout | undefined;
+
+  async onApplicationBootstrap(): Promise<void> {
+    const { admin, jwt } = this.config.security;
+    if (jwt.mode === 'local' && jwt.secretGenerated) {
+      this.logger.warn('JWT_SECRET is not set: using a random secret for this run only, so tokens stop working when the service restarts. Set JWT_SECRET (32+ bytes) to keep them.');
+    }
+    if (admin === undefined) return;
+    if (jwt.mode !== 'local') {
+      this.logger.warn('ADMIN_EMAIL is ignored: with JWT_JWKS_URL, users and roles come from the identity provider');
+      return;
+    }
+    const email = normalizeEmail(admin.email)!; // validated with the configuration
+    // Normally done before the service listens; a store that does not answer does not hold the
+    // start up for long (the attempt goes on, and retries, in the background).
+    let waited: NodeJS.Timeout | undefined;
+    await Promise.race([this.attempt(email, admin.password, 1), new Promise<void>((done) => (waited = setTimeout(done, START_WAIT_MS)))]);
+    clearTimeout(waited);
+  }
+
+  onApplicationShutdown(): void {
+    clearTimeout(this.retry);
+  }
+
+  private async attempt(email: string, password: string, attempt: number): Promise<void> {
+    try {
+      await this.ensureAdmin(email, password);
+    } catch (error) {
+      const delayMs = Math.min(60_000, 1000 * 2 ** Math.min(attempt, 6));
+      this.logger.error(`Could not register the first admin (${(error as Error).message}); retrying in ${delayMs / 1000} s`);
+      this.retry = setTimeout(() => void this.attempt(email, password, attempt + 1), delayMs);
+      this.retry.unref();
+    }
+  }
+
+  private async ensureAdmin(email: string, password: string): Promise<void> {
+    const existing = await this.accounts.byEmail(email);
+    if (existing.status === 'registered') {
+      if (!existing.roles.includes('admin') || existing.disabled) {
+        this.logger.warn(`The ADMIN_EMAIL account exists but is not an enabled admin; it is left unchanged (grant the role as another admin)`);
+      }
+      return;
+    }
+    const userId = userIdForEmail(email);
+    const passwordHash = await this.hasher.hash(password);
+    try {
+      await this.processor.handle(usersDecider, {
+        streamId: userStreamId(userId),
+        command: { type: 'RegisterUser', userId, email, roles: ['admin'], passwordHash },
+        metadata: {
+          commandId: uuidv5(`bootstrap-admin\n${email}`, BOOTSTRAP_NAMESPACE),
+          correlationId: `admin-bootstrap-${userId}`,
+          causationId: 'service-start',
+          actor: BOOTSTRAP_ACTOR,
+        },
+      });
+      this.logger.log('Registered the first admin from ADMIN_EMAIL');
+    } catch (error) {
+      // Another instance starting at the same moment registered it first.
+      if (!(error instanceof DomainError && error.code === 'email_already_registered')) throw error;
+    }
+  }
+}

@@ -1,0 +1,54 @@
+// An admin creates an account with any roles (staff, analysts, auditors, other admins) and an
+// initial password to hand over out of band. No Idempotency-Key: the body holds a password.
+import { Body, Controller, HttpCode, Inject, Post } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiProperty, ApiTags } from '@nestjs/swagger';
+import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn } from 'class-validator';
+import type { CommandMetadata } from '../../command-handling/command-metadata.js';
+import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
+import { commandAnswer, type CommandAnswer } from '../../http/command-answer.js';
+import { CommandContext } from '../../http/request-context.js';
+import { Permission } from '../access/access.decorators.js';
+import { AccountEmail, NewPassword, assertLocalAccounts } from '../credentials.js';
+import { PasswordHasher } from '../passwords/password-hasher.js';
+import { userIdForEmail } from '../user-id.js';
+import { ROLES, normalizeEmail, type Role } from '../users.decider.js';
+import { CreateUserCommand } from './create-user.command.js';
+
+export class CreateUserDto {
+  @AccountEmail()
+  email!: string;
+
+  @NewPassword('Initial password, handed to the user out of band; they change it with PUT /v1/users/me/password')
+  password!: string;
+
+  @ApiProperty({ enum: ROLES, isArray: true, example: ['staff'] })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(ROLES.length)
+  @ArrayUnique()
+  @IsIn(ROLES, { each: true })
+  roles!: Role[];
+}
+
+@ApiTags('identity')
+@Controller('v1/admin/users')
+export class CreateUserController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly hasher: PasswordHasher,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  @Post()
+  @Permission('identity.create-user')
+  @HttpCode(201)
+  async create(@Body() body: CreateUserDto, @CommandContext() metadata: CommandMetadata): Promise<CommandAnswer> {
+    assertLocalAccounts(this.config);
+    const email = normalizeEmail(body.email)!;
+    const userId = userIdForEmail(email);
+    const passwordHash = await this.hasher.hash(body.password);
+    const command = { type: 'RegisterUser' as const, userId, email, roles: body.roles, passwordHash };
+    return commandAnswer(userId, await this.commands.execute(new CreateUserCommand(command, metadata)));
+  }
+}

@@ -1,0 +1,47 @@
+import { Body, Controller, HttpCode, Inject, Param, Post, UseInterceptors } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiProperty, ApiTags } from '@nestjs/swagger';
+import { IsString, Length } from 'class-validator';
+import type { CommandMetadata } from '../../command-handling/command-metadata.js';
+import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
+import { commandAnswer, type CommandAnswer } from '../../http/command-answer.js';
+import { uuidParam } from '../../http/ids.js';
+import { IfMatchRevision } from '../../http/if-match.js';
+import { CommandContext } from '../../http/request-context.js';
+import { IdempotencyInterceptor } from '../../idempotency/idempotency.interceptor.js';
+import { Permission } from '../access/access.decorators.js';
+import { assertLocalAccounts } from '../credentials.js';
+import { requestedBy } from '../requested-by.js';
+import { DisableUserCommand } from './disable-user.command.js';
+
+export class DisableUserDto {
+  @ApiProperty({ description: 'Why: recorded for auditors', example: 'left the company' })
+  @IsString()
+  @Length(1, 500)
+  reason!: string;
+}
+
+@ApiTags('identity')
+@Controller('v1/admin/users/:id/disable')
+export class DisableUserController {
+  constructor(
+    private readonly commands: CommandBus,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /** Disables the account: no more logins, and its tokens stop working at once. */
+  @Post()
+  @Permission('identity.disable-user')
+  @HttpCode(200)
+  @UseInterceptors(IdempotencyInterceptor)
+  async disable(
+    @Param('id', uuidParam()) userId: string,
+    @Body() body: DisableUserDto,
+    @CommandContext() metadata: CommandMetadata,
+    @IfMatchRevision() ifMatch: number | undefined,
+  ): Promise<CommandAnswer> {
+    assertLocalAccounts(this.config);
+    const command = { type: 'DisableUser' as const, userId, reason: body.reason, requestedBy: requestedBy(metadata.actor) };
+    return commandAnswer(userId, await this.commands.execute(new DisableUserCommand(command, metadata, ifMatch)));
+  }
+}

@@ -1,0 +1,47 @@
+import { Body, Controller, HttpCode, Inject, Param, Post, UseInterceptors } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiProperty, ApiTags } from '@nestjs/swagger';
+import { IsIn } from 'class-validator';
+import type { CommandMetadata } from '../../command-handling/command-metadata.js';
+import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
+import { commandAnswer, type CommandAnswer } from '../../http/command-answer.js';
+import { uuidParam } from '../../http/ids.js';
+import { IfMatchRevision } from '../../http/if-match.js';
+import { CommandContext } from '../../http/request-context.js';
+import { IdempotencyInterceptor } from '../../idempotency/idempotency.interceptor.js';
+import { Permission } from '../access/access.decorators.js';
+import { assertLocalAccounts } from '../credentials.js';
+import { requestedBy } from '../requested-by.js';
+import { ROLES, type Role } from '../users.decider.js';
+import { GrantRoleCommand } from './grant-role.command.js';
+
+export class GrantRoleDto {
+  @ApiProperty({ enum: ROLES, example: 'analyst' })
+  @IsIn(ROLES)
+  role!: Role;
+}
+
+@ApiTags('identity')
+@Controller('v1/admin/users/:id/roles')
+export class GrantRoleController {
+  constructor(
+    private readonly commands: CommandBus,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /** Grants a role; granting one the user holds records nothing. */
+  @Post()
+  @Permission('identity.grant-role')
+  @HttpCode(200)
+  @UseInterceptors(IdempotencyInterceptor)
+  async grant(
+    @Param('id', uuidParam()) userId: string,
+    @Body() body: GrantRoleDto,
+    @CommandContext() metadata: CommandMetadata,
+    @IfMatchRevision() ifMatch: number | undefined,
+  ): Promise<CommandAnswer> {
+    assertLocalAccounts(this.config);
+    const command = { type: 'GrantRole' as const, userId, role: body.role, requestedBy: requestedBy(metadata.actor) };
+    return commandAnswer(userId, await this.commands.execute(new GrantRoleCommand(command, metadata, ifMatch)));
+  }
+}

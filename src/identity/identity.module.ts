@@ -1,0 +1,67 @@
+// Identity and access: users (event-sourced), login and tokens, and the global guards that make
+// every route deny by default (AccessGuard) and limit commands (CommandRateLimitGuard).
+import { Module } from '@nestjs/common';
+import { APP_GUARD, DiscoveryModule } from '@nestjs/core';
+import { PassportModule } from '@nestjs/passport';
+import { CommandRateLimitGuard } from '../http/command-rate-limit.guard.js';
+import { AccessControlController } from './access/access-control.http.js';
+import { AccessGuard } from './access/access.guard.js';
+import { JwtStrategy } from './access/jwt.strategy.js';
+import { RouteInventory } from './access/route-inventory.js';
+import { AdminBootstrap } from './bootstrap-admin.js';
+import { ChangePasswordHandler } from './change-password/change-password.command.js';
+import { ChangePasswordController } from './change-password/change-password.http.js';
+import { CreateUserHandler } from './create-user/create-user.command.js';
+import { CreateUserController } from './create-user/create-user.http.js';
+import { DisableUserHandler } from './disable-user/disable-user.command.js';
+import { DisableUserController } from './disable-user/disable-user.http.js';
+import { GrantRoleHandler } from './grant-role/grant-role.command.js';
+import { GrantRoleController } from './grant-role/grant-role.http.js';
+import { IssueTokenController } from './issue-token/issue-token.http.js';
+import { LoginThrottle } from './issue-token/login-throttle.js';
+import { PasswordHasher } from './passwords/password-hasher.js';
+import { GetUserHandler, ListUsersHandler } from './queries/user-queries.js';
+import { MeController, UsersController } from './queries/users.http.js';
+import { RegisterCustomerHandler } from './register-customer/register-customer.command.js';
+import { RegisterCustomerController } from './register-customer/register-customer.http.js';
+import { RevokeRoleHandler } from './revoke-role/revoke-role.command.js';
+import { RevokeRoleController } from './revoke-role/revoke-role.http.js';
+import { TokenIssuer } from './tokens/token-issuer.js';
+import { UserAccounts } from './user-accounts.js';
+
+@Module({
+  imports: [PassportModule, DiscoveryModule],
+  controllers: [
+    IssueTokenController,
+    RegisterCustomerController,
+    CreateUserController,
+    GrantRoleController,
+    RevokeRoleController,
+    DisableUserController,
+    ChangePasswordController,
+    UsersController,
+    MeController,
+    AccessControlController,
+  ],
+  providers: [
+    // Global guards run in this order: authenticate and authorize, then count the caller's commands.
+    { provide: APP_GUARD, useClass: AccessGuard },
+    { provide: APP_GUARD, useClass: CommandRateLimitGuard },
+    JwtStrategy,
+    UserAccounts,
+    { provide: PasswordHasher, useValue: new PasswordHasher() },
+    TokenIssuer,
+    LoginThrottle,
+    RouteInventory,
+    AdminBootstrap,
+    RegisterCustomerHandler,
+    CreateUserHandler,
+    GrantRoleHandler,
+    RevokeRoleHandler,
+    DisableUserHandler,
+    ChangePasswordHandler,
+    GetUserHandler,
+    ListUsersHandler,
+  ],
+})
+export class IdentityModule {}

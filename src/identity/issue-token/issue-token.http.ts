@@ -1,0 +1,57 @@
+// POST /v1/auth/token: email and password in, a short-lived bearer token out. Wrong email, wrong
+// password and disabled account all answer the same 401 after the same hashing work, so the
+// answer does not reveal which accounts exist.
+import { Body, Controller, Header, HttpCode, Inject, Post, Req } from '@nestjs/common';
+import { ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
+import type { FastifyRequest } from 'fastify';
+import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
+import { ProblemException } from '../../http/problem.js';
+import { accessMetrics } from '../access/access-metrics.js';
+import { Public } from '../access/access.decorators.js';
+import { AccountEmail, GivenPassword, assertLocalAccounts } from '../credentials.js';
+import { PasswordHasher } from '../passwords/password-hasher.js';
+import { TokenIssuer, type IssuedToken } from '../tokens/token-issuer.js';
+import { UserAccounts } from '../user-accounts.js';
+import { normalizeEmail } from '../users.decider.js';
+import { LoginThrottle } from './login-throttle.js';
+
+export class IssueTokenDto {
+  @AccountEmail()
+  email!: string;
+
+  @GivenPassword()
+  password!: string;
+}
+
+@ApiTags('identity')
+@Controller('v1/auth/token')
+export class IssueTokenController {
+  constructor(
+    private readonly accounts: UserAccounts,
+    private readonly hasher: PasswordHasher,
+    private readonly tokens: TokenIssuer,
+    private readonly throttle: LoginThrottle,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  @Post()
+  @Public()
+  @HttpCode(200)
+  @Header('Cache-Control', 'no-store')
+  @ApiTooManyRequestsResponse({ description: 'More than RATE_LIMIT_LOGIN_PER_MINUTE attempts for this email from this address; see Retry-After' })
+  async issue(@Body() body: IssueTokenDto, @Req() request: FastifyRequest): Promise<IssuedToken> {
+    assertLocalAccounts(this.config);
+    const email = normalizeEmail(body.email)!;
+    this.throttle.attempt(request.ip, email);
+    const user = await this.accounts.byEmail(email);
+    const matches = user.status === 'registered'
+      ? await this.hasher.verify(body.password, user.passwordHash)
+      : await this.hasher.verifyNothing(body.password);
+    if (user.status !== 'registered' || !matches || user.disabled) {
+      accessMetrics.login('invalid_credentials');
+      throw new ProblemException(401, 'invalid_credentials', 'The email or password is not correct');
+    }
+    accessMetrics.login('issued');
+    return this.tokens.issue(user.userId, user.roles);
+  }
+}

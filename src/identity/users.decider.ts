@@ -1,0 +1,152 @@
+// Users: who may act, in which roles, and whether they still may. Pure: events, commands,
+// decide, evolve. Every change of access is an event, so the log answers "who could do what, when".
+//
+// Invariants:
+// - an email belongs to one user. The user id is derived from the normalized email
+//   (user-id.ts), so two registrations of one email append to one stream with expected
+//   revision "no stream" and exactly one wins, with no window for a race (as SKUs do);
+// - a user's roles are known roles, each held at most once (none is allowed: such a user
+//   can sign in but is permitted nothing);
+// - a disabled user gains nothing: no new role, no new password (disabling is final here;
+//   re-enabling would be its own audited command);
+// - nobody disables themselves or revokes their own admin role, so an admin cannot lock the
+//   last door behind them by accident.
+// Passwords arrive already hashed: hashing is I/O-bound crypto and stays outside the domain.
+import { unreachable, type Decider, type DomainEvent } from '../decider/decider.js';
+import { DomainError } from '../decider/domain-error.js';
+
+export const ROLES = ['customer', 'staff', 'analyst', 'auditor', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+export const isRole = (value: unknown): value is Role => typeof value === 'string' && (ROLES as readonly string[]).includes(value);
+
+export const MAX_EMAIL_LENGTH = 254;
+// Deliberately plain: one "@", no spaces or control characters, a dotted domain. Deliverability
+// is the mail system's business; this only keeps garbage out of ids and indexes.
+const EMAIL_PATTERN = /^[^\s@\p{Cc}]{1,64}@[^\s@\p{Cc}]+\.[^\s@\p{Cc}]+$/u;
+
+/** The form an email is stored, compared and keyed in: trimmed, NFC, lower case. Undefined if invalid. */
+export function normalizeEmail(raw: string): string | undefined {
+  const email = raw.trim().normalize('NFC').toLowerCase();
+  return email.length <= MAX_EMAIL_LENGTH && EMAIL_PATTERN.test(email) ? email : undefined;
+}
+
+// ---- events ----
+export type UserRegistered = DomainEvent<'UserRegistered', { userId: string; email: string; roles: Role[]; passwordHash: string }>;
+export type RoleGranted = DomainEvent<'RoleGranted', { userId: string; role: Role }>;
+export type RoleRevoked = DomainEvent<'RoleRevoked', { userId: string; role: Role }>;
+export type PasswordChanged = DomainEvent<'PasswordChanged', { userId: string; passwordHash: string }>;
+export type UserDisabled = DomainEvent<'UserDisabled', { userId: string; reason: string }>;
+export type UserEvent = UserRegistered | RoleGranted | RoleRevoked | PasswordChanged | UserDisabled;
+
+export const USER_EVENT_TYPES = ['UserRegistered', 'RoleGranted', 'RoleRevoked', 'PasswordChanged', 'UserDisabled'] as const satisfies readonly UserEvent['type'][];
+
+/** Fields of user events that hold secrets (hashes): read models and audit views leave them out. */
+export const SECRET_EVENT_FIELDS = ['passwordHash'] as const;
+
+// ---- commands ----
+export type RegisterUser = { type: 'RegisterUser'; userId: string; email: string; roles: Role[]; passwordHash: string };
+/** `requestedBy`: the acting user's id (or a system name), for the rules about oneself. */
+export type GrantRole = { type: 'GrantRole'; userId: string; role: Role; requestedBy: string };
+export type RevokeRole = { type: 'RevokeRole'; userId: string; role: Role; requestedBy: string };
+export type ChangePassword = { type: 'ChangePassword'; userId: string; passwordHash: string };
+export type DisableUser = { type: 'DisableUser'; userId: string; reason: string; requestedBy: string };
+export type UserCommand = RegisterUser | GrantRole | RevokeRole | ChangePassword | DisableUser;
+
+// ---- state ----
+export type UserState =
+  | { status: 'unregistered' }
+  | { status: 'registered'; userId: string; email: string; roles: Role[]; passwordHash: string; disabled: boolean };
+
+const initialState: UserState = { status: 'unregistered' };
+
+function registered(state: UserState, userId: string) {
+  if (state.status !== 'registered') throw new DomainError('not_found', 'user_not_found', `User ${userId} does not exist`);
+  return state;
+}
+
+function active(state: UserState, userId: string) {
+  const user = registered(state, userId);
+  if (user.disabled) throw new DomainError('conflict', 'user_disabled', `User ${userId} is disabled`);
+  return user;
+}
+
+function role(value: unknown): Role {
+  if (!isRole(value)) throw new DomainError('invalid', 'invalid_role', `A role is one of ${ROLES.join(', ')}`);
+  return value;
+}
+
+function passwordHash(value: string): string {
+  if (typeof value !== 'string' || value.length === 0) throw new DomainError('invalid', 'invalid_password_hash', 'A password hash is required');
+  return value;
+}
+
+function decide(command: UserCommand, state: UserState): UserEvent[] {
+  switch (command.type) {
+    case 'RegisterUser': {
+      if (state.status === 'registered') {
+        throw new DomainError('conflict', 'email_already_registered', 'This email is already registered');
+      }
+      const email = normalizeEmail(command.email);
+      if (email === undefined || email !== command.email) {
+        throw new DomainError('invalid', 'invalid_email', 'The email must be a valid address in normalized form');
+      }
+      if (command.roles.length === 0) throw new DomainError('invalid', 'invalid_role', 'A user needs at least one role');
+      const roles = [...new Set(command.roles.map(role))];
+      return [{ type: 'UserRegistered', data: { userId: command.userId, email, roles, passwordHash: passwordHash(command.passwordHash) } }];
+    }
+    case 'GrantRole': {
+      const user = active(state, command.userId);
+      const granted = role(command.role);
+      if (user.roles.includes(granted)) return [];
+      return [{ type: 'RoleGranted', data: { userId: command.userId, role: granted } }];
+    }
+    case 'RevokeRole': {
+      const user = registered(state, command.userId);
+      const revoked = role(command.role);
+      if (revoked === 'admin' && command.requestedBy === command.userId) {
+        throw new DomainError('conflict', 'cannot_revoke_own_admin', 'An admin cannot revoke their own admin role; ask another admin');
+      }
+      if (!user.roles.includes(revoked)) return [];
+      return [{ type: 'RoleRevoked', data: { userId: command.userId, role: revoked } }];
+    }
+    case 'ChangePassword': {
+      active(state, command.userId);
+      return [{ type: 'PasswordChanged', data: { userId: command.userId, passwordHash: passwordHash(command.passwordHash) } }];
+    }
+    case 'DisableUser': {
+      const user = registered(state, command.userId);
+      if (command.requestedBy === command.userId) {
+        throw new DomainError('conflict', 'cannot_disable_self', 'Nobody can disable their own account; ask an admin');
+      }
+      const reason = command.reason.trim();
+      if (reason.length === 0 || reason.length > 500) throw new DomainError('invalid', 'invalid_reason', 'reason must be between 1 and 500 characters');
+      if (user.disabled) return [];
+      return [{ type: 'UserDisabled', data: { userId: command.userId, reason } }];
+    }
+    default:
+      return unreachable(command);
+  }
+}
+
+function evolve(state: UserState, event: UserEvent): UserState {
+  switch (event.type) {
+    case 'UserRegistered': {
+      const { userId, email, roles, passwordHash: hash } = event.data;
+      return { status: 'registered', userId, email, roles: [...roles], passwordHash: hash, disabled: false };
+    }
+    case 'RoleGranted':
+      return state.status === 'registered' ? { ...state, roles: [...state.roles, event.data.role] } : state;
+    case 'RoleRevoked':
+      return state.status === 'registered' ? { ...state, roles: state.roles.filter((r) => r !== event.data.role) } : state;
+    case 'PasswordChanged':
+      return state.status === 'registered' ? { ...state, passwordHash: event.data.passwordHash } : state;
+    case 'UserDisabled':
+      return state.status === 'registered' ? { ...state, disabled: true } : state;
+    default:
+      return unreachable(event);
+  }
+}
+
+export const usersDecider: Decider<UserCommand, UserEvent, UserState> = { initialState, decide, evolve };
+
+export const userStreamId = (userId: string) => `user-${userId}`;

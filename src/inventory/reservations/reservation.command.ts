@@ -1,0 +1,22 @@
+// Reserve, release and commit (ship) stock for an order. Sent by the order fulfilment saga,
+// never over HTTP. Commands for one product take turns in process (see KeyedSerializer): a
+// popular product gets many reservations at once, and each would otherwise lose races.
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { CommandProcessor, type CommandResult } from '../../command-handling/command-processor.js';
+import { KeyedSerializer } from '../../command-handling/keyed-serializer.js';
+import { inventoryDecider, productStreamId, type ReservationCommand } from '../inventory.decider.js';
+import { InventoryCommandMessage } from '../inventory-command.js';
+
+export class ReservationCommandMessage extends InventoryCommandMessage<ReservationCommand> {}
+
+@CommandHandler(ReservationCommandMessage)
+export class ReservationHandler implements ICommandHandler<ReservationCommandMessage> {
+  private readonly turns = new KeyedSerializer();
+
+  constructor(private readonly processor: CommandProcessor) {}
+
+  execute({ command, metadata }: ReservationCommandMessage): Promise<CommandResult> {
+    const streamId = productStreamId(command.productId);
+    return this.turns.run(streamId, () => this.processor.handle(inventoryDecider, { streamId, command, metadata }));
+  }
+}

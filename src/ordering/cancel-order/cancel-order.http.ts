@@ -1,0 +1,37 @@
+import { Controller, HttpCode, Param, Post, UseInterceptors } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiTags } from '@nestjs/swagger';
+import type { CommandMetadata } from '../../command-handling/command-metadata.js';
+import { commandAnswer, type CommandAnswer } from '../../http/command-answer.js';
+import { uuidParam } from '../../http/ids.js';
+import { IfMatchRevision } from '../../http/if-match.js';
+import { CommandContext } from '../../http/request-context.js';
+import { IdempotencyInterceptor } from '../../idempotency/idempotency.interceptor.js';
+import { OrderCommandMessage } from '../order-command.js';
+import { Permission, RequestScope } from '../../identity/access/access.decorators.js';
+import type { AccessScope } from '../../identity/access/ownership.js';
+
+/**
+ * The customer cancels before dispatch: the order saga then releases the stock and voids or
+ * refunds the payment. After dispatch: 409 order_already_shipped. Cancelling twice changes nothing.
+ */
+@ApiTags('orders')
+@Controller('v1/orders/:id/cancel')
+export class CancelOrderController {
+  constructor(private readonly commands: CommandBus) {}
+
+  @Post()
+  @Permission('ordering.cancel-order')
+  @HttpCode(200)
+  @UseInterceptors(IdempotencyInterceptor)
+  async cancel(
+    @Param('id', uuidParam()) orderId: string,
+    @CommandContext() metadata: CommandMetadata,
+    @RequestScope() scope: AccessScope,
+    @IfMatchRevision() ifMatch: number | undefined,
+  ): Promise<CommandAnswer> {
+    const customerId = scope.kind === 'own' ? scope.userId : undefined;
+    const command = { type: 'CancelOrder' as const, orderId, reason: 'customer_request' as const, ...(customerId === undefined ? {} : { customerId }) };
+    return commandAnswer(orderId, await this.commands.execute(new OrderCommandMessage(command, metadata, ifMatch)));
+  }
+}

@@ -1,0 +1,64 @@
+// Query handlers for orders: they read the projections, never the event store. A customer sees
+// only their own orders (someone else's is "not found"); staff see every order.
+import { Inject } from '@nestjs/common';
+import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
+import { customerOrdersProjection, type CustomerOrder } from '../../../projections/customer-orders/customer-orders.projection.js';
+import { orderDetailsProjection, type OrderDetails } from '../../../projections/order-details/order-details.projection.js';
+import { DomainError } from '../../decider/domain-error.js';
+import { decodeCursor, encodeCursor, type Page } from '../../http/pagination.js';
+import { READ_STORE, type ReadStore } from '../../readstore/read-store.port.js';
+
+// Pick, not Omit: documents have an index signature, which Omit would keep alone.
+export type OrderView = { id: string } & Pick<
+  OrderDetails,
+  'customerId' | 'status' | 'cancellationReason' | 'lines' | 'total' | 'shippingAddress' | 'payment' | 'shipment' | 'placedAt' | 'updatedAt' | 'correlationId' | 'revision' | 'timeline'
+>;
+export type OrderSummary = { id: string } & Pick<CustomerOrder, 'customerId' | 'status' | 'total' | 'lineCount' | 'placedAt'>;
+
+/** customerId: whose order it must be; undefined: anyone's (staff). */
+export class GetOrderQuery extends Query<OrderView> {
+  constructor(readonly orderId: string, readonly customerId: string | undefined) {
+    super();
+  }
+}
+
+export class ListCustomerOrdersQuery extends Query<Page<OrderSummary>> {
+  /** customerId undefined: every customer's orders (staff). */
+  constructor(readonly customerId: string | undefined, readonly limit: number, readonly cursor?: string) {
+    super();
+  }
+}
+
+@QueryHandler(GetOrderQuery)
+export class GetOrderHandler implements IQueryHandler<GetOrderQuery> {
+  constructor(@Inject(READ_STORE) private readonly readStore: ReadStore) {}
+
+  async execute({ orderId, customerId }: GetOrderQuery): Promise<OrderView> {
+    const doc = await this.readStore.findById<OrderDetails>(orderDetailsProjection.collection.name, orderId);
+    if (!doc || (customerId !== undefined && doc.customerId !== customerId)) {
+      throw new DomainError('not_found', 'order_not_found', `Order ${orderId} does not exist`);
+    }
+    const { _id, _position, ...view } = doc;
+    return { id: _id, ...(view as Omit<OrderView, 'id'>) };
+  }
+}
+
+@QueryHandler(ListCustomerOrdersQuery)
+export class ListCustomerOrdersHandler implements IQueryHandler<ListCustomerOrdersQuery> {
+  constructor(@Inject(READ_STORE) private readonly readStore: ReadStore) {}
+
+  async execute({ customerId, limit, cursor }: ListCustomerOrdersQuery): Promise<Page<OrderSummary>> {
+    const before = cursor === undefined ? undefined : Number(decodeCursor(cursor, ['p']).p);
+    const query = {
+      ...(customerId === undefined ? {} : { customerId }),
+      ...(before === undefined || !Number.isSafeInteger(before) ? {} : { placedPosition: { $lt: before } }),
+    };
+    const docs = await this.readStore.find<CustomerOrder>(customerOrdersProjection.collection.name, query, { sort: { placedPosition: -1 }, limit: limit + 1 });
+    const page = docs.slice(0, limit);
+    const last = page.at(-1);
+    return {
+      items: page.map(({ _id, customerId: owner, status, total, lineCount, placedAt }) => ({ id: _id, customerId: owner, status, total, lineCount, placedAt })),
+      nextCursor: docs.length > limit && last ? encodeCursor({ p: String(last.placedPosition) }) : null,
+    };
+  }
+}

@@ -1,0 +1,43 @@
+import { Controller, Get, Header, Param, Query as QueryParams, Res } from '@nestjs/common';
+import { QueryBus } from '@nestjs/cqrs';
+import { ApiHeader, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { customerOrdersProjection } from '../../../projections/customer-orders/customer-orders.projection.js';
+import { orderDetailsProjection } from '../../../projections/order-details/order-details.projection.js';
+import { uuidParam } from '../../http/ids.js';
+import { etagOf } from '../../http/if-match.js';
+import { ReadsFrom } from '../../http/min-position.interceptor.js';
+import { PageQueryDto, type Page } from '../../http/pagination.js';
+import { Permission, RequestScope } from '../../identity/access/access.decorators.js';
+import type { AccessScope } from '../../identity/access/ownership.js';
+import { GetOrderQuery, ListCustomerOrdersQuery, type OrderSummary, type OrderView } from './order-queries.js';
+
+const minPositionHeader = { name: 'X-Min-Position', required: false, description: 'Wait until the read model includes this position (from a command answer)' };
+
+@ApiTags('orders')
+@Controller('v1/orders')
+export class OrdersController {
+  constructor(private readonly queries: QueryBus) {}
+
+  /** The order's status and its timeline: every step, when it happened and what caused it. */
+  @Get(':id')
+  @Permission('ordering.read-order')
+  @Header('Cache-Control', 'no-store')
+  @ApiHeader(minPositionHeader)
+  @ReadsFrom(orderDetailsProjection.name)
+  async get(@Param('id', uuidParam()) orderId: string, @RequestScope() scope: AccessScope, @Res({ passthrough: true }) reply: FastifyReply): Promise<OrderView> {
+    const order = await this.queries.execute(new GetOrderQuery(orderId, scope.kind === 'own' ? scope.userId : undefined));
+    reply.header('ETag', etagOf(order.revision));
+    return order;
+  }
+
+  /** The caller's own orders, newest first (staff: everyone's). */
+  @Get()
+  @Permission('ordering.list-orders')
+  @Header('Cache-Control', 'no-store')
+  @ApiHeader(minPositionHeader)
+  @ReadsFrom(customerOrdersProjection.name)
+  list(@QueryParams() page: PageQueryDto, @RequestScope() scope: AccessScope): Promise<Page<OrderSummary>> {
+    return this.queries.execute(new ListCustomerOrdersQuery(scope.kind === 'own' ? scope.userId : undefined, page.limit, page.cursor));
+  }
+}

@@ -1,0 +1,115 @@
+// Calls the card processor for every authorization still waiting (the payment-requests read
+// model), off the saga's path: a slow processor (tok_slow) delays only its own payment. Transient
+// failures are retried with back-off, and after the last try the payment is declined with
+// gateway_unavailable, so no order waits forever. The outcome is recorded with a command id
+// derived from the payment, so repeating the whole thing (after a crash) records it once.
+// Restarts resume: the read model still lists what was not answered.
+import type { CommandBus } from '@nestjs/cqrs';
+import { v5 as uuidv5 } from 'uuid';
+import { paymentRequestsProjection, type PendingAuthorization } from '../../../projections/payment-requests/payment-requests.projection.js';
+import type { FulfillmentConfig } from '../../config/fulfillment-config.js';
+import type { ReadStore } from '../../readstore/read-store.port.js';
+import { messageOf } from '../../subscriptions/event-processing-error.js';
+import { gatewayKey, type AuthorizationAnswer, type PaymentGateway } from '../gateway/payment-gateway.port.js';
+import { GATEWAY_BACK_OFF, retryTransient } from '../gateway/retry-transient.js';
+import { PaymentCommandMessage } from '../payment-command.js';
+
+const OUTCOME_NAMESPACE = '0c2b5d7e-91a4-4f38-b6f0-3e7d2a9c4b15';
+/** Most processor calls in flight at once. */
+const MAX_IN_FLIGHT = 64;
+
+interface Logger {
+  warn(message: string): void;
+  error(message: string): void;
+}
+
+export class AuthorizationWorker {
+  private readonly inFlight = new Map<string, Promise<void>>();
+  /** Answered here but maybe not yet gone from the read model: not to be called again. */
+  private readonly answered = new Set<string>();
+  private timer: NodeJS.Timeout | undefined;
+  private readonly stopping = new AbortController();
+  private polling: Promise<void> | undefined;
+
+  constructor(
+    private readonly readStore: ReadStore,
+    private readonly gateway: PaymentGateway,
+    private readonly commands: Pick<CommandBus, 'execute'>,
+    private readonly config: Pick<FulfillmentConfig, 'pollIntervalMs' | 'gatewayAttempts'>,
+    private readonly logger: Logger,
+  ) {}
+
+  start(): void {
+    this.schedule(0);
+  }
+
+  /** Stops polling; waits a little for calls in flight (a slow processor's is resumed after the restart). */
+  async stop(graceMs = 1_000): Promise<void> {
+    this.stopping.abort();
+    clearTimeout(this.timer);
+    await this.polling;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([Promise.allSettled(this.inFlight.values()), new Promise((done) => (timer = setTimeout(done, graceMs)))]);
+    clearTimeout(timer);
+  }
+
+  /** One look at the to-do list; starts a call for each request not already being handled. */
+  async poll(): Promise<void> {
+    const collection = paymentRequestsProjection.collection.name;
+    const pending = await this.readStore.find<PendingAuthorization>(collection, {}, { sort: { _position: 1 }, limit: MAX_IN_FLIGHT * 2 });
+    const stillPending = new Set(pending.map((request) => request._id));
+    for (const id of this.answered) if (!stillPending.has(id)) this.answered.delete(id);
+    for (const request of pending) {
+      if (this.inFlight.size >= MAX_IN_FLIGHT || this.stopping.signal.aborted) break;
+      if (this.inFlight.has(request._id) || this.answered.has(request._id)) continue;
+      const work = this.authorize(request).finally(() => this.inFlight.delete(request._id));
+      this.inFlight.set(request._id, work);
+    }
+  }
+
+  /** Settles once every request now in flight has been answered (tests). */
+  async drain(): Promise<void> {
+    await Promise.allSettled(this.inFlight.values());
+  }
+
+  private async authorize(request: PendingAuthorization): Promise<void> {
+    const paymentId = request._id;
+    let answer: AuthorizationAnswer;
+    try {
+      answer = await retryTransient(
+        () => this.gateway.authorize({ idempotencyKey: gatewayKey(paymentId, 'authorize'), paymentToken: request.paymentToken, amount: request.amount }),
+        this.config.gatewayAttempts,
+        GATEWAY_BACK_OFF,
+        this.stopping.signal,
+      );
+    } catch (error) {
+      if (this.stopping.signal.aborted) return; // resumed after the restart
+      this.logger.warn(`Payment ${paymentId}: the processor failed ${this.config.gatewayAttempts} times (${messageOf(error)}); declining it`);
+      answer = { status: 'declined', reason: 'gateway_unavailable' };
+    }
+    const outcome = answer.status === 'authorized'
+      ? { status: 'authorized' as const, authorizationCode: answer.authorizationCode }
+      : { status: 'declined' as const, reason: answer.reason };
+    try {
+      await this.commands.execute(new PaymentCommandMessage({ type: 'RecordAuthorizationOutcome', paymentId, outcome }, {
+        commandId: uuidv5(`${paymentId}/authorization-outcome`, OUTCOME_NAMESPACE),
+        correlationId: request.correlationId,
+        causationId: request.requestEventId,
+        actor: { system: 'payment-authorization' },
+      }));
+      this.answered.add(paymentId);
+    } catch (error) {
+      // Left in the read model: the next poll tries again.
+      this.logger.error(`Payment ${paymentId}: could not record the processor's answer: ${messageOf(error)}`);
+    }
+  }
+
+  private schedule(delay: number): void {
+    if (this.stopping.signal.aborted) return;
+    this.timer = setTimeout(() => {
+      this.polling = this.poll()
+        .catch((error) => this.logger.error(`Authorization worker: ${messageOf(error)}`))
+        .finally(() => this.schedule(this.config.pollIntervalMs));
+    }, delay);
+  }
+}

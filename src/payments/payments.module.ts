@@ -1,0 +1,40 @@
+// Payments: the command handler (processor calls for capture, void and refund), the payment
+// processor behind the PaymentGateway port (the deterministic test processor by default), and
+// the authorization worker that answers authorization requests off the saga's path.
+import { Inject, Logger, Module, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { READ_STORE, type ReadStore } from '../readstore/read-store.port.js';
+import { AuthorizationWorker } from './authorization-worker/authorization-worker.js';
+import { PAYMENT_GATEWAY, type PaymentGateway } from './gateway/payment-gateway.port.js';
+import { TestPaymentGateway } from './gateway/test-payment-gateway.js';
+import { PaymentCommandHandler } from './payment-command.js';
+
+@Module({
+  providers: [
+    {
+      provide: PAYMENT_GATEWAY,
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig): PaymentGateway =>
+        new TestPaymentGateway({ slowMs: config.fulfillment.testGatewaySlowMs, transientFailures: config.fulfillment.testGatewayTransientFailures }),
+    },
+    PaymentCommandHandler,
+    {
+      provide: AuthorizationWorker,
+      inject: [READ_STORE, PAYMENT_GATEWAY, CommandBus, APP_CONFIG],
+      useFactory: (readStore: ReadStore, gateway: PaymentGateway, commands: CommandBus, config: AppConfig) =>
+        new AuthorizationWorker(readStore, gateway, commands, config.fulfillment, new Logger('PaymentAuthorization')),
+    },
+  ],
+})
+export class PaymentsModule implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  constructor(@Inject(AuthorizationWorker) private readonly worker: AuthorizationWorker) {}
+
+  onApplicationBootstrap(): void {
+    this.worker.start();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.worker.stop();
+  }
+}

@@ -1,0 +1,25 @@
+import { Controller, HttpCode, Param, Post, UseInterceptors } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiTags } from '@nestjs/swagger';
+import type { CommandMetadata } from '../../command-handling/command-metadata.js';
+import { commandAnswer, type CommandAnswer } from '../../http/command-answer.js';
+import { uuidParam } from '../../http/ids.js';
+import { CommandContext } from '../../http/request-context.js';
+import { Permission } from '../../identity/access/access.decorators.js';
+import { IdempotencyInterceptor } from '../../idempotency/idempotency.interceptor.js';
+import { ShipmentCommandMessage } from '../shipment-command.js';
+
+/** Staff (or the carrier's hook): the parcel arrived. The order saga marks the order delivered. */
+@ApiTags('shipments')
+@Controller('v1/shipments/:id/deliver')
+export class DeliverShipmentController {
+  constructor(private readonly commands: CommandBus) {}
+
+  @Post()
+  @Permission('shipping.deliver-order')
+  @HttpCode(200)
+  @UseInterceptors(IdempotencyInterceptor)
+  async deliver(@Param('id', uuidParam()) shipmentId: string, @CommandContext() metadata: CommandMetadata): Promise<CommandAnswer> {
+    return commandAnswer(shipmentId, await this.commands.execute(new ShipmentCommandMessage({ type: 'DeliverShipment', shipmentId }, metadata)));
+  }
+}

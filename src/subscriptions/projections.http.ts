@@ -1,0 +1,102 @@
+// Analysts' HTTP API over projections: each one's builds and progress, blue/green rebuilds,
+// and replays of a range of the log into a scratch projection (projections/scratch).
+import { Body, Controller, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
+import { ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { IsISO8601, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { allProjections } from '../../projections/index.js';
+import { scratchProjections } from '../../projections/scratch/index.js';
+import { EVENT_STORE, type EventStore } from '../eventstore/event-store.port.js';
+import { ProblemException } from '../http/problem.js';
+import { Permission } from '../identity/access/access.decorators.js';
+import type { DocumentProjection } from './projection.js';
+import { replayProjection, type ReplayResult } from './replay.js';
+import { SubscriptionRunner, UnknownProjectionError, type ProjectionStatus } from './subscription-runner.js';
+
+export const MAX_REPLAY_DOCUMENTS = 1000;
+
+export class ReplayRequestDto {
+  @ApiProperty({ description: 'A scratch projection (GET /v1/analytics/scratch-projections) or a served one' })
+  @IsString()
+  @MaxLength(100)
+  projection!: string;
+
+  @ApiPropertyOptional() @IsOptional() @Matches(/^\d{1,19}$/)
+  fromPosition?: string;
+
+  @ApiPropertyOptional() @IsOptional() @Matches(/^\d{1,19}$/)
+  toPosition?: string;
+
+  @ApiPropertyOptional() @IsOptional() @IsISO8601({ strict: true })
+  since?: string;
+
+  @ApiPropertyOptional() @IsOptional() @IsISO8601({ strict: true })
+  until?: string;
+
+  @ApiPropertyOptional({ maximum: MAX_REPLAY_DOCUMENTS, default: 100 }) @IsOptional() @IsInt() @Min(1) @Max(MAX_REPLAY_DOCUMENTS)
+  limit?: number;
+}
+
+@ApiTags('analytics')
+@Controller('v1/analytics')
+export class ProjectionsController {
+  constructor(
+    private readonly runner: SubscriptionRunner,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+  ) {}
+
+  @Get('projections')
+  @Permission('analytics.read-projections')
+  async list(): Promise<{ items: ProjectionStatus[] }> {
+    return { items: await this.runner.projectionStatus() };
+  }
+
+  @Post('projections/:name/rebuild')
+  @HttpCode(202)
+  @Permission('analytics.rebuild-projection')
+  async rebuild(@Param('name') name: string): Promise<ProjectionStatus> {
+    try {
+      return await this.runner.rebuild(name);
+    } catch (error) {
+      if (error instanceof UnknownProjectionError) throw new ProblemException(404, error.code, error.message);
+      throw error;
+    }
+  }
+
+  @Post('projections/rebuild')
+  @HttpCode(202)
+  @Permission('analytics.rebuild-projection')
+  async rebuildAll(): Promise<{ items: ProjectionStatus[] }> {
+    const items: ProjectionStatus[] = [];
+    for (const name of this.runner.projectionNames) items.push(await this.runner.rebuild(name));
+    return { items };
+  }
+
+  @Get('scratch-projections')
+  @Permission('analytics.replay')
+  scratch(): { items: Array<{ name: string; version: number; eventTypes: readonly string[] }> } {
+    return { items: scratchProjections.map(({ name, version, eventTypes }) => ({ name, version, eventTypes })) };
+  }
+
+  /** Replays in the request; for long ranges the CLI shows progress and saves every document. */
+  @Post('replays')
+  @HttpCode(200)
+  @Permission('analytics.replay')
+  async replay(@Body() body: ReplayRequestDto): Promise<Omit<ReplayResult, 'documents'> & { documents: ReplayResult['documents']; documentCount: number; truncated: boolean }> {
+    const projection = findReplayable(body.projection);
+    const result = await replayProjection(this.store, projection, {
+      ...(body.fromPosition === undefined ? {} : { fromPosition: BigInt(body.fromPosition) }),
+      ...(body.toPosition === undefined ? {} : { toPosition: BigInt(body.toPosition) }),
+      ...(body.since === undefined ? {} : { since: new Date(body.since).toISOString() }),
+      ...(body.until === undefined ? {} : { until: new Date(body.until).toISOString() }),
+    });
+    const limit = body.limit ?? 100;
+    return { ...result, documents: result.documents.slice(0, limit), documentCount: result.documents.length, truncated: result.documents.length > limit };
+  }
+}
+
+/** A scratch projection, or a copy (in memory) of one the service serves. */
+export function findReplayable(name: string): DocumentProjection {
+  const projection = [...scratchProjections, ...(allProjections as readonly DocumentProjection[])].find((p) => p.name === name);
+  if (!projection) throw new ProblemException(404, 'projection_not_found', `No projection is named ${name}`);
+  return projection;
+}
