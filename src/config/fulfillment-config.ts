@@ -1,6 +1,6 @@
 // Settings of order fulfilment (saga deadlines, the payment processor and its workers), from
 // the environment, validated at start with the rest of the configuration (app-config.ts).
-import { ConfigError } from './config-error.js';
+import { integerSetting } from './config-error.js';
 
 export interface FulfillmentConfig {
   /** How long an order waits for its payment authorization before it is cancelled. */
@@ -15,22 +15,12 @@ export interface FulfillmentConfig {
   testGatewayTransientFailures: number;
 }
 
-function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new ConfigError(`${name} must be an integer between ${min} and ${max}, got "${raw}"`);
-  }
-  return value;
-}
-
 export function loadFulfillmentConfig(env: NodeJS.ProcessEnv): FulfillmentConfig {
   return {
-    paymentDeadlineMs: integer(env, 'PAYMENT_DEADLINE_MS', 15 * 60_000, 100, 7 * 24 * 3_600_000),
-    pollIntervalMs: integer(env, 'FULFILLMENT_POLL_MS', 100, 10, 60_000),
-    gatewayAttempts: integer(env, 'PAYMENT_GATEWAY_ATTEMPTS', 6, 1, 50),
-    testGatewaySlowMs: integer(env, 'TEST_GATEWAY_SLOW_MS', 5_000, 0, 600_000),
-    testGatewayTransientFailures: integer(env, 'TEST_GATEWAY_TRANSIENT_FAILURES', 2, 0, 50),
+    paymentDeadlineMs: integerSetting(env, 'PAYMENT_DEADLINE_MS', 15 * 60_000, 100, 7 * 24 * 3_600_000),
+    pollIntervalMs: integerSetting(env, 'FULFILLMENT_POLL_MS', 100, 10, 60_000),
+    gatewayAttempts: integerSetting(env, 'PAYMENT_GATEWAY_ATTEMPTS', 6, 1, 50),
+    testGatewaySlowMs: integerSetting(env, 'TEST_GATEWAY_SLOW_MS', 5_000, 0, 600_000),
+    testGatewayTransientFailures: integerSetting(env, 'TEST_GATEWAY_TRANSIENT_FAILURES', 2, 0, 50),
   };
 }

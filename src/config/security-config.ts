@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { isIP } from 'node:net';
 import { normalizeEmail } from '../identity/users.decider.js';
-import { ConfigError } from './config-error.js';
+import { ConfigError, integerSetting } from './config-error.js';
 
 export type JwtSettings =
   /** Tokens issued by POST /v1/auth/token and verified here, HS256 with JWT_SECRET. */
@@ -36,20 +36,10 @@ export const MIN_SECRET_BYTES = 32;
 export const MIN_PASSWORD_LENGTH = 12;
 export const MAX_PASSWORD_LENGTH = 128;
 
-function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new ConfigError(`${name} must be an integer between ${min} and ${max}, got "${raw}"`);
-  }
-  return value;
-}
-
 const nonEmpty = (value: string | undefined) => (value === undefined || value.trim() === '' ? undefined : value.trim());
 
 function jwtSettings(env: NodeJS.ProcessEnv, production: boolean): JwtSettings {
-  const clockToleranceSeconds = integer(env, 'JWT_CLOCK_TOLERANCE_SECONDS', 30, 0, 300);
+  const clockToleranceSeconds = integerSetting(env, 'JWT_CLOCK_TOLERANCE_SECONDS', 30, 0, 300);
   const jwksUrl = nonEmpty(env.JWT_JWKS_URL);
   const secret = env.JWT_SECRET;
   if (jwksUrl !== undefined) {
@@ -75,7 +65,7 @@ function jwtSettings(env: NodeJS.ProcessEnv, production: boolean): JwtSettings {
   const common = {
     issuer: nonEmpty(env.JWT_ISSUER) ?? 'orderstream',
     audience: nonEmpty(env.JWT_AUDIENCE) ?? 'orderstream',
-    tokenTtlSeconds: integer(env, 'JWT_TTL_SECONDS', 900, 60, 86_400),
+    tokenTtlSeconds: integerSetting(env, 'JWT_TTL_SECONDS', 900, 60, 86_400),
     clockToleranceSeconds,
   };
   if (secret === undefined || secret === '') {
@@ -148,10 +138,10 @@ export function loadSecurityConfig(env: NodeJS.ProcessEnv): SecurityConfig {
     jwt: jwtSettings(env, production),
     admin: admin(env),
     rateLimits: {
-      loginPerMinute: integer(env, 'RATE_LIMIT_LOGIN_PER_MINUTE', 10, 1, 1000),
-      loginPerMinutePerIp: integer(env, 'RATE_LIMIT_LOGIN_PER_MINUTE_PER_IP', 60, 1, 100_000),
-      commandsPerMinutePerUser: integer(env, 'RATE_LIMIT_COMMANDS_PER_MINUTE_PER_USER', 300, 1, 10_000_000),
-      commandsPerMinutePerIp: integer(env, 'RATE_LIMIT_COMMANDS_PER_MINUTE_PER_IP', 1200, 1, 10_000_000),
+      loginPerMinute: integerSetting(env, 'RATE_LIMIT_LOGIN_PER_MINUTE', 10, 1, 1000),
+      loginPerMinutePerIp: integerSetting(env, 'RATE_LIMIT_LOGIN_PER_MINUTE_PER_IP', 60, 1, 100_000),
+      commandsPerMinutePerUser: integerSetting(env, 'RATE_LIMIT_COMMANDS_PER_MINUTE_PER_USER', 300, 1, 10_000_000),
+      commandsPerMinutePerIp: integerSetting(env, 'RATE_LIMIT_COMMANDS_PER_MINUTE_PER_IP', 1200, 1, 10_000_000),
     },
     trustProxy: trustProxy(env),
     corsOrigins: corsOrigins(env),

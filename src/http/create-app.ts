@@ -24,7 +24,7 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     genReqId: () => randomUUID(),
     // Whose X-Forwarded-For to believe for the client IP (rate limits): nobody's unless TRUST_PROXY says.
     trustProxy: fastifyTrustProxy(config.security.trustProxy),
-    // A path parameter longer than this cannot be an id of ours (Fastify answers 414).
+    // A path parameter longer than this cannot be an id of ours (answered 400 invalid_id).
     routerOptions: { maxParamLength: 200 },
     // Errors of the router itself (an over-long path parameter, a malformed URL) come here,
     // outside Nest's exception layer.

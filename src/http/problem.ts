@@ -84,6 +84,11 @@ export function toProblem(error: unknown): Problem {
     const status = error.getStatus();
     return problem(status, codeOfStatus(status), status === 404 ? 'No such resource' : error.message);
   }
+  if (isFastifyError(error) && error.code === 'FST_ERR_MAX_PARAM_LENGTH') {
+    // The router refuses an over-long path parameter before any route runs; for us that is
+    // simply a malformed id, answered like any other.
+    return problem(HttpStatus.BAD_REQUEST, 'invalid_id', 'An id in the path is longer than any valid id');
+  }
   if (isFastifyError(error) && error.statusCode < 500) {
     return problem(error.statusCode, FASTIFY_CODES[error.code] ?? codeOfStatus(error.statusCode), error.message);
   }

@@ -28,7 +28,7 @@ import type {
   SubscriptionMessage,
 } from '../event-store.port.js';
 import { GENESIS_HASH, chainHash } from '../hash-chain.js';
-import { DEFAULT_MAX_APPEND_BYTES, prepareAppend, type PreparedAppend } from '../sqlite/prepare-append.js';
+import { DEFAULT_MAX_APPEND_BYTES, prepareAppend, type PreparedAppend } from '../prepare-append.js';
 import { backOffDelay, type BackOff } from '../../subscriptions/back-off.js';
 import {
   UNLIMITED,

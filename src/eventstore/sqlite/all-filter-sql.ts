@@ -1,7 +1,7 @@
 // Turns an $all filter into SQL. Stream prefixes become range conditions on the
 // (stream_id, revision) index instead of LIKE, so '%' and '_' in a prefix mean themselves.
 import type { AllFilter } from '../event-store.port.js';
-import { isName } from './prepare-append.js';
+import { isName } from '../prepare-append.js';
 
 /**
  * The least string above every string that starts with `prefix`, in SQLite's BINARY order

@@ -4,7 +4,7 @@ import type Database from 'better-sqlite3';
 import { AppendRejectedError, DuplicateEventIdError, WrongExpectedRevisionError } from '../event-store.errors.js';
 import type { AppendResult, ExpectedRevision, Position } from '../event-store.port.js';
 import { GENESIS_HASH, chainHash } from '../hash-chain.js';
-import type { PreparedAppend } from './prepare-append.js';
+import type { PreparedAppend } from '../prepare-append.js';
 
 export type AppendOutcome = { ok: true; result: AppendResult } | { ok: false; error: unknown };
 

@@ -20,7 +20,7 @@ import { catchUp } from './catch-up-subscription.js';
 import { CommitNotifier } from './commit-notifier.js';
 import { EVENT_COLUMNS, type EventRow, toRecordedEvent } from './event-rows.js';
 import { openDatabase } from './open-database.js';
-import { DEFAULT_MAX_APPEND_BYTES, type PreparedAppend, prepareAppend } from './prepare-append.js';
+import { DEFAULT_MAX_APPEND_BYTES, type PreparedAppend, prepareAppend } from '../prepare-append.js';
 
 export interface SqliteEventStoreOptions {
   /** Wait for another writer to let go of the file at start-up (ms); default 5000. */

@@ -1,7 +1,7 @@
-// Checks an append's shape and serialises its data before it joins the write queue, so a bad
+// Checks an append's shape (for every adapter) and serialises its data before it joins the write queue, so a bad
 // append is refused on its own and never reaches the shared transaction.
-import { AppendRejectedError } from '../event-store.errors.js';
-import type { EventMetadata, ExpectedRevision, NewEvent } from '../event-store.port.js';
+import { AppendRejectedError } from './event-store.errors.js';
+import type { EventMetadata, ExpectedRevision, NewEvent } from './event-store.port.js';
 
 /** EventStoreDB's default limit on one append (its MaxAppendSize), kept for parity. */
 export const DEFAULT_MAX_APPEND_BYTES = 1024 * 1024;
