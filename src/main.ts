@@ -1,9 +1,20 @@
 import 'reflect-metadata';
 import type { AddressInfo } from 'node:net';
-import { loadConfig } from './config/app-config.js';
+import { ConfigError, loadConfig, type AppConfig } from './config/app-config.js';
 import { createApp } from './http/create-app.js';
 
-const config = loadConfig();
+function configOrExit(): AppConfig {
+  try {
+    return loadConfig();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    // A setting is wrong: say which, plainly, and stop (no stack trace for an operator's typo).
+    console.error(`orderstream: invalid configuration: ${error.message}`);
+    process.exit(1);
+  }
+}
+
+const config = configOrExit();
 const app = await createApp(config);
 await app.listen(config.port, config.host);
 const { port } = app.getHttpServer().address() as AddressInfo;

@@ -33,7 +33,13 @@ export async function* catchUp(
       yield { kind: 'event', event };
       if (signal?.aborted) return;
     }
-    if (page.length === PAGE_SIZE) continue;
+    if (page.length === PAGE_SIZE) {
+      // The reads are synchronous and so, often, is the consumer: without a turn of the event
+      // loop between pages, a long catch-up would run on microtasks alone and starve all I/O
+      // (HTTP requests, even listen()) until it reached the head.
+      await new Promise((resolve) => setImmediate(resolve));
+      continue;
+    }
     // A filter may have skipped events up to the head: no need to scan them again.
     if (head !== undefined && head > scanned) scanned = head;
     if (!caughtUp) {
