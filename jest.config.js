@@ -11,6 +11,9 @@ const common = {
 };
 
 export default {
+  // A ceiling for a hung test, not a performance assertion: the e2e suites start real processes,
+  // and CI's two cores also run them, so Jest's 5 s default would make slow moments flaky.
+  testTimeout: 30_000,
   projects: [
     { ...common, displayName: 'unit', testMatch: ['**/*.unit.spec.ts'] },
     { ...common, displayName: 'int', testMatch: ['**/*.int.spec.ts'] },
