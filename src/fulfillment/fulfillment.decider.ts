@@ -18,6 +18,7 @@
 //   come (a late authorization is voided, a late reservation released). The saga completes once
 //   nothing is held any more.
 import { unreachable, type DomainEvent } from '../decider/decider.js';
+import { instantAfter } from '../decider/instants.js';
 import type { CommitReservation, ReleaseStock, ReserveStock, ReservationEvent } from '../inventory/inventory.decider.js';
 import type { Money } from '../money/money.js';
 import type { CancelOrder, CancellationReason, ConfirmOrder, MarkOrderDelivered, OrderEvent, ShippingAddress } from '../ordering/ordering.decider.js';
@@ -167,7 +168,7 @@ export function decideFulfillment(state: FulfillmentState, trigger: FulfillmentT
       if (s.phase === 'cancelled') return noting(noted([releaseOf(s, trigger.data.productId)]));
       const allReserved = Object.entries(s.lines).every(([productId, l]) => productId === trigger.data.productId || l.status === 'reserved');
       if (s.phase !== 'reserving' || !allReserved) return noting(noted([]));
-      const dueAt = new Date(context.now.getTime() + context.paymentDeadlineMs).toISOString();
+      const dueAt = instantAfter(context.now, context.paymentDeadlineMs);
       const authorize: AuthorizePayment = { type: 'AuthorizePayment', paymentId: s.paymentId, orderId: s.orderId, amount: s.amount, paymentToken: s.paymentToken };
       return noting(noted([authorize]), [{ type: 'PaymentDeadlineScheduled', data: { ...at(), dueAt } }]);
     }
