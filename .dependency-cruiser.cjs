@@ -1,4 +1,11 @@
 // Dependency direction, checked in CI (npm run lint:deps, part of npm test).
+// The house plan (README, "The house"): the composition root on top; bounded contexts below it;
+// platform rooms under them, knowing no context; the stores at the bottom.
+const PURE = '(\\.decider\\.ts$|^src/decider/|^src/money/money\\.ts$|^src/access/roles\\.ts$)';
+const PLATFORM_ROOMS = 'eventstore|readstore|subscriptions|projection-engine|command-handling|http|config|clock|decider|money|idempotency|access|observability|health|scheduling';
+const CONTEXTS = 'inventory|ordering|payments|shipping|fulfillment|identity|audit';
+const ROOT = '^src/(main|create-app|app\\.module|upcasters)\\.ts$';
+
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
   forbidden: [
@@ -6,8 +13,32 @@ module.exports = {
       name: 'pure-domain',
       comment: 'Deciders (decide/evolve) import only other pure domain code: no framework, driver, clock or I/O.',
       severity: 'error',
-      from: { path: '(\\.decider\\.ts$|^src/decider/|^src/money/money\\.ts$)' },
-      to: { pathNot: '(\\.decider\\.ts$|^src/decider/|^src/money/money\\.ts$)' },
+      from: { path: PURE },
+      to: { pathNot: PURE },
+    },
+    {
+      name: 'platform-knows-no-feature',
+      comment: 'Platform rooms take what a feature owns as a parameter (from the composition root); they never import a bounded context or a projection.',
+      severity: 'error',
+      from: { path: `^src/(${PLATFORM_ROOMS})/` },
+      to: { path: `^(src/(${CONTEXTS})/|projections/)` },
+    },
+    {
+      name: 'only-entry-points-import-the-root',
+      comment: 'The composition root (app module, app factory, the lists it hands down) is imported only by main.ts and the CLI (and bench and tests, which are not cruised).',
+      severity: 'error',
+      from: { path: '^(src|projections)/', pathNot: `(^src/cli/|${ROOT})` },
+      to: { path: ROOT },
+    },
+    {
+      name: 'projections-read-only-events-and-ports',
+      comment: 'A projection folds events into documents: from src/ it imports decider files (event types), the decider kit, money, the two store ports and the projection type.',
+      severity: 'error',
+      from: { path: '^projections/' },
+      to: {
+        path: '^src/',
+        pathNot: '(\\.decider\\.ts$|^src/decider/|^src/money/money\\.ts$|^src/access/roles\\.ts$|^src/eventstore/event-store\\.port\\.ts$|^src/readstore/read-store\\.port\\.ts$|^src/(subscriptions|projection-engine)/projection\\.ts$)',
+      },
     },
     {
       name: 'features-use-ports-not-adapters',

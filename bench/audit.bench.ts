@@ -14,7 +14,7 @@ import { signingKeyFromPem, generateSigningKeyPem } from '../src/audit/export/si
 import { verifyLog } from '../src/audit/verification/log-verifier.js';
 import type { NewEvent } from '../src/eventstore/event-store.port.js';
 import { SqliteEventStore } from '../src/eventstore/sqlite/sqlite-event-store.js';
-import { allUpcasters } from '../src/eventstore/upcasting/all-upcasters.js';
+import { allUpcasters } from '../src/upcasters.js';
 import { UpcastingEventStore } from '../src/eventstore/upcasting/upcasting-event-store.js';
 import { EmbeddedReadStore } from '../src/readstore/embedded/embedded-read-store.js';
 import { SubscriptionRunner } from '../src/subscriptions/subscription-runner.js';

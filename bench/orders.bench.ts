@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { loadConfig } from '../src/config/app-config.js';
-import { createApp } from '../src/http/create-app.js';
+import { createApp } from '../src/create-app.js';
 import type { Figure } from './figure.js';
 
 export interface OrdersBenchOptions {

@@ -2,6 +2,7 @@ import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { CLOCK, systemClock } from './clock/clock.js';
 import { CommandProcessor } from './command-handling/command-processor.js';
+import { AccessModule } from './access/access.module.js';
 import { AuditModule } from './audit/audit.module.js';
 import { APP_CONFIG, type AppConfig } from './config/app-config.js';
 import { EventStoreModule } from './eventstore/event-store.module.js';
@@ -12,9 +13,13 @@ import { InventoryModule } from './inventory/inventory.module.js';
 import { OrderingModule } from './ordering/ordering.module.js';
 import { PaymentsModule } from './payments/payments.module.js';
 import { ShippingModule } from './shipping/shipping.module.js';
-import { MetricsController } from './observability/metrics.controller.js';
+import { MetricsController } from './observability/metrics.http.js';
 import { ReadStoreModule } from './readstore/read-store.module.js';
 import { SubscriptionsModule } from './subscriptions/subscriptions.module.js';
+import { allUpcasters } from './upcasters.js';
+import { FULFILLMENT_EVENT_HANDLERS, FulfillmentModule } from './fulfillment/fulfillment.module.js';
+import { allProjections } from '../projections/index.js';
+import { scratchProjections } from '../projections/scratch/index.js';
 
 /** What every context needs: configuration, the clock and the command path. */
 @Global()
@@ -37,10 +42,15 @@ export class AppModule {
       imports: [
         CoreModule.forRoot(config),
         CqrsModule.forRoot(),
-        EventStoreModule,
+        EventStoreModule.forRoot({ upcasters: allUpcasters }),
         ReadStoreModule,
         IdempotencyModule,
-        SubscriptionsModule,
+        SubscriptionsModule.forRoot({
+          projections: allProjections,
+          scratchProjections,
+          eventHandlers: { imports: [FulfillmentModule], tokens: [FULFILLMENT_EVENT_HANDLERS] },
+        }),
+        AccessModule,
         IdentityModule,
         InventoryModule,
         OrderingModule,

@@ -2,7 +2,8 @@
 // The unique email index is a second guard: uniqueness itself comes from the stream id
 // (users.decider.ts), so a violation here would mean two streams claim one email.
 import type { RecordedEvent } from '../../src/eventstore/event-store.port.js';
-import { USER_EVENT_TYPES, type Role, type UserEvent } from '../../src/identity/users.decider.js';
+import { USER_EVENT_TYPES, type UserEvent } from '../../src/identity/users.decider.js';
+import { type Role } from '../../src/access/roles.js';
 import type { ReadDocument } from '../../src/readstore/read-store.port.js';
 import type { DocumentProjection } from '../../src/subscriptions/projection.js';
 import { unreachable } from '../../src/decider/decider.js';

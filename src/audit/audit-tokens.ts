@@ -1,3 +1,2 @@
 // Nest injection tokens of the audit module.
 export const SIGNING_KEY = Symbol('AuditSigningKey');
-export const AUDIT_CONFIG = Symbol('AuditConfig');

@@ -9,8 +9,7 @@ import { AuditReadLog } from './access-log/audit-read-log.js';
 import { AuditReadsController } from './access-log/audit-reads.http.js';
 import { AnchorRecorder } from './anchors/anchor-recorder.js';
 import { AnchorScheduler } from './anchors/anchor-scheduler.js';
-import { AUDIT_CONFIG, SIGNING_KEY } from './audit-tokens.js';
-import { loadAuditConfig, type AuditConfig } from './audit-config.js';
+import { SIGNING_KEY } from './audit-tokens.js';
 import { AuditCorrelationsController } from './correlations/correlations.http.js';
 import { AuditExportController } from './export/export.http.js';
 import { loadSigningKey } from './export/signing-key.js';
@@ -20,15 +19,13 @@ import { AuditVerificationController } from './verification/verification.http.js
 @Module({
   controllers: [AuditStreamsController, AuditCorrelationsController, AuditVerificationController, AuditExportController, AuditReadsController],
   providers: [
-    // Read here rather than in AppConfig: only this module uses it; it still fails at start.
-    { provide: AUDIT_CONFIG, useFactory: (): AuditConfig => loadAuditConfig(process.env) },
     {
       provide: SIGNING_KEY,
-      inject: [AUDIT_CONFIG, APP_CONFIG],
-      useFactory: (audit: AuditConfig, app: AppConfig) => loadSigningKey(audit.signingKeyPem, app.dataDir, app.security.production),
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => loadSigningKey(config.audit.signingKeyPem, config.dataDir, config.security.production),
     },
     { provide: AnchorRecorder, inject: [RAW_EVENT_STORE, CLOCK], useFactory: (raw: EventStore, clock: Clock) => new AnchorRecorder(raw, clock) },
-    AnchorScheduler,
+    { provide: AnchorScheduler, inject: [AnchorRecorder, APP_CONFIG], useFactory: (recorder: AnchorRecorder, config: AppConfig) => new AnchorScheduler(recorder, config.audit) },
     AuditReadLog,
   ],
   exports: [AnchorRecorder, SIGNING_KEY],

@@ -2,7 +2,7 @@
 // runs, which is checked first), read through the upcasters, and the read models.
 import { join } from 'node:path';
 import type { EventStore } from '../eventstore/event-store.port.js';
-import { allUpcasters } from '../eventstore/upcasting/all-upcasters.js';
+import { allUpcasters } from '../upcasters.js';
 import { UpcastingEventStore } from '../eventstore/upcasting/upcasting-event-store.js';
 import { EmbeddedReadStore } from '../readstore/embedded/embedded-read-store.js';
 import { openEventStoreFile } from './target.js';

@@ -1,6 +1,7 @@
 // Typed configuration from the environment, validated once at start (fail fast).
 import { resolve } from 'node:path';
 import { ConfigError, integerSetting } from './config-error.js';
+import { loadAuditConfig, type AuditConfig } from './audit-config.js';
 import { loadFulfillmentConfig, type FulfillmentConfig } from './fulfillment-config.js';
 import { loadSecurityConfig, type SecurityConfig } from './security-config.js';
 import { loadStoresConfig, type StoresConfig } from './stores-config.js';
@@ -20,6 +21,8 @@ export interface AppConfig {
   fulfillment: FulfillmentConfig;
   /** EVENTSTORE_URL / MONGODB_URL: the production engines, when set (stores-config.ts). */
   stores: StoresConfig;
+  /** Anchor interval and the key that signs exports and anchors (audit-config.ts). */
+  audit: AuditConfig;
 }
 
 export { ConfigError };
@@ -41,6 +44,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     security: loadSecurityConfig(env),
     fulfillment: loadFulfillmentConfig(env),
     stores: loadStoresConfig(env),
+    audit: loadAuditConfig(env),
   };
 }
 

@@ -2,7 +2,6 @@
 // the configuration (app-config.ts). Secrets live here in memory only: never log this object.
 import { randomBytes } from 'node:crypto';
 import { isIP } from 'node:net';
-import { normalizeEmail } from '../identity/users.decider.js';
 import { ConfigError, integerSetting } from './config-error.js';
 
 export type JwtSettings =
@@ -86,7 +85,6 @@ function admin(env: NodeJS.ProcessEnv): SecurityConfig['admin'] {
   if (email === undefined || password === undefined || password === '') {
     throw new ConfigError('ADMIN_EMAIL and ADMIN_PASSWORD go together: set both or neither');
   }
-  if (normalizeEmail(email) === undefined) throw new ConfigError('ADMIN_EMAIL must be an email address');
   if (password.length < MIN_PASSWORD_LENGTH || password.length > MAX_PASSWORD_LENGTH) {
     throw new ConfigError(`ADMIN_PASSWORD must be ${MIN_PASSWORD_LENGTH}-${MAX_PASSWORD_LENGTH} characters`);
   }

@@ -34,7 +34,6 @@ describe('loadSecurityConfig', () => {
     ['a JWKS URL without issuer', { JWT_JWKS_URL: 'https://idp.example/jwks', JWT_AUDIENCE: 'a' }, /JWT_ISSUER and JWT_AUDIENCE/],
     ['a plain-http JWKS URL in production', { NODE_ENV: 'production', JWT_JWKS_URL: 'http://idp.example/jwks', JWT_ISSUER: 'i', JWT_AUDIENCE: 'a' }, /https/],
     ['ADMIN_EMAIL without ADMIN_PASSWORD', { JWT_SECRET: SECRET, ADMIN_EMAIL: 'a@b.example' }, /go together/],
-    ['an ADMIN_EMAIL that is no email', { JWT_SECRET: SECRET, ADMIN_EMAIL: 'admin', ADMIN_PASSWORD: 'long enough password' }, /ADMIN_EMAIL must be an email/],
     ['a short ADMIN_PASSWORD', { JWT_SECRET: SECRET, ADMIN_EMAIL: 'a@b.example', ADMIN_PASSWORD: 'short' }, /12-128/],
     ['TRUST_PROXY=true', { JWT_SECRET: SECRET, TRUST_PROXY: 'true' }, /would trust any X-Forwarded-For/],
     ['a TRUST_PROXY that is no address', { JWT_SECRET: SECRET, TRUST_PROXY: 'proxy.internal' }, /IP addresses, CIDRs/],

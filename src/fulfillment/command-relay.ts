@@ -16,7 +16,7 @@ import { ReservationCommandMessage } from '../inventory/reservations/reservation
 import { OrderCommandMessage } from '../ordering/order-command.js';
 import { PaymentCommandMessage } from '../payments/payment-command.js';
 import { ShipmentCommandMessage } from '../shipping/shipment-command.js';
-import { backOffDelay, type BackOff } from '../subscriptions/back-off.js';
+import { backOffDelay, type BackOff } from '../scheduling/back-off.js';
 import { messageOf } from '../subscriptions/event-processing-error.js';
 import type { EventHandler } from '../subscriptions/subscriber.js';
 import { unreachable } from '../decider/decider.js';

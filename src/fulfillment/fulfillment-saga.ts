@@ -8,7 +8,7 @@
 // Orders are independent, so a batch is worked per order concurrently, each order in log order.
 import { v5 as uuidv5 } from 'uuid';
 import type { Clock } from '../clock/clock.js';
-import { KeyedSerializer } from '../command-handling/keyed-serializer.js';
+import { KeyedSerializer } from '../scheduling/keyed-serializer.js';
 import { eventIdFor } from '../command-handling/event-id.js';
 import { fold } from '../decider/decider.js';
 import { WrongExpectedRevisionError } from '../eventstore/event-store.errors.js';

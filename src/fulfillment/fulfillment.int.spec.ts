@@ -14,6 +14,7 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { CLOCK, systemClock } from '../clock/clock.js';
 import { CommandProcessor } from '../command-handling/command-processor.js';
 import { EventStoreModule } from '../eventstore/event-store.module.js';
+import { allUpcasters } from '../upcasters.js';
 import { IdempotencyModule } from '../idempotency/idempotency.module.js';
 import { InventoryModule } from '../inventory/inventory.module.js';
 import { OrderingModule } from '../ordering/ordering.module.js';
@@ -21,6 +22,8 @@ import { PaymentsModule } from '../payments/payments.module.js';
 import { ReadStoreModule } from '../readstore/read-store.module.js';
 import { ShippingModule } from '../shipping/shipping.module.js';
 import { SubscriptionsModule } from '../subscriptions/subscriptions.module.js';
+import { allProjections } from '../../projections/index.js';
+import { FULFILLMENT_EVENT_HANDLERS, FulfillmentModule } from './fulfillment.module.js';
 import type { CommandMetadata } from '../command-handling/command-metadata.js';
 import { APP_CONFIG, loadConfig, type AppConfig } from '../config/app-config.js';
 import { EVENT_STORE, type EventStore, type RecordedEvent } from '../eventstore/event-store.port.js';
@@ -64,7 +67,7 @@ function fulfilmentApp(config: AppConfig) {
   })
   class Core {}
   @Module({
-    imports: [Core, CqrsModule.forRoot(), EventStoreModule, ReadStoreModule, IdempotencyModule, SubscriptionsModule, InventoryModule, OrderingModule, PaymentsModule, ShippingModule],
+    imports: [Core, CqrsModule.forRoot(), EventStoreModule.forRoot({ upcasters: allUpcasters }), ReadStoreModule, IdempotencyModule, SubscriptionsModule.forRoot({ projections: allProjections, scratchProjections: [], eventHandlers: { imports: [FulfillmentModule], tokens: [FULFILLMENT_EVENT_HANDLERS] } }), InventoryModule, OrderingModule, PaymentsModule, ShippingModule],
   })
   class FulfilmentApp {}
   return FulfilmentApp;

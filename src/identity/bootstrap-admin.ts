@@ -7,7 +7,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { v5 as uuidv5 } from 'uuid';
 import { CommandProcessor } from '../command-handling/command-processor.js';
-import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { APP_CONFIG, ConfigError, type AppConfig } from '../config/app-config.js';
 import { DomainError } from '../decider/domain-error.js';
 import { PasswordHasher } from './passwords/password-hasher.js';
 import { UserAccounts } from './user-accounts.js';
@@ -41,7 +41,10 @@ export class AdminBootstrap implements OnApplicationBootstrap, OnApplicationShut
       this.logger.warn('ADMIN_EMAIL is ignored: with JWT_JWKS_URL, users and roles come from the identity provider');
       return;
     }
-    const email = normalizeEmail(admin.email)!; // validated with the configuration
+    // Configuration keeps ADMIN_EMAIL as text; what an email is, identity says. A wrong one stops
+    // the start with a plain message (main.ts), like any other setting.
+    const email = normalizeEmail(admin.email);
+    if (email === undefined) throw new ConfigError('ADMIN_EMAIL must be an email address');
     // Normally done before the service listens; a store that does not answer does not hold the
     // start up for long (the attempt goes on, and retries, in the background).
     let waited: NodeJS.Timeout | undefined;

@@ -1,13 +1,8 @@
-// Identity and access: users (event-sourced), login and tokens, and the global guards that make
-// every route deny by default (AccessGuard) and limit commands (CommandRateLimitGuard).
+// Identity: users (event-sourced), passwords, login and tokens, and the passport strategy that
+// verifies tokens for the access guard (src/access).
 import { Module } from '@nestjs/common';
-import { APP_GUARD, DiscoveryModule } from '@nestjs/core';
 import { PassportModule } from '@nestjs/passport';
-import { CommandRateLimitGuard } from '../http/command-rate-limit.guard.js';
-import { AccessControlController } from './access/access-control.http.js';
-import { AccessGuard } from './access/access.guard.js';
-import { JwtStrategy } from './access/jwt.strategy.js';
-import { RouteInventory } from './access/route-inventory.js';
+import { JwtStrategy } from './tokens/jwt.strategy.js';
 import { AdminBootstrap } from './bootstrap-admin.js';
 import { ChangePasswordHandler } from './change-password/change-password.command.js';
 import { ChangePasswordController } from './change-password/change-password.http.js';
@@ -30,7 +25,7 @@ import { TokenIssuer } from './tokens/token-issuer.js';
 import { UserAccounts } from './user-accounts.js';
 
 @Module({
-  imports: [PassportModule, DiscoveryModule],
+  imports: [PassportModule],
   controllers: [
     IssueTokenController,
     RegisterCustomerController,
@@ -41,18 +36,13 @@ import { UserAccounts } from './user-accounts.js';
     ChangePasswordController,
     UsersController,
     MeController,
-    AccessControlController,
   ],
   providers: [
-    // Global guards run in this order: authenticate and authorize, then count the caller's commands.
-    { provide: APP_GUARD, useClass: AccessGuard },
-    { provide: APP_GUARD, useClass: CommandRateLimitGuard },
     JwtStrategy,
     UserAccounts,
     { provide: PasswordHasher, useValue: new PasswordHasher() },
     TokenIssuer,
     LoginThrottle,
-    RouteInventory,
     AdminBootstrap,
     RegisterCustomerHandler,
     CreateUserHandler,

@@ -14,10 +14,8 @@
 // Passwords arrive already hashed: hashing is I/O-bound crypto and stays outside the domain.
 import { unreachable, type Decider, type DomainEvent } from '../decider/decider.js';
 import { DomainError } from '../decider/domain-error.js';
+import { ROLES, isRole, type Role } from '../access/roles.js';
 
-export const ROLES = ['customer', 'staff', 'analyst', 'auditor', 'admin'] as const;
-export type Role = (typeof ROLES)[number];
-export const isRole = (value: unknown): value is Role => typeof value === 'string' && (ROLES as readonly string[]).includes(value);
 
 export const MAX_EMAIL_LENGTH = 254;
 // Deliberately plain: one "@", no spaces or control characters, a dotted domain. Deliverability

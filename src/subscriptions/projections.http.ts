@@ -3,16 +3,22 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsISO8601, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
-import { allProjections } from '../../projections/index.js';
-import { scratchProjections } from '../../projections/scratch/index.js';
 import { EVENT_STORE, type EventStore } from '../eventstore/event-store.port.js';
 import { ProblemException } from '../http/problem.js';
-import { Permission } from '../identity/access/access.decorators.js';
+import { Permission } from '../access/access.decorators.js';
 import type { DocumentProjection } from './projection.js';
 import { replayProjection, type ReplayResult } from './replay.js';
 import { SubscriptionRunner, UnknownProjectionError, type ProjectionStatus } from './subscription-runner.js';
 
 export const MAX_REPLAY_DOCUMENTS = 1000;
+
+/** What analysts may replay: the scratch projections and (copies in memory of) the served ones. */
+export interface ReplayableProjections {
+  scratch: readonly DocumentProjection[];
+  served: readonly DocumentProjection[];
+}
+
+export const REPLAYABLE_PROJECTIONS = Symbol('ReplayableProjections');
 
 export class ReplayRequestDto {
   @ApiProperty({ description: 'A scratch projection (GET /v1/analytics/scratch-projections) or a served one' })
@@ -42,6 +48,7 @@ export class ProjectionsController {
   constructor(
     private readonly runner: SubscriptionRunner,
     @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(REPLAYABLE_PROJECTIONS) private readonly replayable: ReplayableProjections,
   ) {}
 
   @Get('projections')
@@ -74,7 +81,7 @@ export class ProjectionsController {
   @Get('scratch-projections')
   @Permission('analytics.replay')
   scratch(): { items: Array<{ name: string; version: number; eventTypes: readonly string[] }> } {
-    return { items: scratchProjections.map(({ name, version, eventTypes }) => ({ name, version, eventTypes })) };
+    return { items: this.replayable.scratch.map(({ name, version, eventTypes }) => ({ name, version, eventTypes })) };
   }
 
   /** Replays in the request; for long ranges the CLI shows progress and saves every document. */
@@ -82,7 +89,7 @@ export class ProjectionsController {
   @HttpCode(200)
   @Permission('analytics.replay')
   async replay(@Body() body: ReplayRequestDto): Promise<Omit<ReplayResult, 'documents'> & { documents: ReplayResult['documents']; documentCount: number; truncated: boolean }> {
-    const projection = findReplayable(body.projection);
+    const projection = findReplayable(this.replayable, body.projection);
     const result = await replayProjection(this.store, projection, {
       ...(body.fromPosition === undefined ? {} : { fromPosition: BigInt(body.fromPosition) }),
       ...(body.toPosition === undefined ? {} : { toPosition: BigInt(body.toPosition) }),
@@ -95,8 +102,8 @@ export class ProjectionsController {
 }
 
 /** A scratch projection, or a copy (in memory) of one the service serves. */
-export function findReplayable(name: string): DocumentProjection {
-  const projection = [...scratchProjections, ...(allProjections as readonly DocumentProjection[])].find((p) => p.name === name);
+export function findReplayable({ scratch, served }: ReplayableProjections, name: string): DocumentProjection {
+  const projection = [...scratch, ...served].find((p) => p.name === name);
   if (!projection) throw new ProblemException(404, 'projection_not_found', `No projection is named ${name}`);
   return projection;
 }

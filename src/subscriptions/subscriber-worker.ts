@@ -5,7 +5,7 @@
 import type { Clock } from '../clock/clock.js';
 import type { EventStore, Position, RecordedEvent, SubscriptionMessage } from '../eventstore/event-store.port.js';
 import type { DocumentWrite, ReadStore } from '../readstore/read-store.port.js';
-import { backOffDelay, sleep, type BackOff } from './back-off.js';
+import { backOffDelay, sleep, type BackOff } from '../scheduling/back-off.js';
 import { BoundedBuffer, BUFFER_ENDED } from './bounded-buffer.js';
 import { EventProcessingError, isEventFailure, messageOf } from './event-processing-error.js';
 import type { BatchProcessor } from './subscriber.js';

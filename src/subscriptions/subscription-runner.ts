@@ -11,7 +11,7 @@ import { Logger } from '@nestjs/common';
 import { systemClock, type Clock } from '../clock/clock.js';
 import type { EventStore, Position } from '../eventstore/event-store.port.js';
 import type { ReadStore } from '../readstore/read-store.port.js';
-import { backOffDelay, sleep } from './back-off.js';
+import { backOffDelay, sleep } from '../scheduling/back-off.js';
 import { PositionWaiters } from './position-waiters.js';
 import type { DocumentProjection } from './projection.js';
 import { projectionBuild, projectionForBuild, sameBuild, type ProjectionBuild } from './projection-build.js';

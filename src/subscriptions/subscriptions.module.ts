@@ -1,40 +1,55 @@
-// Builds the subscription runner over the configured stores with every projection, starts it
-// once the app is up, and stops it before the stores close.
-import { Global, Inject, Module, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
-import { allProjections } from '../../projections/index.js';
+// Builds the subscription runner over the configured stores with the projections and event
+// handlers the composition root hands in, starts it once the app is up, and stops it before the
+// stores close.
+import { Global, Inject, Module, type DynamicModule, type BeforeApplicationShutdown, type InjectionToken, type ModuleMetadata, type OnApplicationBootstrap } from '@nestjs/common';
 import { EVENT_STORE, type EventStore } from '../eventstore/event-store.port.js';
-import { FULFILLMENT_EVENT_HANDLERS, FulfillmentModule } from '../fulfillment/fulfillment.module.js';
 import { PROJECTION_PROGRESS } from '../http/min-position.interceptor.js';
 import type { StoreSelection } from '../eventstore/event-store-selection.js';
 import { READ_STORE_SELECTION } from '../readstore/read-store-selection.js';
 import type { ReadStore } from '../readstore/read-store.port.js';
 import type { EventHandler } from './subscriber.js';
 import { SubscriptionRunner } from './subscription-runner.js';
-import { SubscriptionsAdminController } from './subscriptions-admin.controller.js';
+import { SubscriptionsAdminController } from './subscriptions-admin.http.js';
 import { ProjectionRegistry } from './projection-registry.js';
-import { ProjectionsController } from './projections.http.js';
+import { ProjectionsController, REPLAYABLE_PROJECTIONS } from './projections.http.js';
+import type { DocumentProjection } from './projection.js';
 
 const REGISTRY_WAIT_MS = 3_000;
 
+export interface SubscriptionsOptions {
+  /** The projections the service serves (run blue/green by the runner). */
+  projections: readonly DocumentProjection[];
+  /** Projections analysts may replay on demand (not run by the service). */
+  scratchProjections: readonly DocumentProjection[];
+  /** Durable event handlers (sagas, relays): each token resolves to EventHandler[] from `imports`. */
+  eventHandlers: { imports: NonNullable<ModuleMetadata['imports']>; tokens: InjectionToken[] };
+}
+
 @Global()
-@Module({
-  imports: [FulfillmentModule],
-  controllers: [SubscriptionsAdminController, ProjectionsController],
-  providers: [
-    {
-      provide: SubscriptionRunner,
-      // The read store unwrapped: builds write and read their own physical collections.
-      inject: [EVENT_STORE, READ_STORE_SELECTION, ProjectionRegistry, FULFILLMENT_EVENT_HANDLERS],
-      useFactory: (eventStore: EventStore, selection: StoreSelection<ReadStore>, registry: ProjectionRegistry, handlers: EventHandler[]) =>
-        new SubscriptionRunner({ eventStore, readStore: selection.store, registry, projections: allProjections, handlers }),
-    },
-    { provide: PROJECTION_PROGRESS, useExisting: SubscriptionRunner },
-    // Which build serves each projection; the read store queries use (ServingReadStore) asks it.
-    { provide: ProjectionRegistry, inject: [READ_STORE_SELECTION], useFactory: (selection: StoreSelection<ReadStore>) => new ProjectionRegistry(selection.store) },
-  ],
-  exports: [SubscriptionRunner, PROJECTION_PROGRESS, ProjectionRegistry],
-})
+@Module({})
 export class SubscriptionsModule implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  static forRoot({ projections, scratchProjections, eventHandlers }: SubscriptionsOptions): DynamicModule {
+    return {
+      module: SubscriptionsModule,
+      imports: eventHandlers.imports,
+      controllers: [SubscriptionsAdminController, ProjectionsController],
+      providers: [
+        {
+          provide: SubscriptionRunner,
+          // The read store unwrapped: builds write and read their own physical collections.
+          inject: [EVENT_STORE, READ_STORE_SELECTION, ProjectionRegistry, ...eventHandlers.tokens],
+          useFactory: (eventStore: EventStore, selection: StoreSelection<ReadStore>, registry: ProjectionRegistry, ...handlers: EventHandler[][]) =>
+            new SubscriptionRunner({ eventStore, readStore: selection.store, registry, projections, handlers: handlers.flat() }),
+        },
+        { provide: PROJECTION_PROGRESS, useExisting: SubscriptionRunner },
+        // Which build serves each projection; the read store queries use (ServingReadStore) asks it.
+        { provide: ProjectionRegistry, inject: [READ_STORE_SELECTION], useFactory: (selection: StoreSelection<ReadStore>) => new ProjectionRegistry(selection.store) },
+        { provide: REPLAYABLE_PROJECTIONS, useValue: { scratch: scratchProjections, served: projections } },
+      ],
+      exports: [SubscriptionRunner, PROJECTION_PROGRESS, ProjectionRegistry],
+    };
+  }
+
   constructor(@Inject(SubscriptionRunner) private readonly runner: SubscriptionRunner) {}
 
   // Waits (bounded) until each projection knows which build serves queries, not for catching up.

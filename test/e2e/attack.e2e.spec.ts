@@ -15,8 +15,8 @@ import { createHmac, generateKeyPairSync, randomUUID, type KeyObject } from 'nod
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import jwt from 'jsonwebtoken';
-import { PERMISSIONS } from '../../src/identity/permissions.js';
-import { ROLES, type Role } from '../../src/identity/users.decider.js';
+import { PERMISSIONS } from '../../src/access/permissions.js';
+import { ROLES, type Role } from '../../src/access/roles.js';
 import { TEST_ADMIN, TEST_JWT_SECRET, startApp, type AppUnderTest, type HttpAnswer, type RequestOptions, type TestUser } from '../support/app-under-test.js';
 
 // Services start as real processes and every login costs a deliberately slow password hash.

@@ -55,3 +55,10 @@ describe('a production store that does not answer', () => {
     await expect(startApp({ MONGODB_URL: 'localhost:27017' })).rejects.toThrow(/MONGODB_URL must be a connection string/);
   }, 30_000);
 });
+
+describe('a first admin whose ADMIN_EMAIL is no email', () => {
+  // Configuration keeps ADMIN_EMAIL as text; identity checks it as the service starts.
+  it('refuses to start with a plain message naming the variable', async () => {
+    await expect(startApp({ ADMIN_EMAIL: 'admin', ADMIN_PASSWORD: 'long enough password' })).rejects.toThrow(/invalid configuration: ADMIN_EMAIL must be an email address/);
+  }, 30_000);
+});

@@ -8,7 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { Role } from '../../src/identity/users.decider.js';
+import type { Role } from '../../src/access/roles.js';
 
 export interface HttpAnswer<T = any> {
   status: number;

@@ -6,7 +6,7 @@ import { IsISO8601, IsOptional } from 'class-validator';
 import { EVENT_STORE, type EventStore } from '../../eventstore/event-store.port.js';
 import { decodeCursor, encodeCursor, PageQueryDto, type Page } from '../../http/pagination.js';
 import { ProblemException } from '../../http/problem.js';
-import { Permission } from '../../identity/access/access.decorators.js';
+import { Permission } from '../../access/access.decorators.js';
 import { AUDIT_LOG_PREFIX, AUDIT_READ_RECORDED, AuditReadLog, type AuditRecordReadData } from './audit-read-log.js';
 
 export class AuditReadsQueryDto extends PageQueryDto {

@@ -1,19 +1,17 @@
 // Records an anchor every AUDIT_ANCHOR_INTERVAL_SECONDS, when the log has moved since the last
 // one. Not at shutdown: a stop should not write to the log by itself (and the tail is anchored
 // at the next tick after the restart).
-import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
-import { AUDIT_CONFIG } from '../audit-tokens.js';
-import type { AuditConfig } from '../audit-config.js';
+import { Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import type { AuditConfig } from '../../config/audit-config.js';
 import { AnchorRecorder } from './anchor-recorder.js';
 
-@Injectable()
 export class AnchorScheduler implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('AuditAnchors');
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly recorder: AnchorRecorder,
-    @Inject(AUDIT_CONFIG) private readonly config: AuditConfig,
+    private readonly config: Pick<AuditConfig, 'anchorIntervalSeconds'>,
   ) {}
 
   onApplicationBootstrap(): void {

@@ -3,7 +3,7 @@ import { ApiTags } from '@nestjs/swagger';
 import { type EventStore } from '../../eventstore/event-store.port.js';
 import { RAW_EVENT_STORE } from '../../eventstore/upcasting/upcasting-event-store.js';
 import { ProblemException } from '../../http/problem.js';
-import { Permission } from '../../identity/access/access.decorators.js';
+import { Permission } from '../../access/access.decorators.js';
 import { AuditReadLog } from '../access-log/audit-read-log.js';
 import { correlation, type CorrelationView } from './causation-tree.js';
 

@@ -10,7 +10,7 @@ import { CLOCK, type Clock } from '../../clock/clock.js';
 import { type EventStore } from '../../eventstore/event-store.port.js';
 import { RAW_EVENT_STORE } from '../../eventstore/upcasting/upcasting-event-store.js';
 import { ProblemException } from '../../http/problem.js';
-import { Permission } from '../../identity/access/access.decorators.js';
+import { Permission } from '../../access/access.decorators.js';
 import { AuditReadLog } from '../access-log/audit-read-log.js';
 import { SIGNING_KEY } from '../audit-tokens.js';
 import { buildSignedManifest, exportLines, pinFilter, type SignedManifest } from './event-exporter.js';

@@ -8,7 +8,7 @@ import { EVENT_STORE, type EventStore } from '../../eventstore/event-store.port.
 import { RAW_EVENT_STORE } from '../../eventstore/upcasting/upcasting-event-store.js';
 import { decodeCursor, encodeCursor, PageQueryDto, type Page } from '../../http/pagination.js';
 import { ProblemException } from '../../http/problem.js';
-import { Permission } from '../../identity/access/access.decorators.js';
+import { Permission } from '../../access/access.decorators.js';
 import { AuditReadLog } from '../access-log/audit-read-log.js';
 import { entityFoldFor } from '../entity-state/entity-registry.js';
 import { diffStates, stateAt, type Moment, type StateAt, type StateDiff } from '../entity-state/state-at.js';

@@ -5,7 +5,7 @@ import { ApiTags } from '@nestjs/swagger';
 import type { Actor } from '../../eventstore/event-store.port.js';
 import { type EventStore } from '../../eventstore/event-store.port.js';
 import { RAW_EVENT_STORE } from '../../eventstore/upcasting/upcasting-event-store.js';
-import { CurrentActor, Permission } from '../../identity/access/access.decorators.js';
+import { CurrentActor, Permission } from '../../access/access.decorators.js';
 import { AuditReadLog } from '../access-log/audit-read-log.js';
 import { AnchorRecorder, type AnchorOutcome } from '../anchors/anchor-recorder.js';
 import { verifyLog, type VerificationReport } from './log-verifier.js';

@@ -8,7 +8,7 @@ import { Command, CommandRunner, Option } from 'nest-commander';
 import { buildSignedManifest, pinFilter, type SignedManifest } from '../../audit/export/event-exporter.js';
 import { canonicalJson, verifyExport, type ExportFilter, type ExportManifest } from '../../audit/export/export-format.js';
 import { loadSigningKey } from '../../audit/export/signing-key.js';
-import { loadAuditConfig } from '../../audit/audit-config.js';
+import { loadAuditConfig } from '../../config/audit-config.js';
 import { CliError } from '../cli-error.js';
 import { progressBar } from '../progress.js';
 import { httpJson, httpRequest, openEventStoreFile, resolveTarget, type TargetOptions } from '../target.js';

@@ -2,6 +2,7 @@
 import { writeFile } from 'node:fs/promises';
 import { Command, CommandRunner, Option } from 'nest-commander';
 import { allProjections } from '../../../projections/index.js';
+import { scratchProjections } from '../../../projections/scratch/index.js';
 import type { ReplayResult } from '../../subscriptions/replay.js';
 import { replayProjection } from '../../subscriptions/replay.js';
 import { findReplayable } from '../../subscriptions/projections.http.js';
@@ -147,7 +148,7 @@ export class ReplayCommand extends TargetCommand {
     } else {
       let projection;
       try {
-        projection = findReplayable(name!);
+        projection = findReplayable({ scratch: scratchProjections, served: allProjections }, name!);
       } catch {
         throw new CliError(`No projection is named ${name}`);
       }

@@ -29,7 +29,8 @@ import type {
 } from '../event-store.port.js';
 import { GENESIS_HASH, chainHash } from '../hash-chain.js';
 import { DEFAULT_MAX_APPEND_BYTES, prepareAppend, type PreparedAppend } from '../prepare-append.js';
-import { backOffDelay, type BackOff } from '../../subscriptions/back-off.js';
+import { backOffDelay, type BackOff } from '../../scheduling/back-off.js';
+import { KeyedSerializer } from '../../scheduling/keyed-serializer.js';
 import {
   UNLIMITED,
   appendRequest,
@@ -95,7 +96,7 @@ export class EsdbEventStore implements EventStore {
   private readonly subscriptionSettings: SubscriptionSettings;
   private readonly statuses = new Set<SubscriptionStatus>();
   private readonly closing = new AbortController();
-  private readonly streamQueues = new Map<string, Promise<void>>();
+  private readonly streamTurns = new KeyedSerializer();
 
   constructor(
     private readonly connection: EsdbConnection,
@@ -120,28 +121,12 @@ export class EsdbEventStore implements EventStore {
 
   async append(streamId: string, events: NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
     const prepared = prepareAppend(streamId, events, expected, this.maxAppendBytes);
-    return this.inStreamOrder(streamId, () =>
+    // Appends to one stream from this process reach the server in the order they were made, as
+    // with the embedded store: concurrent calls on one channel are otherwise served in whatever
+    // order their messages complete, and the later of two rivals could win.
+    return this.streamTurns.run(streamId, () =>
       expected === 'any' || expected === 'stream_exists' ? this.appendAfterTail(prepared, expected) : this.appendAtRevision(prepared, expected),
     );
-  }
-
-  /**
-   * Appends to one stream from this process reach the server in the order they were made, as
-   * with the embedded store: concurrent calls on one channel are otherwise served in whatever
-   * order their messages complete, and the later of two rivals could win.
-   */
-  private inStreamOrder<T>(streamId: string, task: () => Promise<T>): Promise<T> {
-    const previous = this.streamQueues.get(streamId) ?? Promise.resolve();
-    const run = previous.then(task);
-    const settled = run.then(
-      () => undefined,
-      () => undefined,
-    );
-    this.streamQueues.set(streamId, settled);
-    void settled.then(() => {
-      if (this.streamQueues.get(streamId) === settled) this.streamQueues.delete(streamId);
-    });
-    return run;
   }
 
   private async appendAtRevision(prepared: PreparedAppend, expected: ExactExpectation): Promise<AppendResult> {

@@ -6,7 +6,7 @@
 // delivered for `stallTimeoutMs`, is cancelled and replaced.
 import type { ClientReadableStream } from '@grpc/grpc-js';
 import type { AllFilter, SubscribeOptions, SubscriptionMessage } from '../event-store.port.js';
-import { backOffDelay, sleep, type BackOff } from '../../subscriptions/back-off.js';
+import { backOffDelay, sleep, type BackOff } from '../../scheduling/back-off.js';
 import { decodeEvent, eventHeader, planFilter, subscribeRequest } from './esdb-codec.js';
 import type { EsdbConnection, ReadRespT } from './esdb-connection.js';
 import { ReadResp } from './esdb-connection.js';

@@ -14,7 +14,7 @@ import { ProjectionEngine } from '../../subscriptions/projection-engine.js';
 import type { NewEvent, RecordedEvent } from '../event-store.port.js';
 import { findChainBreak } from '../hash-chain.js';
 import { SqliteEventStore } from '../sqlite/sqlite-event-store.js';
-import { allUpcasters } from './all-upcasters.js';
+import { allUpcasters } from '../../upcasters.js';
 import { UpcastingEventStore } from './upcasting-event-store.js';
 
 const productId = randomUUID();

@@ -8,7 +8,7 @@ import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import { commandAnswer, type CommandAnswer } from '../../http/command-answer.js';
 import { ProblemException } from '../../http/problem.js';
 import { CommandContext } from '../../http/request-context.js';
-import { Permission } from '../access/access.decorators.js';
+import { Permission } from '../../access/access.decorators.js';
 import { GivenPassword, NewPassword, assertLocalAccounts } from '../credentials.js';
 import { PasswordHasher } from '../passwords/password-hasher.js';
 import { UserAccounts } from '../user-accounts.js';

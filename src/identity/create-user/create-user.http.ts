@@ -8,11 +8,12 @@ import type { CommandMetadata } from '../../command-handling/command-metadata.js
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import { commandAnswer, type CommandAnswer } from '../../http/command-answer.js';
 import { CommandContext } from '../../http/request-context.js';
-import { Permission } from '../access/access.decorators.js';
+import { Permission } from '../../access/access.decorators.js';
 import { AccountEmail, NewPassword, assertLocalAccounts } from '../credentials.js';
 import { PasswordHasher } from '../passwords/password-hasher.js';
 import { userIdForEmail } from '../user-id.js';
-import { ROLES, normalizeEmail, type Role } from '../users.decider.js';
+import { normalizeEmail } from '../users.decider.js';
+import { ROLES, type Role } from '../../access/roles.js';
 import { CreateUserCommand } from './create-user.command.js';
 
 export class CreateUserDto {

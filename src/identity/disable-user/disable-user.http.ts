@@ -9,7 +9,7 @@ import { uuidParam } from '../../http/ids.js';
 import { IfMatchRevision } from '../../http/if-match.js';
 import { CommandContext } from '../../http/request-context.js';
 import { IdempotencyInterceptor } from '../../idempotency/idempotency.interceptor.js';
-import { Permission } from '../access/access.decorators.js';
+import { Permission } from '../../access/access.decorators.js';
 import { assertLocalAccounts } from '../credentials.js';
 import { requestedBy } from '../requested-by.js';
 import { DisableUserCommand } from './disable-user.command.js';

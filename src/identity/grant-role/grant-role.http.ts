@@ -9,10 +9,10 @@ import { uuidParam } from '../../http/ids.js';
 import { IfMatchRevision } from '../../http/if-match.js';
 import { CommandContext } from '../../http/request-context.js';
 import { IdempotencyInterceptor } from '../../idempotency/idempotency.interceptor.js';
-import { Permission } from '../access/access.decorators.js';
+import { Permission } from '../../access/access.decorators.js';
 import { assertLocalAccounts } from '../credentials.js';
 import { requestedBy } from '../requested-by.js';
-import { ROLES, type Role } from '../users.decider.js';
+import { ROLES, type Role } from '../../access/roles.js';
 import { GrantRoleCommand } from './grant-role.command.js';
 
 export class GrantRoleDto {

@@ -4,9 +4,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CLOCK, type Clock } from '../../clock/clock.js';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
-import { tooManyRequests } from '../../http/command-rate-limit.guard.js';
-import { RateLimiter } from '../../http/rate-limiter.js';
-import { accessMetrics } from '../access/access-metrics.js';
+import { tooManyRequests } from '../../access/command-rate-limit.guard.js';
+import { RateLimiter } from '../../access/rate-limiter.js';
+import { accessMetrics } from '../../access/access-metrics.js';
 
 const MINUTE = 60_000;
 

@@ -5,7 +5,7 @@ import { usersProjection, type UserDocument } from '../../../projections/users/u
 import { DomainError } from '../../decider/domain-error.js';
 import { decodeCursor, encodeCursor, type Page } from '../../http/pagination.js';
 import { READ_STORE, type ReadStore } from '../../readstore/read-store.port.js';
-import type { Role } from '../users.decider.js';
+import type { Role } from '../../access/roles.js';
 
 export interface UserView {
   id: string;

@@ -9,7 +9,7 @@ import { uuidParam } from '../../http/ids.js';
 import { etagOf } from '../../http/if-match.js';
 import { ReadsFrom } from '../../http/min-position.interceptor.js';
 import { PageQueryDto, type Page } from '../../http/pagination.js';
-import { CurrentActor, Permission } from '../access/access.decorators.js';
+import { CurrentActor, Permission } from '../../access/access.decorators.js';
 import { UserAccounts } from '../user-accounts.js';
 import { GetUserQuery, ListUsersQuery, type UserView } from './user-queries.js';
 

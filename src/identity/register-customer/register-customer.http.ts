@@ -8,7 +8,7 @@ import type { CommandMetadata } from '../../command-handling/command-metadata.js
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import { commandAnswer, type CommandAnswer } from '../../http/command-answer.js';
 import { CommandContext } from '../../http/request-context.js';
-import { Public } from '../access/access.decorators.js';
+import { Public } from '../../access/access.decorators.js';
 import { AccountEmail, NewPassword, assertLocalAccounts } from '../credentials.js';
 import { PasswordHasher } from '../passwords/password-hasher.js';
 import { userIdForEmail } from '../user-id.js';

@@ -9,10 +9,10 @@ import { IfMatchRevision } from '../../http/if-match.js';
 import { ProblemException } from '../../http/problem.js';
 import { CommandContext } from '../../http/request-context.js';
 import { IdempotencyInterceptor } from '../../idempotency/idempotency.interceptor.js';
-import { Permission } from '../access/access.decorators.js';
+import { Permission } from '../../access/access.decorators.js';
 import { assertLocalAccounts } from '../credentials.js';
 import { requestedBy } from '../requested-by.js';
-import { ROLES, isRole } from '../users.decider.js';
+import { ROLES, isRole } from '../../access/roles.js';
 import { RevokeRoleCommand } from './revoke-role.command.js';
 
 @ApiTags('identity')

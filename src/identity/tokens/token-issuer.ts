@@ -5,7 +5,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import jwt from 'jsonwebtoken';
 import { CLOCK, type Clock } from '../../clock/clock.js';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
-import type { Role } from '../users.decider.js';
+import type { Role } from '../../access/roles.js';
 
 export interface IssuedToken {
   accessToken: string;

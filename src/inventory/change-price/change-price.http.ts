@@ -9,7 +9,7 @@ import { CommandContext } from '../../http/request-context.js';
 import { IdempotencyInterceptor } from '../../idempotency/idempotency.interceptor.js';
 import { MoneyDto } from '../../money/money.dto.js';
 import { ChangePriceCommand } from './change-price.command.js';
-import { Permission } from '../../identity/access/access.decorators.js';
+import { Permission } from '../../access/access.decorators.js';
 
 @ApiTags('inventory')
 @Controller('v1/products/:id/price')

@@ -9,7 +9,7 @@ import { etagOf } from '../../http/if-match.js';
 import { ReadsFrom } from '../../http/min-position.interceptor.js';
 import { PageQueryDto, type Page } from '../../http/pagination.js';
 import { GetProductQuery, ListProductsQuery, type ProductSummary, type ProductView } from './product-queries.js';
-import { Permission } from '../../identity/access/access.decorators.js';
+import { Permission } from '../../access/access.decorators.js';
 
 const minPositionHeader = { name: 'X-Min-Position', required: false, description: 'Wait until the read model includes this position (from a command answer)' };
 

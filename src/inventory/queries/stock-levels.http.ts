@@ -6,7 +6,7 @@ import { stockLevelsProjection, type StockLevel } from '../../../projections/sto
 import { DomainError } from '../../decider/domain-error.js';
 import { uuidParam } from '../../http/ids.js';
 import { ReadsFrom } from '../../http/min-position.interceptor.js';
-import { Permission } from '../../identity/access/access.decorators.js';
+import { Permission } from '../../access/access.decorators.js';
 import { READ_STORE, type ReadStore } from '../../readstore/read-store.port.js';
 
 export type StockLevelView = { productId: string } & Pick<StockLevel, 'sku' | 'received' | 'adjusted' | 'onHand' | 'reserved' | 'available' | 'shipped'>;

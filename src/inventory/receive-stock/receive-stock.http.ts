@@ -10,7 +10,7 @@ import { CommandContext } from '../../http/request-context.js';
 import { IdempotencyInterceptor } from '../../idempotency/idempotency.interceptor.js';
 import { MAX_QUANTITY } from '../inventory.decider.js';
 import { ReceiveStockCommand } from './receive-stock.command.js';
-import { Permission } from '../../identity/access/access.decorators.js';
+import { Permission } from '../../access/access.decorators.js';
 
 export class ReceiveStockDto {
   @ApiProperty({ example: 24, minimum: 1, maximum: MAX_QUANTITY })

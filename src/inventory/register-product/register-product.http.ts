@@ -12,7 +12,7 @@ import { MoneyDto } from '../../money/money.dto.js';
 import { SKU_PATTERN } from '../inventory.decider.js';
 import { productIdForSku } from '../product-id.js';
 import { RegisterProductCommand } from './register-product.command.js';
-import { Permission } from '../../identity/access/access.decorators.js';
+import { Permission } from '../../access/access.decorators.js';
 
 export class RegisterProductDto {
   @ApiProperty({ example: 'MUG-01', pattern: SKU_PATTERN.source })

@@ -3,7 +3,7 @@
 // popular product gets many reservations at once, and each would otherwise lose races.
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { CommandProcessor, type CommandResult } from '../../command-handling/command-processor.js';
-import { KeyedSerializer } from '../../command-handling/keyed-serializer.js';
+import { KeyedSerializer } from '../../scheduling/keyed-serializer.js';
 import { inventoryDecider, productStreamId, type ReservationCommand } from '../inventory.decider.js';
 import { InventoryCommandMessage } from '../inventory-command.js';
 

@@ -8,8 +8,8 @@ import { IfMatchRevision } from '../../http/if-match.js';
 import { CommandContext } from '../../http/request-context.js';
 import { IdempotencyInterceptor } from '../../idempotency/idempotency.interceptor.js';
 import { OrderCommandMessage } from '../order-command.js';
-import { Permission, RequestScope } from '../../identity/access/access.decorators.js';
-import type { AccessScope } from '../../identity/access/ownership.js';
+import { Permission, RequestScope } from '../../access/access.decorators.js';
+import type { AccessScope } from '../../access/ownership.js';
 
 /**
  * The customer cancels before dispatch: the order saga then releases the stock and voids or

@@ -10,7 +10,7 @@ import { commandAnswer, type CommandAnswer } from '../../http/command-answer.js'
 import { ReadsFrom } from '../../http/min-position.interceptor.js';
 import { CommandContext } from '../../http/request-context.js';
 import { IdempotencyInterceptor } from '../../idempotency/idempotency.interceptor.js';
-import { Permission } from '../../identity/access/access.decorators.js';
+import { Permission } from '../../access/access.decorators.js';
 import { customerIdOf } from '../customer-id.js';
 import { orderIdFor } from '../order-ids.js';
 import { MAX_LINE_QUANTITY, MAX_ORDER_LINES, PAYMENT_TOKEN_PATTERN } from '../ordering.decider.js';

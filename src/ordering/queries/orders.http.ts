@@ -8,8 +8,8 @@ import { uuidParam } from '../../http/ids.js';
 import { etagOf } from '../../http/if-match.js';
 import { ReadsFrom } from '../../http/min-position.interceptor.js';
 import { PageQueryDto, type Page } from '../../http/pagination.js';
-import { Permission, RequestScope } from '../../identity/access/access.decorators.js';
-import type { AccessScope } from '../../identity/access/ownership.js';
+import { Permission, RequestScope } from '../../access/access.decorators.js';
+import type { AccessScope } from '../../access/ownership.js';
 import { GetOrderQuery, ListCustomerOrdersQuery, type OrderSummary, type OrderView } from './order-queries.js';
 
 const minPositionHeader = { name: 'X-Min-Position', required: false, description: 'Wait until the read model includes this position (from a command answer)' };

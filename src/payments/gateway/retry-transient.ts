@@ -1,5 +1,5 @@
 // Calls the processor again, with back-off, while it fails transiently; other errors at once.
-import { backOffDelay, type BackOff } from '../../subscriptions/back-off.js';
+import { backOffDelay, type BackOff } from '../../scheduling/back-off.js';
 import { GatewayUnavailableError } from './payment-gateway.port.js';
 
 export async function retryTransient<T>(call: () => Promise<T>, attempts: number, backOff: BackOff, signal?: AbortSignal): Promise<T> {

@@ -5,7 +5,7 @@ import type { CommandMetadata } from '../../command-handling/command-metadata.js
 import { commandAnswer, type CommandAnswer } from '../../http/command-answer.js';
 import { uuidParam } from '../../http/ids.js';
 import { CommandContext } from '../../http/request-context.js';
-import { Permission } from '../../identity/access/access.decorators.js';
+import { Permission } from '../../access/access.decorators.js';
 import { IdempotencyInterceptor } from '../../idempotency/idempotency.interceptor.js';
 import { ShipmentCommandMessage } from '../shipment-command.js';
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import { DomainError } from '../decider/domain-error.js';
-import { accessScopeOf, assertReachable, mayReach } from './access/ownership.js';
+import { accessScopeOf, assertReachable, mayReach } from './ownership.js';
 import { PERMISSIONS, PERMISSION_NAMES, rolesFor, scopeFor } from './permissions.js';
-import { ROLES } from './users.decider.js';
+import { ROLES } from './roles.js';
 
 const customer = { userId: 'c-1', roles: ['customer'] };
 const staff = { userId: 's-1', roles: ['staff'] };

@@ -1,9 +1,9 @@
 // Ownership: a permission may reach every resource of its kind ('any') or only the caller's own
 // ('own', see permissions.ts). Another user's resource answers exactly like a missing one (404),
 // so a customer cannot even learn that an id exists.
-import type { Actor } from '../../eventstore/event-store.port.js';
-import { ProblemException } from '../../http/problem.js';
-import { scopeFor, type PermissionName } from '../permissions.js';
+import type { Actor } from '../eventstore/event-store.port.js';
+import { ProblemException } from '../http/problem.js';
+import { scopeFor, type PermissionName } from './permissions.js';
 
 export type AccessScope = { kind: 'any' } | { kind: 'own'; userId: string };
 

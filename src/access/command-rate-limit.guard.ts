@@ -7,8 +7,8 @@ import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@ne
 import type { FastifyRequest } from 'fastify';
 import { CLOCK, type Clock } from '../clock/clock.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
-import { accessMetrics } from '../identity/access/access-metrics.js';
-import { ProblemException } from './problem.js';
+import { accessMetrics } from './access-metrics.js';
+import { ProblemException } from '../http/problem.js';
 import { RateLimiter, type RateDecision } from './rate-limiter.js';
 
 const QUERY_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);

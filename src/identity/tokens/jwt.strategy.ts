@@ -11,7 +11,7 @@ import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import type { JwtSettings } from '../../config/security-config.js';
 import type { Actor } from '../../eventstore/event-store.port.js';
 import { UserAccounts } from '../user-accounts.js';
-import { isRole, type Role } from '../users.decider.js';
+import { isRole, type Role } from '../../access/roles.js';
 
 export const LOCAL_ALGORITHMS = ['HS256'] as const;
 export const JWKS_ALGORITHMS = ['RS256', 'ES256'] as const;

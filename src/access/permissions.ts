@@ -8,7 +8,7 @@
 //           exactly as for a resource that does not exist, so ids of others cannot be probed.
 // Roles: customer (shops), staff (runs the warehouse and customer service), analyst (reads and
 // replays the log), auditor (inspects history and access), admin (manages users and operations).
-import type { Role } from './users.decider.js';
+import type { Role } from './roles.js';
 
 export type Scope = 'any' | 'own';
 type Grants = Readonly<Partial<Record<Role, Scope>>>;

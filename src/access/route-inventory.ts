@@ -6,8 +6,8 @@ import { Injectable, RequestMethod } from '@nestjs/common';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants.js';
 import { DiscoveryService, HttpAdapterHost, MetadataScanner, Reflector } from '@nestjs/core';
 import type { FastifyInstance } from 'fastify';
-import { rolesFor, type PermissionName } from '../permissions.js';
-import type { Role } from '../users.decider.js';
+import { rolesFor, type PermissionName } from './permissions.js';
+import type { Role } from './roles.js';
 import { accessDeclarationOfHandler } from './access.decorators.js';
 
 export interface RouteAccess {

@@ -3,8 +3,8 @@
 // suite, which tests every route it lists against every role.
 import { Controller, Get, Header } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { PERMISSIONS } from '../permissions.js';
-import { ROLES } from '../users.decider.js';
+import { PERMISSIONS } from './permissions.js';
+import { ROLES } from './roles.js';
 import { Permission } from './access.decorators.js';
 import { RouteInventory, type HttpRoute, type RouteAccess } from './route-inventory.js';
 

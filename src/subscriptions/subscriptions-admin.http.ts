@@ -5,7 +5,7 @@ import { IsOptional, IsString, MaxLength } from 'class-validator';
 import { decodeCursor, encodeCursor, PageQueryDto, type Page } from '../http/pagination.js';
 import { READ_STORE, type ParkedEvent, type ReadStore } from '../readstore/read-store.port.js';
 import { SubscriptionRunner, type SubscriberStatus } from './subscription-runner.js';
-import { Permission } from '../identity/access/access.decorators.js';
+import { Permission } from '../access/access.decorators.js';
 
 export class ParkedEventsQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ description: 'Only this subscriber (its checkpoint name, e.g. product-details@v1)' })

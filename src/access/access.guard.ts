@@ -5,9 +5,9 @@ import { Injectable, Logger, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Actor } from '../../eventstore/event-store.port.js';
-import { ProblemException } from '../../http/problem.js';
-import { scopeFor } from '../permissions.js';
+import type { Actor } from '../eventstore/event-store.port.js';
+import { ProblemException } from '../http/problem.js';
+import { scopeFor } from './permissions.js';
 import { accessDeclarationOf } from './access.decorators.js';
 import { accessMetrics } from './access-metrics.js';
 

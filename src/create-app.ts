@@ -6,16 +6,16 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { AppModule } from '../app.module.js';
-import type { AppConfig } from '../config/app-config.js';
-import { measureHttpRequests } from '../observability/http-metrics.js';
-import { ProblemFilter } from './problem.filter.js';
-import { toProblem } from './problem.js';
-import { refuseOperatorKeys } from './operator-keys.js';
-import { assignRequestContext } from './request-context.js';
-import { applySecurityDefences, fastifyTrustProxy } from './security-defences.js';
-import { sendProblem } from './send-problem.js';
-import { validationPipe } from './validation.js';
+import { AppModule } from './app.module.js';
+import type { AppConfig } from './config/app-config.js';
+import { measureHttpRequests } from './observability/http-metrics.js';
+import { ProblemFilter } from './http/problem.filter.js';
+import { toProblem } from './http/problem.js';
+import { refuseOperatorKeys } from './http/operator-keys.js';
+import { assignRequestContext } from './http/request-context.js';
+import { applySecurityDefences, fastifyTrustProxy } from './http/security-defences.js';
+import { sendProblem } from './http/send-problem.js';
+import { validationPipe } from './http/validation.js';
 
 export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
   mkdirSync(config.dataDir, { recursive: true });

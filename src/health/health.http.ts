@@ -8,7 +8,7 @@ import { EVENT_STORE, type EventStore } from '../eventstore/event-store.port.js'
 import { READ_STORE_SELECTION } from '../readstore/read-store-selection.js';
 import { READ_STORE, type ReadStore } from '../readstore/read-store.port.js';
 import { SubscriptionRunner } from '../subscriptions/subscription-runner.js';
-import { Public } from '../identity/access/access.decorators.js';
+import { Public } from '../access/access.decorators.js';
 
 @ApiTags('operations')
 @Controller('health')

@@ -7,8 +7,8 @@ import { SetMetadata, applyDecorators, createParamDecorator, type ExecutionConte
 import type { Reflector } from '@nestjs/core';
 import { ApiBearerAuth, ApiExtension } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
-import type { Actor } from '../../eventstore/event-store.port.js';
-import { rolesFor, type PermissionName } from '../permissions.js';
+import type { Actor } from '../eventstore/event-store.port.js';
+import { rolesFor, type PermissionName } from './permissions.js';
 import { accessScopeOf, type AccessScope } from './ownership.js';
 
 export type AccessDeclaration = { kind: 'public' } | { kind: 'permission'; permission: PermissionName };

@@ -1,12 +1,12 @@
 // Settings of the audit features, from the environment, validated at start with the rest.
+import { createPrivateKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { ConfigError } from '../config/config-error.js';
-import { signingKeyFromPem } from './export/signing-key.js';
+import { ConfigError } from './config-error.js';
 
 export interface AuditConfig {
   /** Seconds between anchors of the stream heads; 0: only on demand (POST /v1/audit/anchors). */
   anchorIntervalSeconds: number;
-  /** Ed25519 private key (PKCS#8 PEM) that signs exports; see signing-key.ts for the default. */
+  /** Ed25519 private key (PKCS#8 PEM) that signs exports and anchors (src/audit/export/signing-key.ts: the default). */
   signingKeyPem?: string;
 }
 
@@ -32,7 +32,8 @@ export function loadAuditConfig(env: NodeJS.ProcessEnv): AuditConfig {
   }
   if (signingKeyPem !== undefined) {
     try {
-      signingKeyFromPem(signingKeyPem, 'config');
+      const key = createPrivateKey(signingKeyPem);
+      if (key.asymmetricKeyType !== 'ed25519') throw new Error(`it is ${key.asymmetricKeyType}`);
     } catch (error) {
       throw new ConfigError(`The audit signing key must be an Ed25519 private key in PKCS#8 PEM (npm run cli -- keygen): ${(error as Error).message}`);
     }

@@ -4,7 +4,7 @@ import { Controller, Get, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { collectDefaultMetrics, register } from 'prom-client';
-import { Public } from '../identity/access/access.decorators.js';
+import { Public } from '../access/access.decorators.js';
 
 let collectingDefaults = false;
 

@@ -1,0 +1,6 @@
+// Part of the composition root: every event type's evolution, from all bounded contexts, handed
+// to the event store module (and to the CLI's local stores). A new upcaster is added here.
+import { UpcasterChain } from './eventstore/upcasting/upcaster.js';
+import { inventoryUpcasters } from './inventory/inventory.upcasters.js';
+
+export const allUpcasters = new UpcasterChain([...inventoryUpcasters]);
