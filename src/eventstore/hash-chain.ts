@@ -3,7 +3,9 @@
 // them after the writer has computed the hash; everything the writer decides is covered.
 import { createHash } from 'node:crypto';
 import canonicalize from 'canonicalize';
+import { AppendRejectedError } from './event-store.errors.js';
 import type { EventMetadata, RecordedEvent } from './event-store.port.js';
+import type { PreparedAppend, PreparedEvent } from './prepare-append.js';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
@@ -21,6 +23,36 @@ export function chainHash(event: HashableEvent): string {
   const { streamId, revision, eventId, type, schemaVersion, data, metadata } = event;
   const body = canonicalize({ streamId, revision, eventId, type, schemaVersion, data, metadata });
   return createHash('sha256').update(metadata.prevHash).update(body ?? '').digest('hex');
+}
+
+export interface ChainedEvent {
+  event: PreparedEvent;
+  revision: number;
+  prevHash: string;
+  hash: string;
+}
+
+/**
+ * Links an append's events onto the stream whose last event is `lastRevision` (-1: none) with
+ * hash `prevHash`: what both adapters record. Throws AppendRejectedError for data that has no
+ * canonical JSON (NaN, Infinity, lone surrogates: canonical JSON is stricter than JSON.stringify).
+ */
+export function chainAppend(append: PreparedAppend, lastRevision: number, prevHash: string): ChainedEvent[] {
+  const { streamId } = append;
+  let previous = prevHash;
+  return append.events.map((event, index) => {
+    const revision = lastRevision + 1 + index;
+    const { eventId, type, schemaVersion, data } = event;
+    let hash: string;
+    try {
+      hash = chainHash({ streamId, revision, eventId, type, schemaVersion, data, metadata: { ...event.metadata, prevHash: previous } });
+    } catch (error) {
+      throw new AppendRejectedError(`Append to ${streamId} rejected: event ${index} ${(error as Error).message}`);
+    }
+    const link = { event, revision, prevHash: previous, hash };
+    previous = hash;
+    return link;
+  });
 }
 
 export type ChainBreak = { revision: number; eventId: string; reason: 'prev_hash_mismatch' | 'hash_mismatch' | 'revision_gap' };

@@ -27,7 +27,7 @@ import type {
   SubscribeOptions,
   SubscriptionMessage,
 } from '../event-store.port.js';
-import { GENESIS_HASH, chainHash } from '../hash-chain.js';
+import { GENESIS_HASH, chainAppend } from '../hash-chain.js';
 import { DEFAULT_MAX_APPEND_BYTES, prepareAppend, type PreparedAppend } from '../prepare-append.js';
 import { backOffDelay, type BackOff } from '../../scheduling/back-off.js';
 import { KeyedSerializer } from '../../scheduling/keyed-serializer.js';
@@ -207,23 +207,12 @@ export class EsdbEventStore implements EventStore {
 
   private encode(prepared: PreparedAppend, exact: ExactExpectation, prevHash: string): EncodedEvent[] {
     const { streamId } = prepared;
-    let revision = exact === 'no_stream' ? -1 : exact;
     let bytes = 0;
-    const encoded = prepared.events.map((event, index) => {
-      revision += 1;
-      const { eventId, type, schemaVersion, data } = event;
-      let hash: string;
-      try {
-        hash = chainHash({ streamId, revision, eventId, type, schemaVersion, data, metadata: { ...event.metadata, prevHash } });
-      } catch (error) {
-        // canonical JSON is stricter than JSON.stringify: NaN, Infinity, lone surrogates.
-        throw new AppendRejectedError(`Append to ${streamId} rejected: event ${index} ${(error as Error).message}`);
-      }
-      const customMetadata = encodeMetadata({ ...event.metadata, prevHash, hash }, schemaVersion);
+    const encoded = chainAppend(prepared, exact === 'no_stream' ? -1 : exact, prevHash).map(({ event, prevHash: previous, hash }) => {
+      const customMetadata = encodeMetadata({ ...event.metadata, prevHash: previous, hash }, event.schemaVersion);
       const payload = Buffer.from(event.dataJson, 'utf8');
       bytes += payload.length + customMetadata.length;
-      prevHash = hash;
-      return { eventId, type, data: payload, customMetadata };
+      return { eventId: event.eventId, type: event.type, data: payload, customMetadata };
     });
     if (bytes > this.maxAppendBytes) {
       throw new AppendRejectedError(`Append to ${streamId} rejected: ${bytes} bytes is over the ${this.maxAppendBytes}-byte limit`);

@@ -1,9 +1,9 @@
 // The write side of the SQLite store: applies a batch of appends in one transaction (group
 // commit), each in its own savepoint so one failing append leaves the others in.
 import type Database from 'better-sqlite3';
-import { AppendRejectedError, DuplicateEventIdError, WrongExpectedRevisionError } from '../event-store.errors.js';
+import { DuplicateEventIdError, WrongExpectedRevisionError } from '../event-store.errors.js';
 import type { AppendResult, ExpectedRevision, Position } from '../event-store.port.js';
-import { GENESIS_HASH, chainHash } from '../hash-chain.js';
+import { GENESIS_HASH, chainAppend } from '../hash-chain.js';
 import type { PreparedAppend } from '../prepare-append.js';
 
 export type AppendOutcome = { ok: true; result: AppendResult } | { ok: false; error: unknown };
@@ -117,36 +117,26 @@ export class AppendWriter {
     if (first) return this.retried(append, first, current);
     checkExpected(streamId, expected, current);
 
-    let prevHash = stream?.head_hash ?? GENESIS_HASH;
-    let revision = current;
     let position = this.nextPosition;
-    for (const event of events) {
-      revision += 1;
-      const { eventId, type, schemaVersion, data } = event;
-      let hash: string;
-      try {
-        hash = chainHash({ streamId, revision, eventId, type, schemaVersion, data, metadata: { ...event.metadata, prevHash } });
-      } catch (error) {
-        // canonical JSON is stricter than JSON.stringify: NaN, Infinity, lone surrogates.
-        throw new AppendRejectedError(`Append to ${streamId} rejected: event ${revision - current - 1} ${(error as Error).message}`);
-      }
+    const chained = chainAppend(append, current, stream?.head_hash ?? GENESIS_HASH);
+    for (const { event, revision, prevHash, hash } of chained) {
       // The writer's metadata JSON is an object text: close it with the chain fields instead
       // of serialising the metadata a second time.
       const chain = `"prevHash":"${prevHash}","hash":"${hash}"}`;
       const metadataJson = event.metadataJson.length > 2 ? `${event.metadataJson.slice(0, -1)},${chain}` : `{${chain}`;
       try {
-        this.insertEvent.run(position, streamId, revision, eventId, type, schemaVersion, event.dataJson, metadataJson, recordedAt);
+        this.insertEvent.run(position, streamId, revision, event.eventId, event.type, event.schemaVersion, event.dataJson, metadataJson, recordedAt);
       } catch (error) {
-        if (isUniqueEventIdViolation(error)) throw new DuplicateEventIdError(eventId);
+        if (isUniqueEventIdViolation(error)) throw new DuplicateEventIdError(event.eventId);
         throw error;
       }
-      prevHash = hash;
       position += 1n;
     }
-    this.upsertStream.run(streamId, revision, prevHash);
+    const last = chained.at(-1)!;
+    this.upsertStream.run(streamId, last.revision, last.hash);
     // Only now: a savepoint rolled back above leaves the counter where it was.
     this.nextPosition = position;
-    return { nextRevision: revision, position: position - 1n };
+    return { nextRevision: last.revision, position: position - 1n };
   }
 
   /** The first event id is already stored: an idempotent retry, or an error. */
