@@ -1,7 +1,7 @@
 // Builds the HTTP application exactly as main.ts runs it; e2e tests use the same function.
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import type { INestApplication } from '@nestjs/common';
+import type { INestApplication, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -61,8 +61,8 @@ function setUpOpenApi(app: INestApplication): void {
   SwaggerModule.setup('docs', app, document);
 }
 
-function nestLogLevels(level: AppConfig['logLevel']) {
-  const order = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'] as const;
+function nestLogLevels(level: AppConfig['logLevel']): LogLevel[] {
+  const order: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
   const upTo = { fatal: 0, error: 1, warn: 2, info: 3, debug: 4, trace: 5 }[level];
-  return order.slice(0, upTo + 1) as unknown as ('fatal' | 'error' | 'warn' | 'log' | 'debug' | 'verbose')[];
+  return order.slice(0, upTo + 1);
 }

@@ -213,7 +213,9 @@ export function decodeEvent(header: ReadEventHeader, recorded: RecordedGrpcEvent
   const created = recorded.getMetadataMap().get('created');
   const recordedAt = new Date(created === undefined ? 0 : Number(BigInt(created) / 10_000n)).toISOString();
   const rawMetadata = parseJson(recorded.getCustomMetadata_asU8());
-  const stored = (typeof rawMetadata === 'object' && rawMetadata !== null ? rawMetadata : {}) as Record<string, unknown>;
+  // Written by orderstream's own encoder (encodeMetadata): the envelope's metadata as stored, with
+  // EventStoreDB's own fields beside it.
+  const stored = (typeof rawMetadata === 'object' && rawMetadata !== null ? rawMetadata : {}) as StoredMetadata & Record<string, unknown>;
   const { [CORRELATION]: _correlation, [CAUSATION]: _causation, [SCHEMA_VERSION]: schemaVersion, ...metadata } = stored;
   return {
     streamId: header.streamId,
@@ -224,7 +226,7 @@ export function decodeEvent(header: ReadEventHeader, recorded: RecordedGrpcEvent
     schemaVersion: typeof schemaVersion === 'number' ? schemaVersion : 1,
     data: parseJson(recorded.getData_asU8()),
     recordedAt,
-    metadata: metadata as unknown as StoredMetadata,
+    metadata,
   };
 }
 
