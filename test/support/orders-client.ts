@@ -1,13 +1,13 @@
-// Helpers for the order tests over HTTP: products with stock, customers, orders, and waiting
+// Helpers for the order tests over HTTP (either tier): products with stock, customers, orders, and waiting
 // (bounded, by polling) for an order to reach a state.
-import type { AppUnderTest, HttpAnswer, TestUser } from './app-under-test.js';
+import type { ApiClient, HttpAnswer, TestUser } from './api-client.js';
 
 export const ADDRESS = { name: 'Ada Lovelace', line1: '12 Analytical Row', postalCode: '10115', city: 'Berlin', country: 'DE' };
 export const TERMINAL = ['confirmed', 'shipped', 'delivered', 'cancelled'] as const;
 
 let skuCounter = 0;
 
-export async function productWithStock(app: AppUnderTest, quantity: number, amount = 1000): Promise<{ id: string; position: string }> {
+export async function productWithStock(app: ApiClient, quantity: number, amount = 1000): Promise<{ id: string; position: string }> {
   const staff = app.as('staff');
   const sku = `ORD-${process.pid}-${Date.now().toString(36).toUpperCase()}-${++skuCounter}`;
   const registered = await staff.request('POST', '/v1/products', { body: { sku, name: `Product ${sku}`, price: { amount, currency: 'EUR' } } });
@@ -22,7 +22,7 @@ export async function productWithStock(app: AppUnderTest, quantity: number, amou
 }
 
 export function placeOrder(
-  app: AppUnderTest,
+  app: ApiClient,
   customer: TestUser,
   lines: { productId: string; quantity: number }[],
   options: { paymentToken?: string; minPosition?: string; headers?: Record<string, string> } = {},
@@ -37,7 +37,7 @@ export function placeOrder(
 export const sleep = (ms: number) => new Promise<void>((done) => setTimeout(done, ms));
 
 /** Polls GET /v1/orders/{id} until `done(order)` holds; throws with the last answer after `timeoutMs`. */
-export async function waitForOrder(app: AppUnderTest, token: string, orderId: string, done: (order: any) => boolean, timeoutMs = 20_000): Promise<any> {
+export async function waitForOrder(app: ApiClient, token: string, orderId: string, done: (order: any) => boolean, timeoutMs = 20_000): Promise<any> {
   const until = Date.now() + timeoutMs;
   let last: HttpAnswer | undefined;
   while (Date.now() < until) {
