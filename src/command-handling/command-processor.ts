@@ -5,11 +5,12 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Decider, DomainEvent } from '../decider/decider.js';
 import { CLOCK, type Clock } from '../clock/clock.js';
 import { WrongExpectedRevisionError } from '../eventstore/event-store.errors.js';
-import { EVENT_STORE, type EventStore, type NewEvent, type Position } from '../eventstore/event-store.port.js';
+import { EVENT_STORE, type EventStore, type Position } from '../eventstore/event-store.port.js';
 import { ConcurrencyConflictError, PreconditionFailedError } from './command-errors.js';
 import type { CommandMetadata } from './command-metadata.js';
 import { commandMetrics } from './command-metrics.js';
-import { eventIdFor } from './event-id.js';
+import { envelopeEvents } from './event-envelope.js';
+import { eventOf } from './load-state.js';
 import { StreamStateCache, type StreamView } from './stream-state-cache.js';
 import { DomainError } from '../decider/domain-error.js';
 
@@ -20,10 +21,14 @@ export interface CommandResult {
   position: Position;
 }
 
-export interface CommandRequest<Command extends { type: string }> {
+export interface CommandRequest<Command extends { type: string }, State = unknown> {
   streamId: string;
   command: Command;
-  metadata: CommandMetadata;
+  /**
+   * Who asks and why. A function of the entity's state where the metadata depends on it (a
+   * saga's steps carry the correlation id the saga started with, whatever request triggered them).
+   */
+  metadata: CommandMetadata | ((state: State) => CommandMetadata);
   /** From If-Match: the revision the client last saw; a different current revision answers 412. */
   ifMatchRevision?: number;
 }
@@ -41,7 +46,7 @@ export class CommandProcessor {
 
   async handle<Command extends { type: string }, Event extends DomainEvent, State>(
     decider: Decider<Command, Event, State>,
-    request: CommandRequest<Command>,
+    request: CommandRequest<Command, State>,
   ): Promise<CommandResult> {
     const commandType = request.command.type;
     try {
@@ -55,7 +60,7 @@ export class CommandProcessor {
 
   private async decideAndAppend<Command extends { type: string }, Event extends DomainEvent, State>(
     decider: Decider<Command, Event, State>,
-    request: CommandRequest<Command>,
+    request: CommandRequest<Command, State>,
   ): Promise<CommandResult> {
     const { streamId } = request;
     const commandType = request.command.type;
@@ -64,8 +69,9 @@ export class CommandProcessor {
       if (request.ifMatchRevision !== undefined && request.ifMatchRevision !== stream.revision) {
         throw new PreconditionFailedError(request.ifMatchRevision, stream.revision < 0 ? undefined : stream.revision);
       }
+      const metadata = typeof request.metadata === 'function' ? request.metadata(stream.state) : request.metadata;
       // A command already recorded (a retry after a lost answer) is answered as it was then.
-      const earlier = stream.commands.get(request.metadata.commandId);
+      const earlier = stream.commands.get(metadata.commandId);
       if (earlier) {
         commandMetrics.outcome(commandType, 'repeated');
         return earlier;
@@ -80,12 +86,12 @@ export class CommandProcessor {
       try {
         const result = await this.store.append(
           streamId,
-          this.envelope(decided, request),
+          envelopeEvents(decided, { commandType, metadata, occurredAt: this.clock.now() }),
           stream.revision < 0 ? 'no_stream' : stream.revision,
         );
         commandMetrics.outcome(commandType, 'recorded');
         const recorded = { revision: result.nextRevision, position: result.position };
-        stream.commands.set(request.metadata.commandId, recorded);
+        stream.commands.set(metadata.commandId, recorded);
         this.cache.remember(streamId, decider, { ...recorded, state: decided.reduce(decider.evolve, stream.state), commands: stream.commands });
         return recorded;
       } catch (error) {
@@ -108,7 +114,7 @@ export class CommandProcessor {
       return this.load(decider, streamId);
     }
     for (const event of delta) {
-      state = decider.evolve(state, event as unknown as Event);
+      state = decider.evolve(state, eventOf(decider, event));
       commands.set(event.metadata.commandId, { revision: event.revision, position: event.position });
       revision = event.revision;
       position = event.position;
@@ -117,21 +123,4 @@ export class CommandProcessor {
     this.cache.remember(streamId, decider, view);
     return view;
   }
-
-  private envelope<Command extends { type: string }>(events: DomainEvent[], request: CommandRequest<Command>): NewEvent[] {
-    const occurredAt = this.clock.now().toISOString();
-    const { commandId, correlationId, causationId, requestId, actor } = request.metadata;
-    return events.map((event, index) => ({
-      eventId: eventIdFor(commandId, index),
-      type: event.type,
-      schemaVersion: event.schemaVersion ?? 1,
-      data: event.data,
-      metadata: {
-        actor, commandId, commandType: request.command.type, correlationId, causationId, occurredAt,
-        // Left out when absent: a key holding undefined would not survive the JSON round trip.
-        ...(requestId === undefined ? {} : { requestId }),
-      },
-    }));
-  }
 }
-

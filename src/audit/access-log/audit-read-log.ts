@@ -9,6 +9,7 @@ import { Inject, Injectable, type CallHandler, type ExecutionContext, type NestI
 import type { FastifyRequest } from 'fastify';
 import type { Observable } from 'rxjs';
 import { CLOCK, type Clock } from '../../clock/clock.js';
+import { envelopeEvents } from '../../command-handling/event-envelope.js';
 import { EVENT_STORE, type Actor, type EventStore } from '../../eventstore/event-store.port.js';
 
 export const AUDIT_READ_RECORDED = 'AuditRecordRead';
@@ -43,16 +44,9 @@ export class AuditReadLog implements NestInterceptor {
       params: (request.params ?? {}) as Record<string, string>,
       actor: request.actor,
     };
-    const commandId = randomUUID();
-    await this.store.append(auditLogStreamId(now), [{
-      eventId: randomUUID(),
-      type: AUDIT_READ_RECORDED,
-      data,
-      metadata: {
-        actor: request.actor, commandId, commandType: 'RecordAuditRead', correlationId: request.correlationId,
-        causationId: request.id, requestId: request.id, occurredAt: now.toISOString(),
-      },
-    }], 'any');
+    const metadata = { commandId: randomUUID(), correlationId: request.correlationId, causationId: request.id, requestId: request.id, actor: request.actor };
+    const recorded = envelopeEvents([{ type: AUDIT_READ_RECORDED, data }], { commandType: 'RecordAuditRead', metadata, occurredAt: now });
+    await this.store.append(auditLogStreamId(now), recorded, 'any');
     return next.handle();
   }
 }

@@ -3,6 +3,7 @@
 // Reads the store as written, since the hashes are those of the stored events.
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../../clock/clock.js';
+import { envelopeEvents } from '../../command-handling/event-envelope.js';
 import { WrongExpectedRevisionError } from '../../eventstore/event-store.errors.js';
 import type { EventStore, NewEvent, Position } from '../../eventstore/event-store.port.js';
 import { logPages } from '../log-pages.js';
@@ -72,9 +73,9 @@ export class AnchorRecorder {
 
     const rootHash = rootHashOf(this.heads);
     const parts = Math.max(1, Math.ceil(changed.length / MAX_HEADS_PER_EVENT));
-    const occurredAt = this.clock.now().toISOString();
+    const now = this.clock.now();
     const commandId = randomUUID();
-    const events: NewEvent[] = Array.from({ length: parts }, (_, index) => {
+    const anchorParts = Array.from({ length: parts }, (_, index) => {
       const data: AnchorRecordedData = {
         position: this.scanned!.toString(),
         streamHeads: Object.fromEntries(changed.slice(index * MAX_HEADS_PER_EVENT, (index + 1) * MAX_HEADS_PER_EVENT)),
@@ -83,17 +84,14 @@ export class AnchorRecorder {
         part: index + 1,
         parts,
       };
-      return {
-        eventId: randomUUID(),
-        type: ANCHOR_RECORDED,
-        data,
-        metadata: { actor, commandId, commandType: 'RecordAnchor', correlationId: commandId, causationId: commandId, occurredAt },
-      };
+      return { type: ANCHOR_RECORDED, data };
     });
+    const metadata = { commandId, correlationId: commandId, causationId: commandId, actor };
+    const events = envelopeEvents(anchorParts, { commandType: 'RecordAnchor', metadata, occurredAt: now });
     const result = await this.raw.append(ANCHOR_STREAM, events, this.anchorRevision < 0 ? 'no_stream' : this.anchorRevision);
     this.anchorRevision = result.nextRevision;
     this.anchored = new Map(this.heads);
-    this.latest = { position: this.scanned.toString(), rootHash, streamCount: this.heads.size, revision: result.nextRevision, recordedAt: occurredAt };
+    this.latest = { position: this.scanned.toString(), rootHash, streamCount: this.heads.size, revision: result.nextRevision, recordedAt: now.toISOString() };
     return { recorded: true, anchor: this.latest };
   }
 
