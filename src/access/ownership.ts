@@ -7,6 +7,13 @@ import { scopeFor, type PermissionName } from './permissions.js';
 
 export type AccessScope = { kind: 'any' } | { kind: 'own'; userId: string };
 
+/**
+ * The key an actor is known by wherever ownership or "oneself" matters: the customer an order
+ * belongs to, the requester a user rule compares with. A user's id (what an 'own' scope
+ * compares), or `system:<name>` for a system actor, which can never collide with a user id.
+ */
+export const actorKey = (actor: Actor): string => ('userId' in actor ? actor.userId : `system:${actor.system}`);
+
 /** Sagas and other system actors act on any resource; users as their roles allow. */
 export function accessScopeOf(actor: Actor, permission: PermissionName): AccessScope {
   if ('system' in actor) return { kind: 'any' };

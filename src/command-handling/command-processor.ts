@@ -21,6 +21,11 @@ export interface CommandResult {
   position: Position;
 }
 
+/** The answer of a command whose handler derived the entity's id: the caller learns it here. */
+export interface IdentifiedCommandResult extends CommandResult {
+  id: string;
+}
+
 export interface CommandRequest<Command extends { type: string }, State = unknown> {
   streamId: string;
   command: Command;

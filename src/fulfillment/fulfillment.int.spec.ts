@@ -27,7 +27,7 @@ import { FULFILLMENT_EVENT_HANDLERS, FulfillmentModule } from './fulfillment.mod
 import type { CommandMetadata } from '../command-handling/command-metadata.js';
 import { APP_CONFIG, loadConfig, type AppConfig } from '../config/app-config.js';
 import { EVENT_STORE, type EventStore, type RecordedEvent } from '../eventstore/event-store.port.js';
-import { ReceiveStockCommand } from '../inventory/receive-stock/receive-stock.command.js';
+import { InventoryCommandMessage } from '../inventory/inventory-command.js';
 import { RegisterProductCommand } from '../inventory/register-product/register-product.command.js';
 import { productIdForSku } from '../inventory/product-id.js';
 import { OrderCommandMessage } from '../ordering/order-command.js';
@@ -100,8 +100,8 @@ const streamHas = (streamId: string, type: string) =>
 
 async function product(sku: string, quantity: number): Promise<string> {
   const productId = productIdForSku(sku);
-  await commands.execute(new RegisterProductCommand({ type: 'RegisterProduct', productId, sku, name: sku, price: { amount: 1500, currency: 'EUR' } }, meta(staff)));
-  const { position } = await commands.execute(new ReceiveStockCommand({ type: 'ReceiveStock', productId, quantity, reference: 'PO-1' }, meta(staff)));
+  await commands.execute(new RegisterProductCommand({ sku, name: sku, price: { amount: 1500, currency: 'EUR' } }, meta(staff)));
+  const { position } = await commands.execute(new InventoryCommandMessage({ type: 'ReceiveStock', productId, quantity, reference: 'PO-1' }, meta(staff)));
   expect(await module.get(SubscriptionRunner).waitForPosition(['product-details'], position, 5_000)).toBe(true);
   return productId;
 }
@@ -109,7 +109,7 @@ async function product(sku: string, quantity: number): Promise<string> {
 async function place(productId: string, paymentToken: string): Promise<{ orderId: string; placed: RecordedEvent }> {
   const metadata = meta();
   const orderId = orderIdFor(metadata.commandId);
-  await commands.execute(new PlaceOrderCommand({ orderId, customerId: 'customer-1', lines: [{ productId, quantity: 2 }], paymentToken, shippingAddress: address }, metadata));
+  await commands.execute(new PlaceOrderCommand({ lines: [{ productId, quantity: 2 }], paymentToken, shippingAddress: address }, metadata));
   const [placed] = await store.readStream(`order-${orderId}`);
   return { orderId, placed: placed! };
 }

@@ -5,14 +5,14 @@
 // If the event store cannot be reached at start, the service still starts (degraded, as
 // /health shows) and the registration is retried in the background until the store answers.
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
 import { v5 as uuidv5 } from 'uuid';
-import { CommandProcessor } from '../command-handling/command-processor.js';
 import { APP_CONFIG, ConfigError, type AppConfig } from '../config/app-config.js';
 import { DomainError } from '../decider/domain-error.js';
-import { PasswordHasher } from './passwords/password-hasher.js';
+import { CreateUserCommand } from './create-user/create-user.command.js';
 import { UserAccounts } from './user-accounts.js';
 import { userIdForEmail } from './user-id.js';
-import { normalizeEmail, userStreamId, usersDecider } from './users.decider.js';
+import { normalizeEmail } from './users.decider.js';
 
 const BOOTSTRAP_NAMESPACE = '5e0c2d7a-93b4-4f18-a6c1-7d2e8b9f0a36';
 export const BOOTSTRAP_ACTOR = { system: 'admin-bootstrap' } as const;
@@ -25,8 +25,7 @@ export class AdminBootstrap implements OnApplicationBootstrap, OnApplicationShut
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly accounts: UserAccounts,
-    private readonly hasher: PasswordHasher,
-    private readonly processor: CommandProcessor,
+    private readonly commands: CommandBus,
   ) {}
 
   private retry: NodeJS.Timeout | undefined;
@@ -75,19 +74,14 @@ export class AdminBootstrap implements OnApplicationBootstrap, OnApplicationShut
       }
       return;
     }
-    const userId = userIdForEmail(email);
-    const passwordHash = await this.hasher.hash(password);
+    const metadata = {
+      commandId: uuidv5(`bootstrap-admin\n${email}`, BOOTSTRAP_NAMESPACE),
+      correlationId: `admin-bootstrap-${userIdForEmail(email)}`,
+      causationId: 'service-start',
+      actor: BOOTSTRAP_ACTOR,
+    };
     try {
-      await this.processor.handle(usersDecider, {
-        streamId: userStreamId(userId),
-        command: { type: 'RegisterUser', userId, email, roles: ['admin'], passwordHash },
-        metadata: {
-          commandId: uuidv5(`bootstrap-admin\n${email}`, BOOTSTRAP_NAMESPACE),
-          correlationId: `admin-bootstrap-${userId}`,
-          causationId: 'service-start',
-          actor: BOOTSTRAP_ACTOR,
-        },
-      });
+      await this.commands.execute(new CreateUserCommand({ email, password, roles: ['admin'] }, metadata));
       this.logger.log('Registered the first admin from ADMIN_EMAIL');
     } catch (error) {
       // Another instance starting at the same moment registered it first.

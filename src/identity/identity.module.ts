@@ -8,21 +8,18 @@ import { ChangePasswordHandler } from './change-password/change-password.command
 import { ChangePasswordController } from './change-password/change-password.http.js';
 import { CreateUserHandler } from './create-user/create-user.command.js';
 import { CreateUserController } from './create-user/create-user.http.js';
-import { DisableUserHandler } from './disable-user/disable-user.command.js';
 import { DisableUserController } from './disable-user/disable-user.http.js';
-import { GrantRoleHandler } from './grant-role/grant-role.command.js';
 import { GrantRoleController } from './grant-role/grant-role.http.js';
 import { IssueTokenController } from './issue-token/issue-token.http.js';
 import { LoginThrottle } from './issue-token/login-throttle.js';
 import { PasswordHasher } from './passwords/password-hasher.js';
 import { GetUserHandler, ListUsersHandler } from './queries/user-queries.js';
 import { MeController, UsersController } from './queries/users.http.js';
-import { RegisterCustomerHandler } from './register-customer/register-customer.command.js';
 import { RegisterCustomerController } from './register-customer/register-customer.http.js';
-import { RevokeRoleHandler } from './revoke-role/revoke-role.command.js';
 import { RevokeRoleController } from './revoke-role/revoke-role.http.js';
 import { TokenIssuer } from './tokens/token-issuer.js';
 import { UserAccounts } from './user-accounts.js';
+import { UserCommandHandler } from './user-command.js';
 
 @Module({
   imports: [PassportModule],
@@ -44,11 +41,8 @@ import { UserAccounts } from './user-accounts.js';
     TokenIssuer,
     LoginThrottle,
     AdminBootstrap,
-    RegisterCustomerHandler,
+    UserCommandHandler,
     CreateUserHandler,
-    GrantRoleHandler,
-    RevokeRoleHandler,
-    DisableUserHandler,
     ChangePasswordHandler,
     GetUserHandler,
     ListUsersHandler,

@@ -2,10 +2,10 @@
 // read the stream rather than a read model: it is the source of truth, it is current the moment
 // a registration or a disabling is acknowledged, and a user stream is a handful of events.
 import { Inject, Injectable } from '@nestjs/common';
-import { fold } from '../decider/decider.js';
+import { loadState } from '../command-handling/load-state.js';
 import { EVENT_STORE, type EventStore } from '../eventstore/event-store.port.js';
 import { userIdForEmail } from './user-id.js';
-import { normalizeEmail, userStreamId, usersDecider, type UserEvent, type UserState } from './users.decider.js';
+import { normalizeEmail, userStreamId, usersDecider, type UserState } from './users.decider.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -15,8 +15,7 @@ export class UserAccounts {
 
   async byId(userId: string): Promise<UserState> {
     if (!UUID.test(userId)) return usersDecider.initialState;
-    const events = await this.store.readStream(userStreamId(userId));
-    return fold(usersDecider, events as unknown as UserEvent[]);
+    return loadState(this.store, usersDecider, userStreamId(userId));
   }
 
   /** The account an email names (normalized first); unregistered for an invalid email. */

@@ -1,34 +1,8 @@
-// The CommandBus messages that carry user commands and their metadata, and the handler they
-// share: every user command is "load the user's stream, decide, append".
-import type { Type } from '@nestjs/common';
-import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import type { CommandMetadata } from '../command-handling/command-metadata.js';
-import { CommandProcessor, type CommandResult } from '../command-handling/command-processor.js';
+// The CommandBus message for user commands, and its handler: load the user's stream, decide,
+// append. (Registering and changing a password hash first: their use cases' .command.ts.)
+import { DeciderCommandMessage, deciderCommandHandler } from '../command-handling/decider-command-handler.js';
 import { userStreamId, usersDecider, type UserCommand } from './users.decider.js';
 
-export abstract class UserCommandMessage<C extends UserCommand> extends Command<CommandResult> {
-  constructor(
-    readonly command: C,
-    readonly metadata: CommandMetadata,
-    readonly ifMatchRevision?: number,
-  ) {
-    super();
-  }
-}
+export class UserCommandMessage extends DeciderCommandMessage<UserCommand> {}
 
-export function userCommandHandler<M extends UserCommandMessage<UserCommand>>(message: Type<M>) {
-  @CommandHandler(message)
-  class UserCommandHandler implements ICommandHandler<UserCommandMessage<UserCommand>> {
-    constructor(readonly processor: CommandProcessor) {}
-
-    execute({ command, metadata, ifMatchRevision }: UserCommandMessage<UserCommand>): Promise<CommandResult> {
-      return this.processor.handle(usersDecider, {
-        streamId: userStreamId(command.userId),
-        command,
-        metadata,
-        ...(ifMatchRevision === undefined ? {} : { ifMatchRevision }),
-      });
-    }
-  }
-  return UserCommandHandler;
-}
+export const UserCommandHandler = deciderCommandHandler(UserCommandMessage, usersDecider, (command) => userStreamId(command.userId));

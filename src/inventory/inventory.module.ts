@@ -1,12 +1,10 @@
 import { Module } from '@nestjs/common';
-import { AdjustStockHandler } from './adjust-stock/adjust-stock.command.js';
 import { AdjustStockController } from './adjust-stock/adjust-stock.http.js';
-import { ChangePriceHandler } from './change-price/change-price.command.js';
 import { ChangePriceController } from './change-price/change-price.http.js';
+import { InventoryCommandHandler } from './inventory-command.js';
 import { GetProductHandler, ListProductsHandler } from './queries/product-queries.js';
 import { ProductsController } from './queries/products.http.js';
 import { StockLevelsController } from './queries/stock-levels.http.js';
-import { ReceiveStockHandler } from './receive-stock/receive-stock.command.js';
 import { ReceiveStockController } from './receive-stock/receive-stock.http.js';
 import { RegisterProductHandler } from './register-product/register-product.command.js';
 import { RegisterProductController } from './register-product/register-product.http.js';
@@ -14,6 +12,6 @@ import { ReservationHandler } from './reservations/reservation.command.js';
 
 @Module({
   controllers: [RegisterProductController, ReceiveStockController, AdjustStockController, ChangePriceController, ProductsController, StockLevelsController],
-  providers: [RegisterProductHandler, ReceiveStockHandler, AdjustStockHandler, ChangePriceHandler, GetProductHandler, ListProductsHandler, ReservationHandler],
+  providers: [InventoryCommandHandler, RegisterProductHandler, GetProductHandler, ListProductsHandler, ReservationHandler],
 })
 export class InventoryModule {}

@@ -5,12 +5,12 @@ import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import type { CommandMetadata } from '../command-handling/command-metadata.js';
 import { CommandProcessor, type CommandResult } from '../command-handling/command-processor.js';
+import { loadState } from '../command-handling/load-state.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
-import { fold } from '../decider/decider.js';
 import { EVENT_STORE, type EventStore } from '../eventstore/event-store.port.js';
 import { PAYMENT_GATEWAY, gatewayKey, type PaymentGateway } from './gateway/payment-gateway.port.js';
 import { GATEWAY_BACK_OFF, retryTransient } from './gateway/retry-transient.js';
-import { gatewayCallFor, paymentsDecider, paymentStreamId, type GatewayCommand, type PaymentCommand, type PaymentEvent } from './payments.decider.js';
+import { gatewayCallFor, paymentsDecider, paymentStreamId, type GatewayCommand, type PaymentCommand } from './payments.decider.js';
 
 /** Commands without receipts: the handler obtains them. */
 export type PaymentRequest = Exclude<PaymentCommand, GatewayCommand> | { type: GatewayCommand['type']; paymentId: string };
@@ -42,7 +42,7 @@ export class PaymentCommandHandler implements ICommandHandler<PaymentCommandMess
   }
 
   private async withReceipt(streamId: string, command: { type: GatewayCommand['type']; paymentId: string }): Promise<PaymentCommand> {
-    const state = fold(paymentsDecider, (await this.store.readStream(streamId)) as unknown as PaymentEvent[]);
+    const state = await loadState(this.store, paymentsDecider, streamId);
     const call = gatewayCallFor(command as GatewayCommand, state);
     if (call === null) return command as GatewayCommand;
     const retry = <T>(fn: () => Promise<T>) => retryTransient(fn, this.config.fulfillment.gatewayAttempts, GATEWAY_BACK_OFF);

@@ -1,6 +1,38 @@
-import type { ChangePassword } from '../users.decider.js';
-import { UserCommandMessage, userCommandHandler } from '../user-command.js';
+// A signed-in user changes their own password: the current one must match (so a stolen token
+// alone cannot lock the owner out), then the new one is hashed and only its hash recorded.
+import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import type { CommandMetadata } from '../../command-handling/command-metadata.js';
+import { CommandProcessor, type IdentifiedCommandResult } from '../../command-handling/command-processor.js';
+import { ProblemException } from '../../http/problem.js';
+import { PasswordHasher } from '../passwords/password-hasher.js';
+import { UserAccounts } from '../user-accounts.js';
+import { userStreamId, usersDecider } from '../users.decider.js';
 
-export class ChangePasswordCommand extends UserCommandMessage<ChangePassword> {}
+export class ChangePasswordCommand extends Command<IdentifiedCommandResult> {
+  constructor(
+    readonly passwords: { currentPassword: string; newPassword: string },
+    readonly metadata: CommandMetadata,
+  ) {
+    super();
+  }
+}
 
-export const ChangePasswordHandler = userCommandHandler(ChangePasswordCommand);
+@CommandHandler(ChangePasswordCommand)
+export class ChangePasswordHandler implements ICommandHandler<ChangePasswordCommand> {
+  constructor(
+    private readonly processor: CommandProcessor,
+    private readonly accounts: UserAccounts,
+    private readonly hasher: PasswordHasher,
+  ) {}
+
+  async execute({ passwords, metadata }: ChangePasswordCommand): Promise<IdentifiedCommandResult> {
+    const { actor } = metadata;
+    const user = 'userId' in actor ? await this.accounts.byId(actor.userId) : undefined;
+    if (user?.status !== 'registered' || !(await this.hasher.verify(passwords.currentPassword, user.passwordHash))) {
+      throw new ProblemException(403, 'wrong_current_password', 'The current password is not correct');
+    }
+    const passwordHash = await this.hasher.hash(passwords.newPassword);
+    const command = { type: 'ChangePassword' as const, userId: user.userId, passwordHash };
+    return { id: user.userId, ...(await this.processor.handle(usersDecider, { streamId: userStreamId(user.userId), command, metadata })) };
+  }
+}

@@ -6,12 +6,9 @@ import { ApiTags } from '@nestjs/swagger';
 import type { CommandMetadata } from '../../command-handling/command-metadata.js';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import { commandAnswer, type CommandAnswer } from '../../http/command-answer.js';
-import { ProblemException } from '../../http/problem.js';
 import { CommandContext } from '../../http/request-context.js';
 import { Permission } from '../../access/access.decorators.js';
 import { GivenPassword, NewPassword, assertLocalAccounts } from '../credentials.js';
-import { PasswordHasher } from '../passwords/password-hasher.js';
-import { UserAccounts } from '../user-accounts.js';
 import { ChangePasswordCommand } from './change-password.command.js';
 
 export class ChangePasswordDto {
@@ -27,8 +24,6 @@ export class ChangePasswordDto {
 export class ChangePasswordController {
   constructor(
     private readonly commands: CommandBus,
-    private readonly accounts: UserAccounts,
-    private readonly hasher: PasswordHasher,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -37,13 +32,8 @@ export class ChangePasswordController {
   @HttpCode(200)
   async change(@Body() body: ChangePasswordDto, @CommandContext() metadata: CommandMetadata): Promise<CommandAnswer> {
     assertLocalAccounts(this.config);
-    const { actor } = metadata;
-    const user = 'userId' in actor ? await this.accounts.byId(actor.userId) : undefined;
-    if (user?.status !== 'registered' || !(await this.hasher.verify(body.currentPassword, user.passwordHash))) {
-      throw new ProblemException(403, 'wrong_current_password', 'The current password is not correct');
-    }
-    const passwordHash = await this.hasher.hash(body.newPassword);
-    const command = { type: 'ChangePassword' as const, userId: user.userId, passwordHash };
-    return commandAnswer(user.userId, await this.commands.execute(new ChangePasswordCommand(command, metadata)));
+    const { currentPassword, newPassword } = body;
+    const result = await this.commands.execute(new ChangePasswordCommand({ currentPassword, newPassword }, metadata));
+    return commandAnswer(result.id, result);
   }
 }

@@ -10,9 +10,6 @@ import { commandAnswer, type CommandAnswer } from '../../http/command-answer.js'
 import { CommandContext } from '../../http/request-context.js';
 import { Permission } from '../../access/access.decorators.js';
 import { AccountEmail, NewPassword, assertLocalAccounts } from '../credentials.js';
-import { PasswordHasher } from '../passwords/password-hasher.js';
-import { userIdForEmail } from '../user-id.js';
-import { normalizeEmail } from '../users.decider.js';
 import { ROLES, type Role } from '../../access/roles.js';
 import { CreateUserCommand } from './create-user.command.js';
 
@@ -37,7 +34,6 @@ export class CreateUserDto {
 export class CreateUserController {
   constructor(
     private readonly commands: CommandBus,
-    private readonly hasher: PasswordHasher,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -46,10 +42,7 @@ export class CreateUserController {
   @HttpCode(201)
   async create(@Body() body: CreateUserDto, @CommandContext() metadata: CommandMetadata): Promise<CommandAnswer> {
     assertLocalAccounts(this.config);
-    const email = normalizeEmail(body.email)!;
-    const userId = userIdForEmail(email);
-    const passwordHash = await this.hasher.hash(body.password);
-    const command = { type: 'RegisterUser' as const, userId, email, roles: body.roles, passwordHash };
-    return commandAnswer(userId, await this.commands.execute(new CreateUserCommand(command, metadata)));
+    const result = await this.commands.execute(new CreateUserCommand({ email: body.email, password: body.password, roles: body.roles }, metadata));
+    return commandAnswer(result.id, result);
   }
 }

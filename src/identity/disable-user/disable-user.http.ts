@@ -11,8 +11,8 @@ import { CommandContext } from '../../http/request-context.js';
 import { IdempotencyInterceptor } from '../../idempotency/idempotency.interceptor.js';
 import { Permission } from '../../access/access.decorators.js';
 import { assertLocalAccounts } from '../credentials.js';
-import { requestedBy } from '../requested-by.js';
-import { DisableUserCommand } from './disable-user.command.js';
+import { actorKey } from '../../access/ownership.js';
+import { UserCommandMessage } from '../user-command.js';
 
 export class DisableUserDto {
   @ApiProperty({ description: 'Why: recorded for auditors', example: 'left the company' })
@@ -41,7 +41,7 @@ export class DisableUserController {
     @IfMatchRevision() ifMatch: number | undefined,
   ): Promise<CommandAnswer> {
     assertLocalAccounts(this.config);
-    const command = { type: 'DisableUser' as const, userId, reason: body.reason, requestedBy: requestedBy(metadata.actor) };
-    return commandAnswer(userId, await this.commands.execute(new DisableUserCommand(command, metadata, ifMatch)));
+    const command = { type: 'DisableUser' as const, userId, reason: body.reason, requestedBy: actorKey(metadata.actor) };
+    return commandAnswer(userId, await this.commands.execute(new UserCommandMessage(command, metadata, ifMatch)));
   }
 }

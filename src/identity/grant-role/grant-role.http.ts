@@ -11,9 +11,9 @@ import { CommandContext } from '../../http/request-context.js';
 import { IdempotencyInterceptor } from '../../idempotency/idempotency.interceptor.js';
 import { Permission } from '../../access/access.decorators.js';
 import { assertLocalAccounts } from '../credentials.js';
-import { requestedBy } from '../requested-by.js';
+import { actorKey } from '../../access/ownership.js';
 import { ROLES, type Role } from '../../access/roles.js';
-import { GrantRoleCommand } from './grant-role.command.js';
+import { UserCommandMessage } from '../user-command.js';
 
 export class GrantRoleDto {
   @ApiProperty({ enum: ROLES, example: 'analyst' })
@@ -41,7 +41,7 @@ export class GrantRoleController {
     @IfMatchRevision() ifMatch: number | undefined,
   ): Promise<CommandAnswer> {
     assertLocalAccounts(this.config);
-    const command = { type: 'GrantRole' as const, userId, role: body.role, requestedBy: requestedBy(metadata.actor) };
-    return commandAnswer(userId, await this.commands.execute(new GrantRoleCommand(command, metadata, ifMatch)));
+    const command = { type: 'GrantRole' as const, userId, role: body.role, requestedBy: actorKey(metadata.actor) };
+    return commandAnswer(userId, await this.commands.execute(new UserCommandMessage(command, metadata, ifMatch)));
   }
 }

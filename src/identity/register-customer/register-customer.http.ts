@@ -10,10 +10,7 @@ import { commandAnswer, type CommandAnswer } from '../../http/command-answer.js'
 import { CommandContext } from '../../http/request-context.js';
 import { Public } from '../../access/access.decorators.js';
 import { AccountEmail, NewPassword, assertLocalAccounts } from '../credentials.js';
-import { PasswordHasher } from '../passwords/password-hasher.js';
-import { userIdForEmail } from '../user-id.js';
-import { normalizeEmail } from '../users.decider.js';
-import { RegisterCustomerCommand } from './register-customer.command.js';
+import { CreateUserCommand } from '../create-user/create-user.command.js';
 
 export class RegisterCustomerDto {
   @AccountEmail()
@@ -28,7 +25,6 @@ export class RegisterCustomerDto {
 export class RegisterCustomerController {
   constructor(
     private readonly commands: CommandBus,
-    private readonly hasher: PasswordHasher,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -38,10 +34,7 @@ export class RegisterCustomerController {
   @HttpCode(201)
   async register(@Body() body: RegisterCustomerDto, @CommandContext() metadata: CommandMetadata): Promise<CommandAnswer> {
     assertLocalAccounts(this.config);
-    const email = normalizeEmail(body.email)!;
-    const userId = userIdForEmail(email);
-    const passwordHash = await this.hasher.hash(body.password);
-    const command = { type: 'RegisterUser' as const, userId, email, roles: ['customer' as const], passwordHash };
-    return commandAnswer(userId, await this.commands.execute(new RegisterCustomerCommand(command, metadata)));
+    const result = await this.commands.execute(new CreateUserCommand({ email: body.email, password: body.password, roles: ['customer'] }, metadata));
+    return commandAnswer(result.id, result);
   }
 }

@@ -11,9 +11,9 @@ import { CommandContext } from '../../http/request-context.js';
 import { IdempotencyInterceptor } from '../../idempotency/idempotency.interceptor.js';
 import { Permission } from '../../access/access.decorators.js';
 import { assertLocalAccounts } from '../credentials.js';
-import { requestedBy } from '../requested-by.js';
+import { actorKey } from '../../access/ownership.js';
 import { ROLES, isRole } from '../../access/roles.js';
-import { RevokeRoleCommand } from './revoke-role.command.js';
+import { UserCommandMessage } from '../user-command.js';
 
 @ApiTags('identity')
 @Controller('v1/admin/users/:id/roles/:role')
@@ -37,7 +37,7 @@ export class RevokeRoleController {
   ): Promise<CommandAnswer> {
     assertLocalAccounts(this.config);
     if (!isRole(role)) throw new ProblemException(400, 'invalid_role', `The role in the path must be one of ${ROLES.join(', ')}`);
-    const command = { type: 'RevokeRole' as const, userId, role, requestedBy: requestedBy(metadata.actor) };
-    return commandAnswer(userId, await this.commands.execute(new RevokeRoleCommand(command, metadata, ifMatch)));
+    const command = { type: 'RevokeRole' as const, userId, role, requestedBy: actorKey(metadata.actor) };
+    return commandAnswer(userId, await this.commands.execute(new UserCommandMessage(command, metadata, ifMatch)));
   }
 }

@@ -9,7 +9,7 @@ import { IfMatchRevision } from '../../http/if-match.js';
 import { CommandContext } from '../../http/request-context.js';
 import { IdempotencyInterceptor } from '../../idempotency/idempotency.interceptor.js';
 import { MAX_QUANTITY } from '../inventory.decider.js';
-import { AdjustStockCommand } from './adjust-stock.command.js';
+import { InventoryCommandMessage } from '../inventory-command.js';
 import { Permission } from '../../access/access.decorators.js';
 
 export class AdjustStockDto {
@@ -42,6 +42,6 @@ export class AdjustStockController {
     @IfMatchRevision() ifMatch: number | undefined,
   ): Promise<CommandAnswer> {
     const command = { type: 'AdjustStock' as const, productId, quantityChange: body.quantityChange, reason: body.reason };
-    return commandAnswer(productId, await this.commands.execute(new AdjustStockCommand(command, metadata, ifMatch)));
+    return commandAnswer(productId, await this.commands.execute(new InventoryCommandMessage(command, metadata, ifMatch)));
   }
 }

@@ -8,7 +8,7 @@ import { IfMatchRevision } from '../../http/if-match.js';
 import { CommandContext } from '../../http/request-context.js';
 import { IdempotencyInterceptor } from '../../idempotency/idempotency.interceptor.js';
 import { MoneyDto } from '../../money/money.dto.js';
-import { ChangePriceCommand } from './change-price.command.js';
+import { InventoryCommandMessage } from '../inventory-command.js';
 import { Permission } from '../../access/access.decorators.js';
 
 @ApiTags('inventory')
@@ -28,6 +28,6 @@ export class ChangePriceController {
     @IfMatchRevision() ifMatch: number | undefined,
   ): Promise<CommandAnswer> {
     const command = { type: 'ChangePrice' as const, productId, price: { amount: price.amount, currency: price.currency } };
-    return commandAnswer(productId, await this.commands.execute(new ChangePriceCommand(command, metadata, ifMatch)));
+    return commandAnswer(productId, await this.commands.execute(new InventoryCommandMessage(command, metadata, ifMatch)));
   }
 }

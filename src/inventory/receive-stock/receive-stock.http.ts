@@ -9,7 +9,7 @@ import { IfMatchRevision } from '../../http/if-match.js';
 import { CommandContext } from '../../http/request-context.js';
 import { IdempotencyInterceptor } from '../../idempotency/idempotency.interceptor.js';
 import { MAX_QUANTITY } from '../inventory.decider.js';
-import { ReceiveStockCommand } from './receive-stock.command.js';
+import { InventoryCommandMessage } from '../inventory-command.js';
 import { Permission } from '../../access/access.decorators.js';
 
 export class ReceiveStockDto {
@@ -41,6 +41,6 @@ export class ReceiveStockController {
     @IfMatchRevision() ifMatch: number | undefined,
   ): Promise<CommandAnswer> {
     const command = { type: 'ReceiveStock' as const, productId, quantity: body.quantity, reference: body.reference };
-    return commandAnswer(productId, await this.commands.execute(new ReceiveStockCommand(command, metadata, ifMatch)));
+    return commandAnswer(productId, await this.commands.execute(new InventoryCommandMessage(command, metadata, ifMatch)));
   }
 }

@@ -10,7 +10,6 @@ import { CommandContext } from '../../http/request-context.js';
 import { IdempotencyInterceptor } from '../../idempotency/idempotency.interceptor.js';
 import { MoneyDto } from '../../money/money.dto.js';
 import { SKU_PATTERN } from '../inventory.decider.js';
-import { productIdForSku } from '../product-id.js';
 import { RegisterProductCommand } from './register-product.command.js';
 import { Permission } from '../../access/access.decorators.js';
 
@@ -46,11 +45,9 @@ export class RegisterProductController {
     @CommandContext() metadata: CommandMetadata,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<CommandAnswer> {
-    const productId = productIdForSku(body.sku);
-    const result = await this.commands.execute(
-      new RegisterProductCommand({ type: 'RegisterProduct', productId, sku: body.sku, name: body.name, price: body.price }, metadata),
-    );
-    reply.header('Location', `/v1/products/${productId}`);
-    return commandAnswer(productId, result);
+    const { sku, name, price } = body;
+    const result = await this.commands.execute(new RegisterProductCommand({ sku, name, price }, metadata));
+    reply.header('Location', `/v1/products/${result.id}`);
+    return commandAnswer(result.id, result);
   }
 }

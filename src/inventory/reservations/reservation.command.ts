@@ -2,12 +2,12 @@
 // never over HTTP. Commands for one product take turns in process (see KeyedSerializer): a
 // popular product gets many reservations at once, and each would otherwise lose races.
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { DeciderCommandMessage } from '../../command-handling/decider-command-handler.js';
 import { CommandProcessor, type CommandResult } from '../../command-handling/command-processor.js';
 import { KeyedSerializer } from '../../scheduling/keyed-serializer.js';
 import { inventoryDecider, productStreamId, type ReservationCommand } from '../inventory.decider.js';
-import { InventoryCommandMessage } from '../inventory-command.js';
 
-export class ReservationCommandMessage extends InventoryCommandMessage<ReservationCommand> {}
+export class ReservationCommandMessage extends DeciderCommandMessage<ReservationCommand> {}
 
 @CommandHandler(ReservationCommandMessage)
 export class ReservationHandler implements ICommandHandler<ReservationCommandMessage> {

@@ -1,23 +1,20 @@
-// Place an order: look the products up in the catalogue (the product-details read model), then
-// decide with what it said, so the prices at this moment are recorded in OrderPlaced.
+// Place an order: derive its ids, look the products up in the catalogue (the product-details
+// read model), then decide with what it said, so the prices at this moment are recorded in
+// OrderPlaced. The order id derives from the command id, so a retried POST with the same
+// Idempotency-Key places the same order.
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { productDetailsProjection, type ProductDetails } from '../../../projections/product-details/product-details.projection.js';
+import { actorKey } from '../../access/ownership.js';
 import type { CommandMetadata } from '../../command-handling/command-metadata.js';
-import { CommandProcessor, type CommandResult } from '../../command-handling/command-processor.js';
+import { CommandProcessor, type IdentifiedCommandResult } from '../../command-handling/command-processor.js';
 import { READ_STORE, type ReadStore } from '../../readstore/read-store.port.js';
-import { paymentIdFor, shipmentIdFor } from '../order-ids.js';
-import { orderingDecider, orderStreamId, type CatalogueEntry, type PlaceOrder, type ShippingAddress } from '../ordering.decider.js';
+import { orderIdFor, paymentIdFor, shipmentIdFor } from '../order-ids.js';
+import { orderingDecider, orderStreamId, type CatalogueEntry, type PlaceOrder } from '../ordering.decider.js';
 
-export interface PlaceOrderRequest {
-  orderId: string;
-  customerId: string;
-  lines: { productId: string; quantity: number }[];
-  paymentToken: string;
-  shippingAddress: ShippingAddress;
-}
+type PlaceOrderRequest = Pick<PlaceOrder, 'lines' | 'paymentToken' | 'shippingAddress'>;
 
-export class PlaceOrderCommand extends Command<CommandResult> {
+export class PlaceOrderCommand extends Command<IdentifiedCommandResult> {
   constructor(
     readonly request: PlaceOrderRequest,
     readonly metadata: CommandMetadata,
@@ -33,18 +30,24 @@ export class PlaceOrderHandler implements ICommandHandler<PlaceOrderCommand> {
     @Inject(READ_STORE) private readonly readStore: ReadStore,
   ) {}
 
-  async execute({ request, metadata }: PlaceOrderCommand): Promise<CommandResult> {
-    const ids = [...new Set(request.lines.map((line) => line.productId))];
+  async execute({ request, metadata }: PlaceOrderCommand): Promise<IdentifiedCommandResult> {
+    const orderId = orderIdFor(metadata.commandId);
+    const command: PlaceOrder = {
+      type: 'PlaceOrder', orderId, customerId: actorKey(metadata.actor), ...request,
+      catalogue: await this.catalogueOf(request.lines),
+      paymentId: paymentIdFor(orderId), shipmentId: shipmentIdFor(orderId),
+    };
+    return { id: orderId, ...(await this.processor.handle(orderingDecider, { streamId: orderStreamId(orderId), command, metadata })) };
+  }
+
+  private async catalogueOf(lines: PlaceOrderRequest['lines']): Promise<Record<string, CatalogueEntry>> {
+    const ids = [...new Set(lines.map((line) => line.productId))];
     const found = await this.readStore.findByIds<ProductDetails>(productDetailsProjection.collection.name, ids);
     const catalogue: Record<string, CatalogueEntry> = {};
     for (const id of ids) {
       const product = found.get(id);
       catalogue[id] = product ? { sku: product.sku, name: product.name, price: product.price } : null;
     }
-    const command: PlaceOrder = {
-      type: 'PlaceOrder', ...request, catalogue,
-      paymentId: paymentIdFor(request.orderId), shipmentId: shipmentIdFor(request.orderId),
-    };
-    return this.processor.handle(orderingDecider, { streamId: orderStreamId(request.orderId), command, metadata });
+    return catalogue;
   }
 }

@@ -1,9 +1,9 @@
-import { Body, Controller, HttpCode, Post, Req, Res, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post, Res, UseInterceptors } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiHeader, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsInt, IsObject, IsOptional, IsString, IsUUID, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply } from 'fastify';
 import { productDetailsProjection } from '../../../projections/product-details/product-details.projection.js';
 import type { CommandMetadata } from '../../command-handling/command-metadata.js';
 import { commandAnswer, type CommandAnswer } from '../../http/command-answer.js';
@@ -11,8 +11,6 @@ import { ReadsFrom } from '../../http/min-position.interceptor.js';
 import { CommandContext } from '../../http/request-context.js';
 import { IdempotencyInterceptor } from '../../idempotency/idempotency.interceptor.js';
 import { Permission } from '../../access/access.decorators.js';
-import { customerIdOf } from '../customer-id.js';
-import { orderIdFor } from '../order-ids.js';
 import { MAX_LINE_QUANTITY, MAX_ORDER_LINES, PAYMENT_TOKEN_PATTERN } from '../ordering.decider.js';
 import { PlaceOrderCommand } from './place-order.command.js';
 
@@ -97,17 +95,13 @@ export class PlaceOrderController {
   async place(
     @Body() body: PlaceOrderDto,
     @CommandContext() metadata: CommandMetadata,
-    @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<CommandAnswer> {
-    const orderId = orderIdFor(metadata.commandId);
     const lines = body.lines.map(({ productId, quantity }) => ({ productId, quantity }));
     const { name, line1, line2, postalCode, city, country } = body.shippingAddress;
     const shippingAddress = { name, line1, ...(line2 === undefined ? {} : { line2 }), postalCode, city, country };
-    const result = await this.commands.execute(
-      new PlaceOrderCommand({ orderId, customerId: customerIdOf(request.actor), lines, paymentToken: body.paymentToken, shippingAddress }, metadata),
-    );
-    reply.header('Location', `/v1/orders/${orderId}`);
-    return commandAnswer(orderId, result);
+    const result = await this.commands.execute(new PlaceOrderCommand({ lines, paymentToken: body.paymentToken, shippingAddress }, metadata));
+    reply.header('Location', `/v1/orders/${result.id}`);
+    return commandAnswer(result.id, result);
   }
 }

@@ -7,12 +7,12 @@ import { Command, CommandBus, CommandHandler, type ICommandHandler } from '@nest
 import { v5 as uuidv5 } from 'uuid';
 import type { CommandMetadata } from '../../command-handling/command-metadata.js';
 import type { CommandResult } from '../../command-handling/command-processor.js';
-import { fold } from '../../decider/decider.js';
+import { loadState } from '../../command-handling/load-state.js';
 import { DomainError } from '../../decider/domain-error.js';
 import { EVENT_STORE, type EventStore } from '../../eventstore/event-store.port.js';
 import { OrderCommandMessage } from '../../ordering/order-command.js';
 import { ShipmentCommandMessage } from '../shipment-command.js';
-import { shipmentStreamId, shippingDecider, type ShippingEvent } from '../shipping.decider.js';
+import { shipmentStreamId, shippingDecider } from '../shipping.decider.js';
 
 const STEP_NAMESPACE = 'e8a1c4f2-5d37-4b96-9c0a-1f6e2d8b7a43';
 
@@ -34,7 +34,7 @@ export class DispatchShipmentHandler implements ICommandHandler<DispatchShipment
   ) {}
 
   async execute({ shipmentId, trackingNumber, metadata }: DispatchShipmentCommand): Promise<CommandResult> {
-    const shipment = fold(shippingDecider, (await this.store.readStream(shipmentStreamId(shipmentId))) as unknown as ShippingEvent[]);
+    const shipment = await loadState(this.store, shippingDecider, shipmentStreamId(shipmentId));
     if (shipment.status === 'none') throw new DomainError('not_found', 'shipment_not_found', `Shipment ${shipmentId} does not exist`);
     if (shipment.status === 'cancelled') throw new DomainError('conflict', 'shipment_cancelled', `Shipment ${shipmentId} is cancelled`);
     await this.commands.execute(new OrderCommandMessage({ type: 'MarkOrderShipped', orderId: shipment.orderId, shipmentId, trackingNumber }, metadata));
