@@ -10,6 +10,7 @@
 import type { CommandBus } from '@nestjs/cqrs';
 import { v5 as uuidv5 } from 'uuid';
 import type { CommandMetadata } from '../command-handling/command-metadata.js';
+import { eventOf } from '../command-handling/load-state.js';
 import { DomainError } from '../decider/domain-error.js';
 import type { RecordedEvent } from '../eventstore/event-store.port.js';
 import { ReservationCommandMessage } from '../inventory/reservations/reservation.command.js';
@@ -21,7 +22,7 @@ import { messageOf } from '../subscriptions/event-processing-error.js';
 import type { EventHandler } from '../subscriptions/subscriber.js';
 import { unreachable } from '../decider/decider.js';
 import { FULFILLMENT_ACTOR } from './fulfillment-saga.js';
-import type { FulfillmentCommand, FulfillmentEvent } from './fulfillment.decider.js';
+import { fulfillmentDecider, type FulfillmentCommand } from './fulfillment.decider.js';
 
 const COMMAND_NAMESPACE = '8b2e4f61-c9d3-4a7b-85e0-6f1d3c9a2b58';
 
@@ -60,7 +61,7 @@ export class FulfillmentCommandRelay implements EventHandler {
   }
 
   private async relay(event: RecordedEvent): Promise<void> {
-    const { commands } = (event as unknown as FulfillmentEvent).data;
+    const { commands } = eventOf(fulfillmentDecider, event).data;
     for (const [index, command] of (commands ?? []).entries()) {
       const metadata: CommandMetadata = {
         commandId: uuidv5(`${event.eventId}/${index}`, COMMAND_NAMESPACE),

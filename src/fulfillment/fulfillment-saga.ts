@@ -1,34 +1,32 @@
 // The order fulfilment saga's runtime: a durable subscriber (its own checkpoint) that answers
-// each trigger by appending the saga's events to fulfillment-<orderId> with the expected
-// revision. It sends nothing itself: the commands are recorded in the saga events and the
-// command relay (command-relay.ts) sends them from there, so a crash between "decided" and
-// "sent" loses nothing, whichever way the step was triggered (an event or a deadline).
+// each trigger through CommandProcessor, like every other command: the saga decider (time as data
+// in its command) appends its events to fulfillment-<orderId>. It sends nothing itself: the
+// commands are recorded in the saga events and the command relay (command-relay.ts) sends them
+// from there, so a crash between "decided" and "sent" loses nothing, whichever way the step was
+// triggered (an event or a deadline).
 //
-// At-least-once delivery: a trigger already answered (its id is in the saga state) is skipped.
-// Orders are independent, so a batch is worked per order concurrently, each order in log order.
+// At-least-once delivery: a trigger answered before is recognised twice over, by its command id
+// (derived from the trigger: the processor answers a recorded command from the log) and by the
+// saga state (the triggers it has handled). Orders are independent, so a batch is worked per
+// order concurrently, each order in log order, and one order's answers take turns.
 import { v5 as uuidv5 } from 'uuid';
 import type { Clock } from '../clock/clock.js';
+import type { CommandMetadata } from '../command-handling/command-metadata.js';
+import type { CommandProcessor, CommandResult } from '../command-handling/command-processor.js';
+import type { RecordedEvent } from '../eventstore/event-store.port.js';
 import { KeyedSerializer } from '../scheduling/keyed-serializer.js';
-import { eventIdFor } from '../command-handling/event-id.js';
-import { fold } from '../decider/decider.js';
-import { WrongExpectedRevisionError } from '../eventstore/event-store.errors.js';
-import type { EventStore, NewEvent, RecordedEvent } from '../eventstore/event-store.port.js';
 import type { EventHandler } from '../subscriptions/subscriber.js';
 import {
   FULFILLMENT_TRIGGER_TYPES,
-  decideFulfillment,
-  evolveFulfillment,
+  answerTrigger,
+  fulfillmentDecider,
   fulfillmentStreamId,
-  initialFulfillmentState,
-  type FulfillmentEvent,
+  type FulfillmentState,
   type FulfillmentTrigger,
 } from './fulfillment.decider.js';
 
 const STEP_NAMESPACE = '3f6d2b8e-7a14-4c59-b0e3-9d8c1a5f2e76';
-const MAX_APPEND_ATTEMPTS = 10;
 export const FULFILLMENT_ACTOR = { system: 'order-fulfillment' } as const;
-
-const fulfillmentDecider = { initialState: initialFulfillmentState, evolve: evolveFulfillment };
 
 // Why no store-side `filter` (AllFilter) here: the catch-up subscription reports no progress past
 // events a filter skips, so a filtered subscriber's checkpoint would stop at its last matching
@@ -43,7 +41,7 @@ export class FulfillmentSaga implements EventHandler {
   private readonly turns = new KeyedSerializer();
 
   constructor(
-    private readonly store: EventStore,
+    private readonly processor: Pick<CommandProcessor, 'handle'>,
     private readonly clock: Clock,
     private readonly paymentDeadlineMs: number,
   ) {}
@@ -68,33 +66,22 @@ export class FulfillmentSaga implements EventHandler {
   /**
    * Answers one trigger: decide against the saga's state and append. `causationId` names what
    * caused the step when the trigger is not itself an event (a deadline: the event that armed it).
-   * Returns the saga events recorded (none if the trigger was answered before or changes nothing).
    */
-  answer(trigger: FulfillmentTrigger, causationId = trigger.eventId): Promise<FulfillmentEvent[]> {
+  answer(trigger: FulfillmentTrigger, causationId = trigger.eventId): Promise<CommandResult> {
     const orderId = trigger.data.orderId;
-    return this.turns.run(orderId, async () => {
-      const streamId = fulfillmentStreamId(orderId);
-      for (let attempt = 1; ; attempt++) {
-        const history = await this.store.readStream(streamId);
-        const state = fold(fulfillmentDecider, history as unknown as FulfillmentEvent[]);
-        const decided = decideFulfillment(state, trigger, { now: this.clock.now(), paymentDeadlineMs: this.paymentDeadlineMs });
-        if (decided.length === 0) return [];
-        const commandId = uuidv5(`${streamId}/${trigger.eventId}`, STEP_NAMESPACE);
-        const correlationId = state.phase === 'none' ? trigger.correlationId : state.correlationId;
-        const occurredAt = this.clock.now().toISOString();
-        const events: NewEvent[] = decided.map((event, index) => ({
-          eventId: eventIdFor(commandId, index),
-          type: event.type,
-          data: event.data,
-          metadata: { actor: FULFILLMENT_ACTOR, commandId, commandType: `Answer${trigger.type}`, correlationId, causationId, occurredAt },
-        }));
-        try {
-          await this.store.append(streamId, events, history.at(-1)?.revision ?? 'no_stream');
-          return decided;
-        } catch (error) {
-          if (!(error instanceof WrongExpectedRevisionError) || attempt >= MAX_APPEND_ATTEMPTS) throw error;
-        }
-      }
+    const streamId = fulfillmentStreamId(orderId);
+    const commandId = uuidv5(`${streamId}/${trigger.eventId}`, STEP_NAMESPACE);
+    // Every step carries the order's correlation id (the one OrderPlaced came with), whatever
+    // request the trigger itself came from (a customer's cancellation, a staff dispatch).
+    const metadata = (state: FulfillmentState): CommandMetadata => ({
+      commandId,
+      correlationId: state.phase === 'none' ? trigger.correlationId : state.correlationId,
+      causationId,
+      actor: FULFILLMENT_ACTOR,
+    });
+    return this.turns.run(orderId, () => {
+      const command = answerTrigger(trigger, { now: this.clock.now(), paymentDeadlineMs: this.paymentDeadlineMs });
+      return this.processor.handle(fulfillmentDecider, { streamId, command, metadata });
     });
   }
 }

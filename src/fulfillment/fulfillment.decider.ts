@@ -1,6 +1,6 @@
 // The order fulfilment process manager, as a pure decider (DESIGN.md, "Sagas"):
 //
-//   decide(state, trigger, {now, paymentDeadlineMs}) -> saga events
+//   decide({type: Answer<Trigger>, trigger, now, paymentDeadlineMs}, state) -> saga events
 //
 // A trigger is an event of another context (or a deadline coming due); the saga answers with
 // its own events, kept in the stream fulfillment-<orderId>. Each saga event names the trigger
@@ -17,7 +17,7 @@
 //   CancelShipment (created). Answers arriving after the cancellation are compensated as they
 //   come (a late authorization is voided, a late reservation released). The saga completes once
 //   nothing is held any more.
-import { unreachable, type DomainEvent } from '../decider/decider.js';
+import { unreachable, type Decider, type DomainEvent } from '../decider/decider.js';
 import { instantAfter } from '../decider/instants.js';
 import type { CommitReservation, ReleaseStock, ReserveStock, ReservationEvent } from '../inventory/inventory.decider.js';
 import type { Money } from '../money/money.js';
@@ -120,10 +120,19 @@ export type FulfillmentState = { phase: 'none'; handled: string[] } | RunningFul
 
 export const initialFulfillmentState: FulfillmentState = { phase: 'none', handled: [] };
 
-export interface DecideContext {
+interface DecideContext {
   now: Date;
   paymentDeadlineMs: number;
 }
+
+/** The saga's one command: answer a trigger. Time comes in as data: the clock's `now`. */
+export type AnswerTrigger = DecideContext & {
+  /** Answer<TriggerType>, e.g. AnswerOrderPlaced: what auditors read as the command type. */
+  type: `Answer${FulfillmentTrigger['type']}`;
+  trigger: FulfillmentTrigger;
+};
+
+export const answerTrigger = (trigger: FulfillmentTrigger, context: DecideContext): AnswerTrigger => ({ type: `Answer${trigger.type}`, trigger, ...context });
 
 // ---- decide ----
 
@@ -391,5 +400,11 @@ function withLine(s: RunningFulfillment, productId: string, status: LineStatus):
 export function commandsOf(events: readonly FulfillmentEvent[]): FulfillmentCommand[] {
   return events.flatMap((event) => event.data.commands);
 }
+
+export const fulfillmentDecider: Decider<AnswerTrigger, FulfillmentEvent, FulfillmentState> = {
+  initialState: initialFulfillmentState,
+  decide: (command, state) => decideFulfillment(state, command.trigger, command),
+  evolve: evolveFulfillment,
+};
 
 export const fulfillmentStreamId = (orderId: string) => `fulfillment-${orderId}`;

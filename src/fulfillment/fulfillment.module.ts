@@ -3,8 +3,8 @@
 import { Inject, Logger, Module, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { CLOCK, type Clock } from '../clock/clock.js';
+import { CommandProcessor } from '../command-handling/command-processor.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
-import { EVENT_STORE, type EventStore } from '../eventstore/event-store.port.js';
 import { READ_STORE, type ReadStore } from '../readstore/read-store.port.js';
 import type { EventHandler } from '../subscriptions/subscriber.js';
 import { FulfillmentCommandRelay } from './command-relay.js';
@@ -17,8 +17,8 @@ export const FULFILLMENT_EVENT_HANDLERS = Symbol('FulfillmentEventHandlers');
   providers: [
     {
       provide: FulfillmentSaga,
-      inject: [EVENT_STORE, CLOCK, APP_CONFIG],
-      useFactory: (store: EventStore, clock: Clock, config: AppConfig) => new FulfillmentSaga(store, clock, config.fulfillment.paymentDeadlineMs),
+      inject: [CommandProcessor, CLOCK, APP_CONFIG],
+      useFactory: (processor: CommandProcessor, clock: Clock, config: AppConfig) => new FulfillmentSaga(processor, clock, config.fulfillment.paymentDeadlineMs),
     },
     {
       provide: FulfillmentCommandRelay,
