@@ -1,12 +1,13 @@
 // Fires payment deadlines: watches the payment-deadlines read model (durable, restored after a
-// restart) and, when the injectable clock says one is due, tells the saga. The saga ignores a
-// deadline whose payment already arrived. Polling keeps it simple and restart-proof; deadlines
-// are minutes long, so a poll interval of a fraction of a second is precise enough.
+// restart) and, when the injectable clock says one is due, tells the saga, which answers it
+// through CommandProcessor like any trigger. The saga ignores a deadline whose payment already
+// arrived. Polling keeps it simple and restart-proof; deadlines are minutes long, so a poll
+// interval of a fraction of a second is precise enough.
 import { v5 as uuidv5 } from 'uuid';
 import { paymentDeadlinesProjection, type PendingDeadline } from '../../projections/payment-deadlines/payment-deadlines.projection.js';
 import type { Clock } from '../clock/clock.js';
 import type { ReadStore } from '../readstore/read-store.port.js';
-import { messageOf } from '../subscriptions/event-processing-error.js';
+import { PollLoop } from '../scheduling/poll-loop.js';
 import type { FulfillmentSaga } from './fulfillment-saga.js';
 
 const DEADLINE_NAMESPACE = 'a7c3e9f1-2b64-4d08-9e5a-c1f7b3d8e260';
@@ -16,9 +17,7 @@ interface Logger {
 }
 
 export class PaymentDeadlineScheduler {
-  private timer: NodeJS.Timeout | undefined;
-  private stopped = false;
-  private ticking: Promise<void> | undefined;
+  private readonly loop: PollLoop;
   /** Told to the saga, maybe not yet gone from the read model. */
   private readonly fired = new Set<string>();
 
@@ -26,27 +25,26 @@ export class PaymentDeadlineScheduler {
     private readonly readStore: ReadStore,
     private readonly saga: Pick<FulfillmentSaga, 'answer'>,
     private readonly clock: Clock,
-    private readonly pollIntervalMs: number,
-    private readonly logger: Logger,
-  ) {}
+    pollIntervalMs: number,
+    logger: Logger,
+  ) {
+    this.loop = new PollLoop(() => this.fireDue(), { name: 'Payment deadline scheduler', intervalMs: pollIntervalMs }, logger);
+  }
 
   start(): void {
-    this.schedule(0);
+    this.loop.start();
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.ticking;
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
-  /** Fires every deadline due by the clock now. Returns how many were fired. */
-  async tick(): Promise<number> {
+  /** Fires every deadline due by the clock now. */
+  private async fireDue(): Promise<void> {
     const now = this.clock.now().toISOString();
     const due = await this.readStore.find<PendingDeadline>(paymentDeadlinesProjection.collection.name, { dueAt: { $lte: now } }, { sort: { dueAt: 1 }, limit: 500 });
     const dueKeys = new Set(due.map((d) => `${d._id}@${d.dueAt}`));
     for (const key of this.fired) if (!dueKeys.has(key)) this.fired.delete(key);
-    let count = 0;
     for (const deadline of due) {
       const key = `${deadline._id}@${deadline.dueAt}`;
       if (this.fired.has(key)) continue;
@@ -60,18 +58,6 @@ export class PaymentDeadlineScheduler {
         deadline.scheduledEventId,
       );
       this.fired.add(key);
-      count++;
     }
-    return count;
-  }
-
-  private schedule(delay: number): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.ticking = this.tick()
-        .then(() => undefined)
-        .catch((error) => this.logger.error(`Payment deadline scheduler: ${messageOf(error)}`))
-        .finally(() => this.schedule(this.pollIntervalMs));
-    }, delay);
   }
 }

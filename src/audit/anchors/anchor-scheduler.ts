@@ -1,36 +1,35 @@
 // Records an anchor every AUDIT_ANCHOR_INTERVAL_SECONDS, when the log has moved since the last
 // one. Not at shutdown: a stop should not write to the log by itself (and the tail is anchored
-// at the next tick after the restart).
+// at the next tick after the restart). A failed anchor is logged and the next tick tries again:
+// an anchor missed delays tail-cut evidence, it loses nothing.
 import { Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import type { AuditConfig } from '../../config/audit-config.js';
+import { PollLoop } from '../../scheduling/poll-loop.js';
 import { AnchorRecorder } from './anchor-recorder.js';
 
 export class AnchorScheduler implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('AuditAnchors');
-  private timer: NodeJS.Timeout | undefined;
+  private readonly loop: PollLoop;
 
   constructor(
     private readonly recorder: AnchorRecorder,
     private readonly config: Pick<AuditConfig, 'anchorIntervalSeconds'>,
-  ) {}
+  ) {
+    const intervalMs = config.anchorIntervalSeconds * 1000;
+    this.loop = new PollLoop(() => this.anchor(), { name: 'Audit anchors', intervalMs, firstPollAfterMs: intervalMs }, this.logger);
+  }
 
   onApplicationBootstrap(): void {
-    if (this.config.anchorIntervalSeconds === 0) return;
-    this.timer = setInterval(() => void this.tick(), this.config.anchorIntervalSeconds * 1000);
-    this.timer.unref();
+    // 0: anchors are recorded only on demand (the API, the CLI).
+    if (this.config.anchorIntervalSeconds > 0) this.loop.start();
   }
 
-  beforeApplicationShutdown(): void {
-    if (this.timer) clearInterval(this.timer);
+  beforeApplicationShutdown(): Promise<void> {
+    return this.loop.stop();
   }
 
-  private async tick(): Promise<void> {
-    try {
-      const outcome = await this.recorder.record();
-      if (outcome.recorded) this.logger.log(`Anchored ${outcome.anchor!.streamCount} stream heads at position ${outcome.anchor!.position}`);
-    } catch (error) {
-      // The next tick tries again; an anchor missed delays tail-cut evidence, it loses nothing.
-      this.logger.error(`Could not record an anchor: ${(error as Error).message}`);
-    }
+  private async anchor(): Promise<void> {
+    const outcome = await this.recorder.record();
+    if (outcome.recorded) this.logger.log(`Anchored ${outcome.anchor!.streamCount} stream heads at position ${outcome.anchor!.position}`);
   }
 }

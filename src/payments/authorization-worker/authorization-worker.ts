@@ -9,6 +9,7 @@ import { v5 as uuidv5 } from 'uuid';
 import { paymentRequestsProjection, type PendingAuthorization } from '../../../projections/payment-requests/payment-requests.projection.js';
 import type { FulfillmentConfig } from '../../config/fulfillment-config.js';
 import type { ReadStore } from '../../readstore/read-store.port.js';
+import { PollLoop, waitAtMost } from '../../scheduling/poll-loop.js';
 import { messageOf } from '../../subscriptions/event-processing-error.js';
 import { gatewayKey, type AuthorizationAnswer, type PaymentGateway } from '../gateway/payment-gateway.port.js';
 import { GATEWAY_BACK_OFF, retryTransient } from '../gateway/retry-transient.js';
@@ -27,9 +28,8 @@ export class AuthorizationWorker {
   private readonly inFlight = new Map<string, Promise<void>>();
   /** Answered here but maybe not yet gone from the read model: not to be called again. */
   private readonly answered = new Set<string>();
-  private timer: NodeJS.Timeout | undefined;
   private readonly stopping = new AbortController();
-  private polling: Promise<void> | undefined;
+  private readonly loop: PollLoop;
 
   constructor(
     private readonly readStore: ReadStore,
@@ -37,24 +37,23 @@ export class AuthorizationWorker {
     private readonly commands: Pick<CommandBus, 'execute'>,
     private readonly config: Pick<FulfillmentConfig, 'pollIntervalMs' | 'gatewayAttempts'>,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.loop = new PollLoop(() => this.poll(), { name: 'Authorization worker', intervalMs: config.pollIntervalMs }, logger);
+  }
 
   start(): void {
-    this.schedule(0);
+    this.loop.start();
   }
 
   /** Stops polling; waits a little for calls in flight (a slow processor's is resumed after the restart). */
   async stop(graceMs = 1_000): Promise<void> {
     this.stopping.abort();
-    clearTimeout(this.timer);
-    await this.polling;
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([Promise.allSettled(this.inFlight.values()), new Promise((done) => (timer = setTimeout(done, graceMs)))]);
-    clearTimeout(timer);
+    await this.loop.stop();
+    await waitAtMost(Promise.allSettled(this.inFlight.values()), graceMs);
   }
 
   /** One look at the to-do list; starts a call for each request not already being handled. */
-  async poll(): Promise<void> {
+  private async poll(): Promise<void> {
     const collection = paymentRequestsProjection.collection.name;
     const pending = await this.readStore.find<PendingAuthorization>(collection, {}, { sort: { _position: 1 }, limit: MAX_IN_FLIGHT * 2 });
     const stillPending = new Set(pending.map((request) => request._id));
@@ -65,11 +64,6 @@ export class AuthorizationWorker {
       const work = this.authorize(request).finally(() => this.inFlight.delete(request._id));
       this.inFlight.set(request._id, work);
     }
-  }
-
-  /** Settles once every request now in flight has been answered (tests). */
-  async drain(): Promise<void> {
-    await Promise.allSettled(this.inFlight.values());
   }
 
   private async authorize(request: PendingAuthorization): Promise<void> {
@@ -102,14 +96,5 @@ export class AuthorizationWorker {
       // Left in the read model: the next poll tries again.
       this.logger.error(`Payment ${paymentId}: could not record the processor's answer: ${messageOf(error)}`);
     }
-  }
-
-  private schedule(delay: number): void {
-    if (this.stopping.signal.aborted) return;
-    this.timer = setTimeout(() => {
-      this.polling = this.poll()
-        .catch((error) => this.logger.error(`Authorization worker: ${messageOf(error)}`))
-        .finally(() => this.schedule(this.config.pollIntervalMs));
-    }, delay);
   }
 }
