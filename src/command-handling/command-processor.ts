@@ -38,7 +38,7 @@ export interface CommandRequest<Command extends { type: string }, State = unknow
   ifMatchRevision?: number;
 }
 
-export const MAX_COMMAND_ATTEMPTS = 5;
+const MAX_COMMAND_ATTEMPTS = 5;
 
 @Injectable()
 export class CommandProcessor {

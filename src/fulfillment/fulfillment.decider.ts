@@ -25,8 +25,6 @@ import type { CancelOrder, CancellationReason, ConfirmOrder, MarkOrderDelivered,
 import type { AuthorizePayment, CapturePayment, PaymentEvent, RefundPayment, VoidPayment } from '../payments/payments.decider.js';
 import type { CancelShipment, CreateShipment, DispatchShipment, ShippingEvent } from '../shipping/shipping.decider.js';
 
-export const DEFAULT_PAYMENT_DEADLINE_MS = 15 * 60_000;
-
 /** A deadline coming due, delivered by the deadline scheduler (not an event of any stream). */
 export type PaymentDeadlinePassed = DomainEvent<'PaymentDeadlinePassed', { orderId: string; dueAt: string }>;
 
@@ -284,7 +282,7 @@ function compensations(s: RunningFulfillment): FulfillmentCommand[] {
 }
 
 /** Nothing held and nothing outstanding: a cancelled order's saga may complete. */
-export function isSettled(s: RunningFulfillment): boolean {
+function isSettled(s: RunningFulfillment): boolean {
   const linesSettled = Object.values(s.lines).every((line) => line.status === 'rejected' || line.status === 'released');
   const paymentSettled = ['none', 'declined', 'voided', 'refunded'].includes(s.payment);
   const shipmentSettled = s.shipment === 'none' || s.shipment === 'cancelled';

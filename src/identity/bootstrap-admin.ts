@@ -15,7 +15,7 @@ import { userIdForEmail } from './user-id.js';
 import { normalizeEmail } from './users.decider.js';
 
 const BOOTSTRAP_NAMESPACE = '5e0c2d7a-93b4-4f18-a6c1-7d2e8b9f0a36';
-export const BOOTSTRAP_ACTOR = { system: 'admin-bootstrap' } as const;
+const BOOTSTRAP_ACTOR = { system: 'admin-bootstrap' } as const;
 const START_WAIT_MS = 5000;
 
 @Injectable()

@@ -13,7 +13,7 @@ import { GATEWAY_BACK_OFF, retryTransient } from './gateway/retry-transient.js';
 import { gatewayCallFor, paymentsDecider, paymentStreamId, type GatewayCommand, type PaymentCommand } from './payments.decider.js';
 
 /** Commands without receipts: the handler obtains them. */
-export type PaymentRequest = Exclude<PaymentCommand, GatewayCommand> | { type: GatewayCommand['type']; paymentId: string };
+type PaymentRequest = Exclude<PaymentCommand, GatewayCommand> | { type: GatewayCommand['type']; paymentId: string };
 
 export class PaymentCommandMessage extends Command<CommandResult> {
   constructor(

@@ -25,7 +25,7 @@ export interface AuditRecordReadData {
   actor: Actor;
 }
 
-export const auditLogStreamId = (at: Date) => `${AUDIT_LOG_PREFIX}${at.toISOString().slice(0, 10)}`;
+const auditLogStreamId = (at: Date) => `${AUDIT_LOG_PREFIX}${at.toISOString().slice(0, 10)}`;
 
 @Injectable()
 export class AuditReadLog implements NestInterceptor {

@@ -1,7 +1,7 @@
 // Which pure domain folds a stream, by its id's prefix: the state of an entity at any moment is
 // its context's own `evolve` over its events (upcast to the current shape) up to that moment.
 import type { DomainEvent } from '../../decider/decider.js';
-import { evolveFulfillment, initialFulfillmentState, type FulfillmentEvent } from '../../fulfillment/fulfillment.decider.js';
+import { fulfillmentDecider } from '../../fulfillment/fulfillment.decider.js';
 import { inventoryDecider } from '../../inventory/inventory.decider.js';
 import { orderingDecider } from '../../ordering/ordering.decider.js';
 import { paymentsDecider } from '../../payments/payments.decider.js';
@@ -20,13 +20,13 @@ const fold = <S, E extends DomainEvent>(prefix: string, kind: string, decider: {
   prefix, kind, initialState: decider.initialState, evolve: decider.evolve as EntityFold['evolve'],
 });
 
-export const ENTITY_FOLDS: readonly EntityFold[] = [
+const ENTITY_FOLDS: readonly EntityFold[] = [
   fold('product-', 'product', inventoryDecider),
   fold('order-', 'order', orderingDecider),
   fold('payment-', 'payment', paymentsDecider),
   fold('shipment-', 'shipment', shippingDecider),
   fold('user-', 'user', usersDecider),
-  fold<unknown, FulfillmentEvent>('fulfillment-', 'fulfillment', { initialState: initialFulfillmentState, evolve: evolveFulfillment as (s: unknown, e: FulfillmentEvent) => unknown }),
+  fold('fulfillment-', 'fulfillment', fulfillmentDecider),
 ];
 
 export function entityFoldFor(streamId: string): EntityFold | undefined {

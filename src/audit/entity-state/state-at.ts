@@ -1,13 +1,12 @@
 // The state of an entity at a moment (a revision, or a time compared with recordedAt), and the
 // difference between two moments: each changed field with the events that changed it.
 import type { RecordedEvent } from '../../eventstore/event-store.port.js';
-import type { DomainEvent } from '../../decider/decider.js';
 import type { EntityFold } from './entity-registry.js';
 
 export type Moment = { revision: number } | { at: string };
 
 /** Index of the last event the moment includes; -1 for before the first. */
-export function lastIndexAt(events: readonly RecordedEvent[], moment: Moment): number {
+function lastIndexAt(events: readonly RecordedEvent[], moment: Moment): number {
   let last = -1;
   events.forEach((event, index) => {
     if ('revision' in moment ? event.revision <= moment.revision : event.recordedAt <= moment.at) last = index;
@@ -25,7 +24,7 @@ export interface StateAt {
 export function stateAt(fold: EntityFold, events: readonly RecordedEvent[], moment: Moment): StateAt {
   const last = lastIndexAt(events, moment);
   let state = fold.initialState;
-  for (let i = 0; i <= last; i++) state = fold.evolve(state, events[i] as unknown as DomainEvent);
+  for (let i = 0; i <= last; i++) state = fold.evolve(state, events[i]!);
   return { revision: last < 0 ? null : events[last]!.revision, recordedAt: last < 0 ? null : events[last]!.recordedAt, state };
 }
 
@@ -71,7 +70,7 @@ export function diffStates(fold: EntityFold, events: readonly RecordedEvent[], f
   let current = before;
   for (let i = first + 1; i <= last; i++) {
     const event = events[i]!;
-    state = fold.evolve(state, event as unknown as DomainEvent);
+    state = fold.evolve(state, event);
     const next = flatten(state);
     for (const path of paths) {
       if (!same(current.get(path), next.get(path))) {
