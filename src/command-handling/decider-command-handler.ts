@@ -27,8 +27,7 @@ export function deciderCommandHandler<C extends { type: string }, E extends Doma
 ) {
   @CommandHandler(message)
   class DeciderCommandHandler implements ICommandHandler<DeciderCommandMessage<C>> {
-    // Public: the class is returned from a function, and its declaration cannot name private members.
-    constructor(readonly processor: CommandProcessor) {}
+    constructor(private readonly processor: CommandProcessor) {}
 
     execute({ command, metadata, ifMatchRevision }: DeciderCommandMessage<C>): Promise<CommandResult> {
       return this.processor.handle(decider, {
