@@ -31,13 +31,27 @@ module.exports = {
       to: { path: ROOT },
     },
     {
+      name: 'subscriptions-below-the-projection-engine',
+      comment: 'The projection engine runs its builds in the subscription runner; the runner knows no projection engine.',
+      severity: 'error',
+      from: { path: '^src/subscriptions/' },
+      to: { path: '^src/projection-engine/' },
+    },
+    {
+      name: 'stores-below-subscriptions',
+      comment: 'The stores know nothing above them: what queries read (blue/green builds) is wrapped by the projection engine, not by the read store module.',
+      severity: 'error',
+      from: { path: '^src/(readstore|eventstore)/' },
+      to: { path: '^src/(subscriptions|projection-engine)/' },
+    },
+    {
       name: 'projections-read-only-events-and-ports',
       comment: 'A projection folds events into documents: from src/ it imports decider files (event types), the decider kit, money, the two store ports and the projection type.',
       severity: 'error',
       from: { path: '^projections/' },
       to: {
         path: '^src/',
-        pathNot: '(\\.decider\\.ts$|^src/decider/|^src/money/money\\.ts$|^src/access/roles\\.ts$|^src/eventstore/event-store\\.port\\.ts$|^src/readstore/read-store\\.port\\.ts$|^src/(subscriptions|projection-engine)/projection\\.ts$)',
+        pathNot: '(\\.decider\\.ts$|^src/decider/|^src/money/money\\.ts$|^src/access/roles\\.ts$|^src/eventstore/event-store\\.port\\.ts$|^src/readstore/read-store\\.port\\.ts$|^src/projection-engine/projection\\.ts$)',
       },
     },
     {

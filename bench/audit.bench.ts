@@ -18,6 +18,7 @@ import { allUpcasters } from '../src/upcasters.js';
 import { UpcastingEventStore } from '../src/eventstore/upcasting/upcasting-event-store.js';
 import { EmbeddedReadStore } from '../src/readstore/embedded/embedded-read-store.js';
 import { SubscriptionRunner } from '../src/subscriptions/subscription-runner.js';
+import { BlueGreenProjections } from '../src/projection-engine/blue-green-projections.js';
 import type { Figure } from './figure.js';
 
 const PRODUCTS = 1_000;
@@ -72,13 +73,14 @@ export async function auditBench(): Promise<Figure[]> {
     register.clear();
     const store = new UpcastingEventStore(raw, allUpcasters);
     const readStore = new EmbeddedReadStore(join(dir, 'readmodels.db'));
-    const runner = new SubscriptionRunner({ eventStore: store, readStore, projections: [productDetailsProjection], logger: quiet });
+    const runner = new SubscriptionRunner({ eventStore: store, readStore, logger: quiet });
+    const projections = BlueGreenProjections.addTo(runner, [productDetailsProjection]);
     runner.start();
     if (!(await runner.waitForPosition([productDetailsProjection.name], (await raw.headPosition())!, 600_000))) throw new Error('projection did not catch up');
     const rebuildStarted = performance.now();
-    await runner.rebuild(productDetailsProjection.name);
+    await projections.rebuild(productDetailsProjection.name);
     for (;;) {
-      const [status] = await runner.projectionStatus();
+      const [status] = await projections.projectionStatus();
       if (status!.building === null) break;
       await new Promise((resolve) => setTimeout(resolve, 2));
     }

@@ -12,6 +12,7 @@ import type { NewEvent } from '../src/eventstore/event-store.port.js';
 import { SqliteEventStore } from '../src/eventstore/sqlite/sqlite-event-store.js';
 import { EmbeddedReadStore } from '../src/readstore/embedded/embedded-read-store.js';
 import { SubscriptionRunner } from '../src/subscriptions/subscription-runner.js';
+import { BlueGreenProjections } from '../src/projection-engine/blue-green-projections.js';
 import type { Figure } from './figure.js';
 
 const PRODUCTS = 1_000;
@@ -37,7 +38,8 @@ async function runUntilCaughtUp(dir: string): Promise<{ ms: number; close(): Pro
   const started = performance.now();
   const eventStore = new SqliteEventStore(join(dir, 'events.db'));
   const readStore = new EmbeddedReadStore(join(dir, 'readmodels.db'));
-  const runner = new SubscriptionRunner({ eventStore, readStore, projections: allProjections, logger: quiet });
+  const runner = new SubscriptionRunner({ eventStore, readStore, logger: quiet });
+  BlueGreenProjections.addTo(runner, allProjections);
   runner.start();
   const head = (await eventStore.headPosition())!;
   const reached = await runner.waitForPosition(runner.subscriberNames, head, 600_000);

@@ -16,6 +16,7 @@ import { ShippingModule } from './shipping/shipping.module.js';
 import { MetricsController } from './observability/metrics.http.js';
 import { ReadStoreModule } from './readstore/read-store.module.js';
 import { SubscriptionsModule } from './subscriptions/subscriptions.module.js';
+import { ProjectionEngineModule } from './projection-engine/projection-engine.module.js';
 import { allUpcasters } from './upcasters.js';
 import { FULFILLMENT_EVENT_HANDLERS, FulfillmentModule } from './fulfillment/fulfillment.module.js';
 import { allProjections } from '../projections/index.js';
@@ -45,11 +46,8 @@ export class AppModule {
         EventStoreModule.forRoot({ upcasters: allUpcasters }),
         ReadStoreModule,
         IdempotencyModule,
-        SubscriptionsModule.forRoot({
-          projections: allProjections,
-          scratchProjections,
-          eventHandlers: { imports: [FulfillmentModule], tokens: [FULFILLMENT_EVENT_HANDLERS] },
-        }),
+        SubscriptionsModule.forRoot({ eventHandlers: { imports: [FulfillmentModule], tokens: [FULFILLMENT_EVENT_HANDLERS] } }),
+        ProjectionEngineModule.forRoot({ projections: allProjections, scratchProjections }),
         AccessModule,
         IdentityModule,
         InventoryModule,

@@ -4,7 +4,7 @@ import type { RecordedEvent } from '../../src/eventstore/event-store.port.js';
 import type { Money } from '../../src/money/money.js';
 import { ORDER_EVENT_TYPES, type OrderEvent, type OrderStatus } from '../../src/ordering/ordering.decider.js';
 import type { ReadDocument } from '../../src/readstore/read-store.port.js';
-import type { DocumentProjection } from '../../src/subscriptions/projection.js';
+import type { DocumentProjection } from '../../src/projection-engine/projection.js';
 
 export interface CustomerOrder extends ReadDocument {
   customerId: string;

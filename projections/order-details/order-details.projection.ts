@@ -9,7 +9,7 @@ import { ORDER_EVENT_TYPES, type CancellationReason, type OrderEvent, type Order
 import { PAYMENT_EVENT_TYPES, type PaymentEvent } from '../../src/payments/payments.decider.js';
 import type { ReadDocument } from '../../src/readstore/read-store.port.js';
 import { SHIPPING_EVENT_TYPES, type ShippingEvent } from '../../src/shipping/shipping.decider.js';
-import type { DocumentProjection } from '../../src/subscriptions/projection.js';
+import type { DocumentProjection } from '../../src/projection-engine/projection.js';
 
 export interface TimelineEntry {
   at: string;

@@ -3,7 +3,7 @@
 import type { RecordedEvent } from '../../src/eventstore/event-store.port.js';
 import type { FulfillmentEvent } from '../../src/fulfillment/fulfillment.decider.js';
 import type { ReadDocument } from '../../src/readstore/read-store.port.js';
-import type { DocumentProjection } from '../../src/subscriptions/projection.js';
+import type { DocumentProjection } from '../../src/projection-engine/projection.js';
 
 export interface PendingDeadline extends ReadDocument {
   /** ISO-8601 (UTC, fixed width), so string order is time order. */

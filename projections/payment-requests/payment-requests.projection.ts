@@ -5,7 +5,7 @@ import type { RecordedEvent } from '../../src/eventstore/event-store.port.js';
 import type { Money } from '../../src/money/money.js';
 import type { PaymentEvent } from '../../src/payments/payments.decider.js';
 import type { ReadDocument } from '../../src/readstore/read-store.port.js';
-import type { DocumentProjection } from '../../src/subscriptions/projection.js';
+import type { DocumentProjection } from '../../src/projection-engine/projection.js';
 
 export interface PendingAuthorization extends ReadDocument {
   orderId: string;

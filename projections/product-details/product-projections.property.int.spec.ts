@@ -30,8 +30,8 @@ import { productIdForSku } from '../../src/inventory/product-id.js';
 import type { Money } from '../../src/money/money.js';
 import { EmbeddedReadStore } from '../../src/readstore/embedded/embedded-read-store.js';
 import type { ReadDocument } from '../../src/readstore/read-store.port.js';
-import { projectionCheckpointName } from '../../src/subscriptions/projection.js';
-import { ProjectionEngine } from '../../src/subscriptions/projection-engine.js';
+import { projectionCheckpointName } from '../../src/projection-engine/projection.js';
+import { ProjectionEngine } from '../../src/projection-engine/projection-engine.js';
 import { productListProjection } from '../product-list/product-list.projection.js';
 import { productDetailsProjection } from './product-details.projection.js';
 

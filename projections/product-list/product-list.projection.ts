@@ -3,7 +3,7 @@ import type { RecordedEvent } from '../../src/eventstore/event-store.port.js';
 import { INVENTORY_EVENT_TYPES, type InventoryEvent } from '../../src/inventory/inventory.decider.js';
 import type { Money } from '../../src/money/money.js';
 import type { ReadDocument } from '../../src/readstore/read-store.port.js';
-import type { DocumentProjection } from '../../src/subscriptions/projection.js';
+import type { DocumentProjection } from '../../src/projection-engine/projection.js';
 import { unreachable } from '../../src/decider/decider.js';
 
 export interface ProductListItem extends ReadDocument {

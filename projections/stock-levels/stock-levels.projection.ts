@@ -5,7 +5,7 @@ import { unreachable } from '../../src/decider/decider.js';
 import type { RecordedEvent } from '../../src/eventstore/event-store.port.js';
 import { INVENTORY_EVENT_TYPES, type InventoryEvent } from '../../src/inventory/inventory.decider.js';
 import type { ReadDocument } from '../../src/readstore/read-store.port.js';
-import type { DocumentProjection } from '../../src/subscriptions/projection.js';
+import type { DocumentProjection } from '../../src/projection-engine/projection.js';
 
 export interface StockLevel extends ReadDocument {
   sku: string;

@@ -5,7 +5,7 @@ import type { RecordedEvent } from '../../src/eventstore/event-store.port.js';
 import { USER_EVENT_TYPES, type UserEvent } from '../../src/identity/users.decider.js';
 import { type Role } from '../../src/access/roles.js';
 import type { ReadDocument } from '../../src/readstore/read-store.port.js';
-import type { DocumentProjection } from '../../src/subscriptions/projection.js';
+import type { DocumentProjection } from '../../src/projection-engine/projection.js';
 import { unreachable } from '../../src/decider/decider.js';
 
 export interface UserDocument extends ReadDocument {

@@ -22,6 +22,7 @@ import { PaymentsModule } from '../payments/payments.module.js';
 import { ReadStoreModule } from '../readstore/read-store.module.js';
 import { ShippingModule } from '../shipping/shipping.module.js';
 import { SubscriptionsModule } from '../subscriptions/subscriptions.module.js';
+import { ProjectionEngineModule } from '../projection-engine/projection-engine.module.js';
 import { allProjections } from '../../projections/index.js';
 import { FULFILLMENT_EVENT_HANDLERS, FulfillmentModule } from './fulfillment.module.js';
 import type { CommandMetadata } from '../command-handling/command-metadata.js';
@@ -67,7 +68,7 @@ function fulfilmentApp(config: AppConfig) {
   })
   class Core {}
   @Module({
-    imports: [Core, CqrsModule.forRoot(), EventStoreModule.forRoot({ upcasters: allUpcasters }), ReadStoreModule, IdempotencyModule, SubscriptionsModule.forRoot({ projections: allProjections, scratchProjections: [], eventHandlers: { imports: [FulfillmentModule], tokens: [FULFILLMENT_EVENT_HANDLERS] } }), InventoryModule, OrderingModule, PaymentsModule, ShippingModule],
+    imports: [Core, CqrsModule.forRoot(), EventStoreModule.forRoot({ upcasters: allUpcasters }), ReadStoreModule, IdempotencyModule, SubscriptionsModule.forRoot({ eventHandlers: { imports: [FulfillmentModule], tokens: [FULFILLMENT_EVENT_HANDLERS] } }), ProjectionEngineModule.forRoot({ projections: allProjections, scratchProjections: [] }), InventoryModule, OrderingModule, PaymentsModule, ShippingModule],
   })
   class FulfilmentApp {}
   return FulfilmentApp;

@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import type { RecordedEvent, SubscribeOptions, SubscriptionMessage } from '../eventstore/event-store.port.js';
 import type { ProjectionBatch } from '../readstore/read-store.port.js';
-import { cartProjection, type Cart, type CartData } from './cart-projection.test-fixture.js';
-import { Harness, metricValue, PATIENCE_MS, uniqueName } from './subscription-harness.test-fixture.js';
-import { projectionCheckpointName, type DocumentProjection } from './projection.js';
+import { cartProjection, type Cart, type CartData } from '../projection-engine/cart-projection.test-fixture.js';
+import { Harness, metricValue, PATIENCE_MS, uniqueName } from '../../test/support/subscription-harness.js';
+import { projectionCheckpointName, type DocumentProjection } from '../projection-engine/projection.js';
 
 const isPoison = (event: RecordedEvent) => (event.data as CartData).sku === 'POISON';
 

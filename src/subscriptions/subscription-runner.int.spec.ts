@@ -2,10 +2,10 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { setImmediate as nextMacrotask } from 'node:timers/promises';
 import type { RecordedEvent, SubscribeOptions } from '../eventstore/event-store.port.js';
 import type { ProjectionBatch } from '../readstore/read-store.port.js';
-import { cartProjection, type Cart } from './cart-projection.test-fixture.js';
-import { Harness, metricValue, PATIENCE_MS, uniqueName } from './subscription-harness.test-fixture.js';
+import { cartProjection, type Cart } from '../projection-engine/cart-projection.test-fixture.js';
+import { Harness, metricValue, PATIENCE_MS, uniqueName } from '../../test/support/subscription-harness.js';
 import type { EventHandler } from './subscriber.js';
-import { projectionCheckpointName } from './projection.js';
+import { projectionCheckpointName } from '../projection-engine/projection.js';
 
 /** A handler that records its batches and can be held on its next call until released. */
 function recordingHandler(name: string, filter?: EventHandler['filter']) {

@@ -1,6 +1,6 @@
-// Builds the subscription runner over the configured stores with the projections and event
-// handlers the composition root hands in, starts it once the app is up, and stops it before the
-// stores close.
+// Builds the subscription runner over the configured stores with the event handlers the
+// composition root hands in, starts it once the app is up, and stops it before the stores close.
+// Groups added to the runner by other modules (the projection engine's) start and stop with it.
 import { Global, Inject, Module, type DynamicModule, type BeforeApplicationShutdown, type InjectionToken, type ModuleMetadata, type OnApplicationBootstrap } from '@nestjs/common';
 import { EVENT_STORE, type EventStore } from '../eventstore/event-store.port.js';
 import { PROJECTION_PROGRESS } from '../http/min-position.interceptor.js';
@@ -10,17 +10,10 @@ import type { ReadStore } from '../readstore/read-store.port.js';
 import type { EventHandler } from './subscriber.js';
 import { SubscriptionRunner } from './subscription-runner.js';
 import { SubscriptionsAdminController } from './subscriptions-admin.http.js';
-import { ProjectionRegistry } from './projection-registry.js';
-import { ProjectionsController, REPLAYABLE_PROJECTIONS } from './projections.http.js';
-import type { DocumentProjection } from './projection.js';
 
 const REGISTRY_WAIT_MS = 3_000;
 
 export interface SubscriptionsOptions {
-  /** The projections the service serves (run blue/green by the runner). */
-  projections: readonly DocumentProjection[];
-  /** Projections analysts may replay on demand (not run by the service). */
-  scratchProjections: readonly DocumentProjection[];
   /** Durable event handlers (sagas, relays): each token resolves to EventHandler[] from `imports`. */
   eventHandlers: { imports: NonNullable<ModuleMetadata['imports']>; tokens: InjectionToken[] };
 }
@@ -28,25 +21,22 @@ export interface SubscriptionsOptions {
 @Global()
 @Module({})
 export class SubscriptionsModule implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  static forRoot({ projections, scratchProjections, eventHandlers }: SubscriptionsOptions): DynamicModule {
+  static forRoot({ eventHandlers }: SubscriptionsOptions): DynamicModule {
     return {
       module: SubscriptionsModule,
       imports: eventHandlers.imports,
-      controllers: [SubscriptionsAdminController, ProjectionsController],
+      controllers: [SubscriptionsAdminController],
       providers: [
         {
           provide: SubscriptionRunner,
-          // The read store unwrapped: builds write and read their own physical collections.
-          inject: [EVENT_STORE, READ_STORE_SELECTION, ProjectionRegistry, ...eventHandlers.tokens],
-          useFactory: (eventStore: EventStore, selection: StoreSelection<ReadStore>, registry: ProjectionRegistry, ...handlers: EventHandler[][]) =>
-            new SubscriptionRunner({ eventStore, readStore: selection.store, registry, projections, handlers: handlers.flat() }),
+          // The read store unwrapped: subscribers write and read their own physical collections.
+          inject: [EVENT_STORE, READ_STORE_SELECTION, ...eventHandlers.tokens],
+          useFactory: (eventStore: EventStore, selection: StoreSelection<ReadStore>, ...handlers: EventHandler[][]) =>
+            new SubscriptionRunner({ eventStore, readStore: selection.store, handlers: handlers.flat() }),
         },
         { provide: PROJECTION_PROGRESS, useExisting: SubscriptionRunner },
-        // Which build serves each projection; the read store queries use (ServingReadStore) asks it.
-        { provide: ProjectionRegistry, inject: [READ_STORE_SELECTION], useFactory: (selection: StoreSelection<ReadStore>) => new ProjectionRegistry(selection.store) },
-        { provide: REPLAYABLE_PROJECTIONS, useValue: { scratch: scratchProjections, served: projections } },
       ],
-      exports: [SubscriptionRunner, PROJECTION_PROGRESS, ProjectionRegistry],
+      exports: [SubscriptionRunner, PROJECTION_PROGRESS],
     };
   }
 

@@ -28,7 +28,7 @@ import { SqliteEventStore } from '../../src/eventstore/sqlite/sqlite-event-store
 import { inventoryDecider, productStreamId, type InventoryEvent, type ProductState } from '../../src/inventory/inventory.decider.js';
 import { EmbeddedReadStore } from '../../src/readstore/embedded/embedded-read-store.js';
 import type { ReadDocument } from '../../src/readstore/read-store.port.js';
-import { projectionCheckpointName } from '../../src/subscriptions/projection.js';
+import { projectionCheckpointName } from '../../src/projection-engine/projection.js';
 import { newDataDir, startApp, type AppUnderTest, type HttpAnswer } from '../support/app-under-test.js';
 import { documentsOf, logProblems, readWholeLog, rebuildReadModels, streamsOf, type DocumentsByCollection } from '../support/log-verification.js';
 

@@ -8,8 +8,8 @@ import type { EventStore, Position, RecordedEvent } from '../../src/eventstore/e
 import { findChainBreak } from '../../src/eventstore/hash-chain.js';
 import { EmbeddedReadStore } from '../../src/readstore/embedded/embedded-read-store.js';
 import type { ReadDocument, ReadStore } from '../../src/readstore/read-store.port.js';
-import type { DocumentProjection } from '../../src/subscriptions/projection.js';
-import { ProjectionEngine } from '../../src/subscriptions/projection-engine.js';
+import type { DocumentProjection } from '../../src/projection-engine/projection.js';
+import { ProjectionEngine } from '../../src/projection-engine/projection-engine.js';
 
 /** Every event of $all, read in pages in position order. */
 export async function readWholeLog(store: EventStore, pageSize = 1000): Promise<RecordedEvent[]> {

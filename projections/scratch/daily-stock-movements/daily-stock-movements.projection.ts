@@ -4,7 +4,7 @@
 import type { RecordedEvent } from '../../../src/eventstore/event-store.port.js';
 import type { InventoryEvent } from '../../../src/inventory/inventory.decider.js';
 import type { ReadDocument } from '../../../src/readstore/read-store.port.js';
-import type { DocumentProjection } from '../../../src/subscriptions/projection.js';
+import type { DocumentProjection } from '../../../src/projection-engine/projection.js';
 
 export interface DailyStockMovements extends ReadDocument {
   day: string;

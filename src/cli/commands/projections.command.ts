@@ -3,12 +3,13 @@ import { writeFile } from 'node:fs/promises';
 import { Command, CommandRunner, Option } from 'nest-commander';
 import { allProjections } from '../../../projections/index.js';
 import { scratchProjections } from '../../../projections/scratch/index.js';
-import type { ReplayResult } from '../../subscriptions/replay.js';
-import { replayProjection } from '../../subscriptions/replay.js';
-import { findReplayable } from '../../subscriptions/projections.http.js';
-import { projectionBuild, type ProjectionBuild } from '../../subscriptions/projection-build.js';
-import { ProjectionRegistry } from '../../subscriptions/projection-registry.js';
-import { SubscriptionRunner, type BuildStatus, type ProjectionStatus } from '../../subscriptions/subscription-runner.js';
+import type { ReplayResult } from '../../projection-engine/replay.js';
+import { replayProjection } from '../../projection-engine/replay.js';
+import { findReplayable } from '../../projection-engine/projections.http.js';
+import { projectionBuild, type ProjectionBuild } from '../../projection-engine/projection-build.js';
+import { ProjectionRegistry } from '../../projection-engine/projection-registry.js';
+import { SubscriptionRunner } from '../../subscriptions/subscription-runner.js';
+import { BlueGreenProjections, type BuildStatus, type ProjectionStatus } from '../../projection-engine/blue-green-projections.js';
 import { CliError } from '../cli-error.js';
 import { openLocalStores } from '../local-stores.js';
 import { progressBar, type Progress } from '../progress.js';
@@ -107,15 +108,16 @@ export class RebuildCommand extends TargetCommand {
       finished = await followRebuild(names, async () => (await httpJson<{ items: ProjectionStatus[] }>(target, 'GET', '/v1/analytics/projections')).items);
     } else {
       const stores = openLocalStores(target.dataDir, true);
-      const runner = new SubscriptionRunner({ eventStore: stores.eventStore, readStore: stores.readStore!, projections: allProjections, logger: quiet });
+      const runner = new SubscriptionRunner({ eventStore: stores.eventStore, readStore: stores.readStore!, logger: quiet });
+      const projections = BlueGreenProjections.addTo(runner, allProjections);
       try {
         runner.start();
         await runner.started;
         for (const each of names) {
-          if (!runner.projectionNames.includes(each)) throw new CliError(`No projection is named ${each}`);
-          await runner.rebuild(each);
+          if (!projections.names.includes(each)) throw new CliError(`No projection is named ${each}`);
+          await projections.rebuild(each);
         }
-        finished = await followRebuild(names, () => runner.projectionStatus());
+        finished = await followRebuild(names, () => projections.projectionStatus());
       } finally {
         await runner.stop();
         await stores.close();

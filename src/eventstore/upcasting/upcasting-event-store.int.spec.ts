@@ -10,7 +10,7 @@ import { productDetailsProjection } from '../../../projections/product-details/p
 import { CommandProcessor } from '../../command-handling/command-processor.js';
 import { fold } from '../../decider/decider.js';
 import { inventoryDecider, productStreamId, type InventoryEvent } from '../../inventory/inventory.decider.js';
-import { ProjectionEngine } from '../../subscriptions/projection-engine.js';
+import { ProjectionEngine } from '../../projection-engine/projection-engine.js';
 import type { NewEvent, RecordedEvent } from '../event-store.port.js';
 import { findChainBreak } from '../hash-chain.js';
 import { SqliteEventStore } from '../sqlite/sqlite-event-store.js';

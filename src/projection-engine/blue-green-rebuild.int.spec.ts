@@ -5,8 +5,7 @@ import type { EventStore, SubscribeOptions, SubscriptionMessage } from '../event
 import { documentsOf, readWholeLog, rebuildReadModels } from '../../test/support/log-verification.js';
 import { cartProjection, type Cart } from './cart-projection.test-fixture.js';
 import type { DocumentProjection } from './projection.js';
-import { Harness, PATIENCE_MS, uniqueName } from './subscription-harness.test-fixture.js';
-import type { SubscriptionRunner } from './subscription-runner.js';
+import { Harness, PATIENCE_MS, uniqueName, type RunnerUnderTest } from '../../test/support/subscription-harness.js';
 
 jest.setTimeout(60_000);
 
@@ -28,7 +27,7 @@ async function eventually(check: () => Promise<boolean> | boolean, what: string)
   }
 }
 
-async function switched(runner: SubscriptionRunner, name: string, build: number, version = 1): Promise<void> {
+async function switched(runner: RunnerUnderTest, name: string, build: number, version = 1): Promise<void> {
   await eventually(async () => {
     const status = (await runner.projectionStatus()).find((s) => s.name === name)!;
     return status.building === null && status.serving.build === build && status.serving.version === version;
@@ -36,7 +35,7 @@ async function switched(runner: SubscriptionRunner, name: string, build: number,
 }
 
 /** The documents the serving build holds, under the collection name a fresh fold uses. */
-async function served(runner: SubscriptionRunner, projection: DocumentProjection<Cart>) {
+async function served(runner: RunnerUnderTest, projection: DocumentProjection<Cart>) {
   const active = runner.registry.collectionOf(projection);
   return { [projection.collection.name]: (await documentsOf(harness.readStore, [{ ...projection, collection: { name: active } }]))[active] };
 }

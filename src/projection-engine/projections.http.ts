@@ -8,7 +8,7 @@ import { ProblemException } from '../http/problem.js';
 import { Permission } from '../access/access.decorators.js';
 import type { DocumentProjection } from './projection.js';
 import { replayProjection, type ReplayResult } from './replay.js';
-import { SubscriptionRunner, UnknownProjectionError, type ProjectionStatus } from './subscription-runner.js';
+import { BlueGreenProjections, UnknownProjectionError, type ProjectionStatus } from './blue-green-projections.js';
 
 export const MAX_REPLAY_DOCUMENTS = 1000;
 
@@ -46,7 +46,7 @@ export class ReplayRequestDto {
 @Controller('v1/analytics')
 export class ProjectionsController {
   constructor(
-    private readonly runner: SubscriptionRunner,
+    private readonly projections: BlueGreenProjections,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(REPLAYABLE_PROJECTIONS) private readonly replayable: ReplayableProjections,
   ) {}
@@ -54,7 +54,7 @@ export class ProjectionsController {
   @Get('projections')
   @Permission('analytics.read-projections')
   async list(): Promise<{ items: ProjectionStatus[] }> {
-    return { items: await this.runner.projectionStatus() };
+    return { items: await this.projections.projectionStatus() };
   }
 
   @Post('projections/:name/rebuild')
@@ -62,7 +62,7 @@ export class ProjectionsController {
   @Permission('analytics.rebuild-projection')
   async rebuild(@Param('name') name: string): Promise<ProjectionStatus> {
     try {
-      return await this.runner.rebuild(name);
+      return await this.projections.rebuild(name);
     } catch (error) {
       if (error instanceof UnknownProjectionError) throw new ProblemException(404, error.code, error.message);
       throw error;
@@ -74,7 +74,7 @@ export class ProjectionsController {
   @Permission('analytics.rebuild-projection')
   async rebuildAll(): Promise<{ items: ProjectionStatus[] }> {
     const items: ProjectionStatus[] = [];
-    for (const name of this.runner.projectionNames) items.push(await this.runner.rebuild(name));
+    for (const name of this.projections.names) items.push(await this.projections.rebuild(name));
     return { items };
   }
 

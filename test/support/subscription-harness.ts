@@ -1,16 +1,22 @@
-// Test fixture for the runner's integration specs: real SqliteEventStore and EmbeddedReadStore
-// files in a temp dir, a runner with tiny back-offs, and a logger that records what it is told.
+// Test fixture for the runner's and the blue/green builds' integration specs: real
+// SqliteEventStore and EmbeddedReadStore files in a temp dir, a runner with tiny back-offs, and
+// a logger that records what it is told.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { register } from 'prom-client';
-import type { EventStore, Position } from '../eventstore/event-store.port.js';
-import { SqliteEventStore } from '../eventstore/sqlite/sqlite-event-store.js';
-import { EmbeddedReadStore } from '../readstore/embedded/embedded-read-store.js';
-import type { ReadStore } from '../readstore/read-store.port.js';
-import { cartEvent, type CartData, type CartEventType } from './cart-projection.test-fixture.js';
-import type { SubscriptionLogger, SubscriptionOptions } from './subscriber-worker.js';
-import { SubscriptionRunner, type SubscriptionRunnerConfig } from './subscription-runner.js';
+import type { EventStore, Position } from '../../src/eventstore/event-store.port.js';
+import { SqliteEventStore } from '../../src/eventstore/sqlite/sqlite-event-store.js';
+import { EmbeddedReadStore } from '../../src/readstore/embedded/embedded-read-store.js';
+import type { ReadStore } from '../../src/readstore/read-store.port.js';
+import { cartEvent, type CartData, type CartEventType } from '../../src/projection-engine/cart-projection.test-fixture.js';
+import type { SubscriptionLogger, SubscriptionOptions } from '../../src/subscriptions/subscriber-worker.js';
+import { SubscriptionRunner, type SubscriptionRunnerConfig } from '../../src/subscriptions/subscription-runner.js';
+import { BlueGreenProjections } from '../../src/projection-engine/blue-green-projections.js';
+import type { DocumentProjection } from '../../src/projection-engine/projection.js';
+
+/** The runner with the projection engine's answers beside its own, as the specs drive it. */
+export type RunnerUnderTest = SubscriptionRunner & Pick<BlueGreenProjections, 'rebuild' | 'projectionStatus' | 'registry'>;
 
 export const FAST_RETRIES: Partial<SubscriptionOptions> = {
   batchAttempts: 2,
@@ -62,16 +68,19 @@ export class Harness {
     await this.readStore.close();
   }
 
-  runner(config: Partial<SubscriptionRunnerConfig> = {}): SubscriptionRunner {
+  /** A runner as the service composes it: its handlers, and the projections added blue/green. */
+  runner(config: Partial<SubscriptionRunnerConfig> & { projections?: readonly DocumentProjection[] } = {}): RunnerUnderTest {
+    const { projections = [], ...runnerConfig } = config;
     const runner = new SubscriptionRunner({
       eventStore: this.eventStore,
       readStore: this.readStore,
       logger: this.logger,
-      ...config,
+      ...runnerConfig,
       options: { ...FAST_RETRIES, ...config.options },
     });
+    const blueGreen = BlueGreenProjections.addTo(runner, projections);
     this.runners.push(runner);
-    return runner;
+    return Object.assign(runner, { rebuild: (name: string) => blueGreen.rebuild(name), projectionStatus: () => blueGreen.projectionStatus(), registry: blueGreen.registry });
   }
 
   /** Appends one event to the cart's stream; answers its position. */

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import type { RecordedEvent } from '../eventstore/event-store.port.js';
 import type { DocumentWrite, ReadDocument, ReadStore } from '../readstore/read-store.port.js';
 import { cartProjection, recordedCartEvent as at, type Cart, type CartEventType } from './cart-projection.test-fixture.js';
-import { EventProcessingError } from './event-processing-error.js';
+import { EventProcessingError } from '../subscriptions/event-processing-error.js';
 import { ProjectionEngine } from './projection-engine.js';
 
 const projection = cartProjection();

@@ -3,8 +3,9 @@
 // document has already seen (its position is not newer than the document's _position) is a no-op.
 import type { Position, RecordedEvent } from '../eventstore/event-store.port.js';
 import type { DocumentWrite, ReadDocument, ReadStore } from '../readstore/read-store.port.js';
-import { EventProcessingError } from './event-processing-error.js';
-import type { DocumentProjection } from './projection.js';
+import { EventProcessingError } from '../subscriptions/event-processing-error.js';
+import type { BatchProcessor } from '../subscriptions/subscriber.js';
+import { projectionCheckpointName, type DocumentProjection } from './projection.js';
 
 export interface ProjectedBatch {
   writes: DocumentWrite[];
@@ -96,4 +97,17 @@ export class ProjectionEngine {
 function documentPosition(position: Position): number {
   if (position > BigInt(Number.MAX_SAFE_INTEGER)) throw new RangeError(`Position ${position} is beyond what a document can record`);
   return Number(position);
+}
+
+/** The engine as the runner drives it: one build of a projection, committed with its checkpoint. */
+export function projectionProcessor(projection: DocumentProjection, readStore: ReadStore, checkpointName = projectionCheckpointName(projection)): BatchProcessor {
+  const engine = new ProjectionEngine(projection);
+  // No store-side filter: the projection sees every event so its checkpoint follows the head,
+  // which is what read-your-writes waits on.
+  return {
+    name: projection.name,
+    checkpointName,
+    prepare: () => readStore.ensureCollection(projection.collection),
+    process: async (events) => (await engine.apply(readStore, events)).writes,
+  };
 }
