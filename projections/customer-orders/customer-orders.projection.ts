@@ -1,6 +1,5 @@
 // A customer's orders, newest first, for GET /v1/orders: small documents indexed by customer.
 import { unreachable } from '../../src/decider/decider.js';
-import type { RecordedEvent } from '../../src/eventstore/event-store.port.js';
 import type { Money } from '../../src/money/money.js';
 import { ORDER_EVENT_TYPES, type OrderEvent, type OrderStatus } from '../../src/ordering/ordering.decider.js';
 import type { ReadDocument } from '../../src/readstore/read-store.port.js';
@@ -16,21 +15,20 @@ export interface CustomerOrder extends ReadDocument {
   placedPosition: number;
 }
 
-export const customerOrdersProjection: DocumentProjection<CustomerOrder> = {
+export const customerOrdersProjection: DocumentProjection<CustomerOrder, OrderEvent> = {
   name: 'customer-orders',
   version: 1,
   collection: { name: 'customer_orders_v1', indexes: [{ fields: { customerId: 1, placedPosition: -1 } }] },
   eventTypes: ORDER_EVENT_TYPES,
-  documentId: (event) => (event.data as { orderId?: string }).orderId,
-  evolve(current, recorded) {
-    const event = recorded as RecordedEvent & OrderEvent;
-    const position = Number(recorded.position);
+  documentId: (event) => event.data.orderId,
+  evolve(current, event) {
+    const position = Number(event.position);
     switch (event.type) {
       case 'OrderPlaced': {
         const { orderId, customerId, total, lines } = event.data;
         return {
           _id: orderId, _position: position, customerId, status: 'placed', total, lineCount: lines.length,
-          placedAt: recorded.metadata.occurredAt, placedPosition: position,
+          placedAt: event.metadata.occurredAt, placedPosition: position,
         };
       }
       case 'OrderConfirmed':

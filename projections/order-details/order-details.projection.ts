@@ -41,23 +41,22 @@ export interface OrderDetails extends ReadDocument {
 
 type Relevant = OrderEvent | ReservationEvent | PaymentEvent | ShippingEvent;
 
-export const orderDetailsProjection: DocumentProjection<OrderDetails> = {
+export const orderDetailsProjection: DocumentProjection<OrderDetails, Relevant> = {
   name: 'order-details',
   version: 1,
   collection: { name: 'order_details_v1' },
   eventTypes: [...ORDER_EVENT_TYPES, ...RESERVATION_EVENT_TYPES, ...PAYMENT_EVENT_TYPES, ...SHIPPING_EVENT_TYPES],
-  documentId: (event) => (event.data as { orderId?: string }).orderId,
-  evolve(current, recorded) {
-    const event = recorded as RecordedEvent & Relevant;
-    const at = recorded.metadata.occurredAt;
+  documentId: (event) => event.data.orderId,
+  evolve(current, event) {
+    const at = event.metadata.occurredAt;
     if (event.type === 'OrderPlaced') {
       const { orderId, customerId, lines, total, shippingAddress, paymentId, shipmentId } = event.data;
       return withEntry({
-        _id: orderId, _position: Number(recorded.position), customerId, status: 'placed',
+        _id: orderId, _position: Number(event.position), customerId, status: 'placed',
         lines: lines.map((line) => ({ ...line, reservation: 'pending' as const })), total, shippingAddress,
         payment: { id: paymentId, status: 'none' }, shipment: { id: shipmentId, status: 'none' },
-        placedAt: at, updatedAt: at, correlationId: recorded.metadata.correlationId, revision: recorded.revision, timeline: [],
-      }, recorded, { total });
+        placedAt: at, updatedAt: at, correlationId: event.metadata.correlationId, revision: event.revision, timeline: [],
+      }, event, { total });
     }
     if (!current) return null; // not an order this read model knows (cannot happen: OrderPlaced comes first)
     const doc: OrderDetails = { ...current, updatedAt: at };
@@ -66,45 +65,45 @@ export const orderDetailsProjection: DocumentProjection<OrderDetails> = {
     };
     switch (event.type) {
       case 'OrderConfirmed':
-        return withEntry({ ...doc, status: 'confirmed', revision: recorded.revision }, recorded);
+        return withEntry({ ...doc, status: 'confirmed', revision: event.revision }, event);
       case 'OrderCancelled':
-        return withEntry({ ...doc, status: 'cancelled', cancellationReason: event.data.reason, revision: recorded.revision }, recorded, { reason: event.data.reason });
+        return withEntry({ ...doc, status: 'cancelled', cancellationReason: event.data.reason, revision: event.revision }, event, { reason: event.data.reason });
       case 'OrderShipped':
-        return withEntry({ ...doc, status: 'shipped', revision: recorded.revision }, recorded, { trackingNumber: event.data.trackingNumber });
+        return withEntry({ ...doc, status: 'shipped', revision: event.revision }, event, { trackingNumber: event.data.trackingNumber });
       case 'OrderDelivered':
-        return withEntry({ ...doc, status: 'delivered', revision: recorded.revision }, recorded);
+        return withEntry({ ...doc, status: 'delivered', revision: event.revision }, event);
       case 'StockReserved':
         line(event.data.productId, 'reserved');
-        return withEntry(doc, recorded, { productId: event.data.productId, quantity: event.data.quantity });
+        return withEntry(doc, event, { productId: event.data.productId, quantity: event.data.quantity });
       case 'StockReservationRejected':
         line(event.data.productId, 'rejected');
-        return withEntry(doc, recorded, { productId: event.data.productId, quantity: event.data.quantity, available: event.data.available });
+        return withEntry(doc, event, { productId: event.data.productId, quantity: event.data.quantity, available: event.data.available });
       case 'StockReleased':
         line(event.data.productId, 'released');
-        return withEntry(doc, recorded, { productId: event.data.productId, quantity: event.data.quantity });
+        return withEntry(doc, event, { productId: event.data.productId, quantity: event.data.quantity });
       case 'ReservedStockShipped':
         line(event.data.productId, 'shipped');
-        return withEntry(doc, recorded, { productId: event.data.productId, quantity: event.data.quantity });
+        return withEntry(doc, event, { productId: event.data.productId, quantity: event.data.quantity });
       case 'PaymentAuthorizationRequested':
-        return withEntry({ ...doc, payment: { ...doc.payment, status: 'requested' } }, recorded, { amount: event.data.amount });
+        return withEntry({ ...doc, payment: { ...doc.payment, status: 'requested' } }, event, { amount: event.data.amount });
       case 'PaymentAuthorized':
-        return withEntry({ ...doc, payment: { ...doc.payment, status: 'authorized' } }, recorded);
+        return withEntry({ ...doc, payment: { ...doc.payment, status: 'authorized' } }, event);
       case 'PaymentDeclined':
-        return withEntry({ ...doc, payment: { ...doc.payment, status: 'declined', declineReason: event.data.reason } }, recorded, { reason: event.data.reason });
+        return withEntry({ ...doc, payment: { ...doc.payment, status: 'declined', declineReason: event.data.reason } }, event, { reason: event.data.reason });
       case 'PaymentCaptured':
-        return withEntry({ ...doc, payment: { ...doc.payment, status: 'captured' } }, recorded, { amount: event.data.amount });
+        return withEntry({ ...doc, payment: { ...doc.payment, status: 'captured' } }, event, { amount: event.data.amount });
       case 'PaymentVoided':
-        return withEntry({ ...doc, payment: { ...doc.payment, status: 'voided' } }, recorded);
+        return withEntry({ ...doc, payment: { ...doc.payment, status: 'voided' } }, event);
       case 'PaymentRefunded':
-        return withEntry({ ...doc, payment: { ...doc.payment, status: 'refunded' } }, recorded, { amount: event.data.amount });
+        return withEntry({ ...doc, payment: { ...doc.payment, status: 'refunded' } }, event, { amount: event.data.amount });
       case 'ShipmentCreated':
-        return withEntry({ ...doc, shipment: { ...doc.shipment, status: 'created' } }, recorded);
+        return withEntry({ ...doc, shipment: { ...doc.shipment, status: 'created' } }, event);
       case 'ShipmentDispatched':
-        return withEntry({ ...doc, shipment: { ...doc.shipment, status: 'dispatched', trackingNumber: event.data.trackingNumber } }, recorded, { trackingNumber: event.data.trackingNumber });
+        return withEntry({ ...doc, shipment: { ...doc.shipment, status: 'dispatched', trackingNumber: event.data.trackingNumber } }, event, { trackingNumber: event.data.trackingNumber });
       case 'ShipmentDelivered':
-        return withEntry({ ...doc, shipment: { ...doc.shipment, status: 'delivered' } }, recorded);
+        return withEntry({ ...doc, shipment: { ...doc.shipment, status: 'delivered' } }, event);
       case 'ShipmentCancelled':
-        return withEntry({ ...doc, shipment: { ...doc.shipment, status: 'cancelled' } }, recorded);
+        return withEntry({ ...doc, shipment: { ...doc.shipment, status: 'cancelled' } }, event);
       default:
         return unreachable(event);
     }

@@ -1,7 +1,6 @@
 // Payment authorizations waiting for the processor's answer: the authorization worker's to-do
 // list. A document appears with PaymentAuthorizationRequested and goes with the answer, so after
 // a restart the worker resumes exactly the requests still open.
-import type { RecordedEvent } from '../../src/eventstore/event-store.port.js';
 import type { Money } from '../../src/money/money.js';
 import type { PaymentEvent } from '../../src/payments/payments.decider.js';
 import type { ReadDocument } from '../../src/readstore/read-store.port.js';
@@ -17,19 +16,18 @@ export interface PendingAuthorization extends ReadDocument {
   requestedAt: string;
 }
 
-export const paymentRequestsProjection: DocumentProjection<PendingAuthorization> = {
+export const paymentRequestsProjection: DocumentProjection<PendingAuthorization, PaymentEvent> = {
   name: 'payment-requests',
   version: 1,
   collection: { name: 'payment_requests_v1' },
   eventTypes: ['PaymentAuthorizationRequested', 'PaymentAuthorized', 'PaymentDeclined'],
-  documentId: (event) => (event.data as { paymentId?: string }).paymentId,
-  evolve(current, recorded) {
-    const event = recorded as RecordedEvent & PaymentEvent;
+  documentId: (event) => event.data.paymentId,
+  evolve(current, event) {
     if (event.type !== 'PaymentAuthorizationRequested') return null; // answered
     const { paymentId, orderId, amount, paymentToken } = event.data;
     return {
-      _id: paymentId, _position: Number(recorded.position), orderId, amount, paymentToken,
-      requestEventId: recorded.eventId, correlationId: recorded.metadata.correlationId, requestedAt: recorded.metadata.occurredAt,
+      _id: paymentId, _position: Number(event.position), orderId, amount, paymentToken,
+      requestEventId: event.eventId, correlationId: event.metadata.correlationId, requestedAt: event.metadata.occurredAt,
     };
   },
 };

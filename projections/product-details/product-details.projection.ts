@@ -1,5 +1,4 @@
 // One document per product with everything GET /v1/products/{id} answers.
-import type { RecordedEvent } from '../../src/eventstore/event-store.port.js';
 import { INVENTORY_EVENT_TYPES, type InventoryEvent } from '../../src/inventory/inventory.decider.js';
 import type { Money } from '../../src/money/money.js';
 import type { ReadDocument } from '../../src/readstore/read-store.port.js';
@@ -17,15 +16,14 @@ export interface ProductDetails extends ReadDocument {
   revision: number;
 }
 
-export const productDetailsProjection: DocumentProjection<ProductDetails> = {
+export const productDetailsProjection: DocumentProjection<ProductDetails, InventoryEvent> = {
   name: 'product-details',
   version: 1,
   collection: { name: 'product_details_v1' },
   eventTypes: INVENTORY_EVENT_TYPES,
-  documentId: (event) => (event.data as { productId?: string }).productId,
-  evolve(current, recorded) {
-    const event = recorded as RecordedEvent & InventoryEvent;
-    const at = { _position: Number(recorded.position), revision: recorded.revision };
+  documentId: (event) => event.data.productId,
+  evolve(current, event) {
+    const at = { _position: Number(event.position), revision: event.revision };
     switch (event.type) {
       case 'ProductRegistered': {
         const { productId, sku, name, price } = event.data;

@@ -16,7 +16,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DomainError } from '../../src/decider/domain-error.js';
-import type { RecordedEvent } from '../../src/eventstore/event-store.port.js';
+import type { RecordedEvent, RecordedOf } from '../../src/eventstore/event-store.port.js';
 import { GENESIS_HASH, chainHash } from '../../src/eventstore/hash-chain.js';
 import {
   inventoryDecider,
@@ -169,7 +169,7 @@ function expectedDocuments(events: readonly RecordedEvent[]): { details: ReadDoc
   for (const [streamId, stream] of byStream) {
     let state = inventoryDecider.initialState;
     for (const event of stream) {
-      state = inventoryDecider.evolve(state, event as unknown as InventoryEvent);
+      state = inventoryDecider.evolve(state, event as RecordedOf<InventoryEvent>); // a product- stream holds inventory events
       if (state.status === 'registered') expect(state.onHand).toBeGreaterThanOrEqual(0); // (c)
     }
     if (state.status !== 'registered') throw new Error(`${streamId} has events but no registration`);

@@ -1,5 +1,4 @@
 // The catalogue listing behind GET /v1/products: small documents ordered by SKU.
-import type { RecordedEvent } from '../../src/eventstore/event-store.port.js';
 import { INVENTORY_EVENT_TYPES, type InventoryEvent } from '../../src/inventory/inventory.decider.js';
 import type { Money } from '../../src/money/money.js';
 import type { ReadDocument } from '../../src/readstore/read-store.port.js';
@@ -13,16 +12,15 @@ export interface ProductListItem extends ReadDocument {
   available: number;
 }
 
-export const productListProjection: DocumentProjection<ProductListItem> = {
+export const productListProjection: DocumentProjection<ProductListItem, InventoryEvent> = {
   name: 'product-list',
   version: 1,
   // Listing pages by SKU (keyset pagination), so SKU is indexed; it is unique by construction.
   collection: { name: 'product_list_v1', indexes: [{ fields: { sku: 1 }, unique: true }] },
   eventTypes: INVENTORY_EVENT_TYPES,
-  documentId: (event) => (event.data as { productId?: string }).productId,
-  evolve(current, recorded) {
-    const event = recorded as RecordedEvent & InventoryEvent;
-    const _position = Number(recorded.position);
+  documentId: (event) => event.data.productId,
+  evolve(current, event) {
+    const _position = Number(event.position);
     switch (event.type) {
       case 'ProductRegistered': {
         const { productId, sku, name, price } = event.data;

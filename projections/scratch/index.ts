@@ -3,4 +3,4 @@
 import type { DocumentProjection } from '../../src/projection-engine/projection.js';
 import { dailyStockMovementsProjection } from './daily-stock-movements/daily-stock-movements.projection.js';
 
-export const scratchProjections: readonly DocumentProjection[] = [dailyStockMovementsProjection as unknown as DocumentProjection];
+export const scratchProjections: readonly DocumentProjection[] = [dailyStockMovementsProjection];

@@ -2,7 +2,6 @@
 // available + reserved + shipped on the other. The balance always holds:
 //   available + reserved + shipped = received + adjusted   (adjusted: the sum of adjustments)
 import { unreachable } from '../../src/decider/decider.js';
-import type { RecordedEvent } from '../../src/eventstore/event-store.port.js';
 import { INVENTORY_EVENT_TYPES, type InventoryEvent } from '../../src/inventory/inventory.decider.js';
 import type { ReadDocument } from '../../src/readstore/read-store.port.js';
 import type { DocumentProjection } from '../../src/projection-engine/projection.js';
@@ -17,16 +16,15 @@ export interface StockLevel extends ReadDocument {
   shipped: number;
 }
 
-export const stockLevelsProjection: DocumentProjection<StockLevel> = {
+export const stockLevelsProjection: DocumentProjection<StockLevel, InventoryEvent> = {
   name: 'stock-levels',
   version: 1,
   collection: { name: 'stock_levels_v1', indexes: [{ fields: { sku: 1 }, unique: true }] },
   eventTypes: INVENTORY_EVENT_TYPES,
-  documentId: (event) => (event.data as { productId?: string }).productId,
-  evolve(current, recorded) {
-    const event = recorded as RecordedEvent & InventoryEvent;
+  documentId: (event) => event.data.productId,
+  evolve(current, event) {
     if (event.type === 'ProductRegistered') {
-      return { _id: event.data.productId, _position: Number(recorded.position), sku: event.data.sku, received: 0, adjusted: 0, onHand: 0, reserved: 0, available: 0, shipped: 0 };
+      return { _id: event.data.productId, _position: Number(event.position), sku: event.data.sku, received: 0, adjusted: 0, onHand: 0, reserved: 0, available: 0, shipped: 0 };
     }
     if (!current) return null;
     const level = (change: Partial<Record<'received' | 'adjusted' | 'onHand' | 'reserved' | 'shipped', number>>): StockLevel => {

@@ -25,6 +25,15 @@ export function fold<Event extends DomainEvent, State>(
   return state;
 }
 
+/**
+ * The event types of a union, listed as the keys of an exhaustive record: leaving a type out,
+ * or naming one the union does not have, is a compile error (a plain array catches only the
+ * second). Subscribers filter on these lists, so a forgotten type would be skipped silently.
+ */
+export function eventTypes<Event extends DomainEvent>(types: Record<Event['type'], true>): readonly Event['type'][] {
+  return Object.keys(types) as Event['type'][];
+}
+
 /** The `never` check of an exhaustive switch: an unhandled variant fails to compile. */
 export function unreachable(value: never): never {
   throw new Error(`Unhandled variant: ${JSON.stringify(value)}`);

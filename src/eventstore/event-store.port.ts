@@ -52,6 +52,16 @@ export interface RecordedEvent<Type extends string = string, Data = unknown> {
   metadata: StoredMetadata;
 }
 
+/**
+ * A recorded event narrowed to a domain event: the envelope with the event's own `type` and
+ * `data`, one variant per member of the union, so a switch on `type` narrows `data`. The read
+ * side sees these; the store hands out plain RecordedEvents and the subscriber's declared event
+ * types narrow them (src/projection-engine).
+ */
+export type RecordedOf<Event extends { type: string; data: unknown }> = Event extends unknown
+  ? Omit<RecordedEvent, 'type' | 'data'> & { type: Event['type']; data: Event['data'] }
+  : never;
+
 export interface AppendResult {
   /** Revision of the last event now in the stream. */
   nextRevision: number;

@@ -12,7 +12,7 @@
 // - nobody disables themselves or revokes their own admin role, so an admin cannot lock the
 //   last door behind them by accident.
 // Passwords arrive already hashed: hashing is I/O-bound crypto and stays outside the domain.
-import { unreachable, type Decider, type DomainEvent } from '../decider/decider.js';
+import { eventTypes, unreachable, type Decider, type DomainEvent } from '../decider/decider.js';
 import { DomainError } from '../decider/domain-error.js';
 import { ROLES, isRole, type Role } from '../access/roles.js';
 
@@ -36,7 +36,7 @@ export type PasswordChanged = DomainEvent<'PasswordChanged', { userId: string; p
 export type UserDisabled = DomainEvent<'UserDisabled', { userId: string; reason: string }>;
 export type UserEvent = UserRegistered | RoleGranted | RoleRevoked | PasswordChanged | UserDisabled;
 
-export const USER_EVENT_TYPES = ['UserRegistered', 'RoleGranted', 'RoleRevoked', 'PasswordChanged', 'UserDisabled'] as const satisfies readonly UserEvent['type'][];
+export const USER_EVENT_TYPES = eventTypes<UserEvent>({ UserRegistered: true, RoleGranted: true, RoleRevoked: true, PasswordChanged: true, UserDisabled: true });
 
 /** Fields of user events that hold secrets (hashes): read models and audit views leave them out. */
 export const SECRET_EVENT_FIELDS = ['passwordHash'] as const;

@@ -12,7 +12,7 @@
 //   "no stream": the event store lets exactly one writer win, with no window for a race,
 //   on SQLite and EventStoreDB alike. The loser re-decides against the registered product
 //   and gets `sku_already_registered`.
-import { unreachable, type Decider, type DomainEvent } from '../decider/decider.js';
+import { eventTypes, unreachable, type Decider, type DomainEvent } from '../decider/decider.js';
 import { DomainError } from '../decider/domain-error.js';
 import { positiveMoney, sameMoney, type Money } from '../money/money.js';
 
@@ -38,8 +38,13 @@ export type ReservedStockShipped = DomainEvent<'ReservedStockShipped', { product
 export type ReservationEvent = StockReserved | StockReservationRejected | StockReleased | ReservedStockShipped;
 export type InventoryEvent = ProductRegistered | StockReceived | StockAdjusted | PriceChanged | ReservationEvent;
 
-export const RESERVATION_EVENT_TYPES = ['StockReserved', 'StockReservationRejected', 'StockReleased', 'ReservedStockShipped'] as const satisfies readonly ReservationEvent['type'][];
-export const INVENTORY_EVENT_TYPES = ['ProductRegistered', 'StockReceived', 'StockAdjusted', 'PriceChanged', ...RESERVATION_EVENT_TYPES] as const satisfies readonly InventoryEvent['type'][];
+export const RESERVATION_EVENT_TYPES = eventTypes<ReservationEvent>({
+  StockReserved: true, StockReservationRejected: true, StockReleased: true, ReservedStockShipped: true,
+});
+export const INVENTORY_EVENT_TYPES = eventTypes<InventoryEvent>({
+  ProductRegistered: true, StockReceived: true, StockAdjusted: true, PriceChanged: true,
+  StockReserved: true, StockReservationRejected: true, StockReleased: true, ReservedStockShipped: true,
+});
 
 // ---- commands ----
 export type RegisterProduct = { type: 'RegisterProduct'; productId: string; sku: string; name: string; price: Money };

@@ -6,7 +6,7 @@
 // not cancelled. Whichever is appended first wins; the other is refused (409).
 // Prices come in with the command (looked up in the catalogue when the order is placed) and
 // are recorded in OrderPlaced, so a later price change never alters an order.
-import { unreachable, type Decider, type DomainEvent } from '../decider/decider.js';
+import { eventTypes, unreachable, type Decider, type DomainEvent } from '../decider/decider.js';
 import { DomainError } from '../decider/domain-error.js';
 import type { Money } from '../money/money.js';
 
@@ -56,7 +56,7 @@ export type OrderShipped = DomainEvent<'OrderShipped', { orderId: string; shipme
 export type OrderDelivered = DomainEvent<'OrderDelivered', { orderId: string; shipmentId: string }>;
 export type OrderEvent = OrderPlaced | OrderConfirmed | OrderCancelled | OrderShipped | OrderDelivered;
 
-export const ORDER_EVENT_TYPES = ['OrderPlaced', 'OrderConfirmed', 'OrderCancelled', 'OrderShipped', 'OrderDelivered'] as const satisfies readonly OrderEvent['type'][];
+export const ORDER_EVENT_TYPES = eventTypes<OrderEvent>({ OrderPlaced: true, OrderConfirmed: true, OrderCancelled: true, OrderShipped: true, OrderDelivered: true });
 
 // ---- commands ----
 /** What the catalogue said about a product when the order was placed; null: no such product. */

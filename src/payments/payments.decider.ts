@@ -8,7 +8,7 @@
 //
 // Invariants: captured at most once, and only after an authorization; a voided or declined
 // payment is never captured; a captured one is never voided, only refunded, and at most once.
-import { unreachable, type Decider, type DomainEvent } from '../decider/decider.js';
+import { eventTypes, unreachable, type Decider, type DomainEvent } from '../decider/decider.js';
 import { DomainError } from '../decider/domain-error.js';
 import type { Money } from '../money/money.js';
 
@@ -22,9 +22,10 @@ export type PaymentVoided = DomainEvent<'PaymentVoided', { paymentId: string; or
 export type PaymentRefunded = DomainEvent<'PaymentRefunded', { paymentId: string; orderId: string; amount: Money; refundId: string }>;
 export type PaymentEvent = PaymentAuthorizationRequested | PaymentAuthorized | PaymentDeclined | PaymentCaptured | PaymentVoided | PaymentRefunded;
 
-export const PAYMENT_EVENT_TYPES = [
-  'PaymentAuthorizationRequested', 'PaymentAuthorized', 'PaymentDeclined', 'PaymentCaptured', 'PaymentVoided', 'PaymentRefunded',
-] as const satisfies readonly PaymentEvent['type'][];
+export const PAYMENT_EVENT_TYPES = eventTypes<PaymentEvent>({
+  PaymentAuthorizationRequested: true, PaymentAuthorized: true, PaymentDeclined: true,
+  PaymentCaptured: true, PaymentVoided: true, PaymentRefunded: true,
+});
 
 // ---- commands ----
 export type AuthorizationOutcome = { status: 'authorized'; authorizationCode: string } | { status: 'declined'; reason: string };

@@ -1,11 +1,11 @@
 // Applies batches of events to a document projection. The core (projectEvents) is pure: given
 // the documents as stored and the events, it returns the guarded writes. Replaying an event a
 // document has already seen (its position is not newer than the document's _position) is a no-op.
-import type { Position, RecordedEvent } from '../eventstore/event-store.port.js';
+import type { Position, RecordedEvent, RecordedOf } from '../eventstore/event-store.port.js';
 import type { DocumentWrite, ReadDocument, ReadStore } from '../readstore/read-store.port.js';
 import { EventProcessingError } from '../subscriptions/event-processing-error.js';
 import type { BatchProcessor } from '../subscriptions/subscriber.js';
-import { projectionCheckpointName, type DocumentProjection } from './projection.js';
+import { projectionCheckpointName, type DocumentProjection, type EventShape } from './projection.js';
 
 export interface ProjectedBatch {
   writes: DocumentWrite[];
@@ -21,15 +21,15 @@ interface DocumentState {
   changed: boolean;
 }
 
-export class ProjectionEngine {
+export class ProjectionEngine<Event extends EventShape = EventShape> {
   private readonly eventTypes: ReadonlySet<string>;
 
-  constructor(readonly projection: DocumentProjection) {
+  constructor(readonly projection: DocumentProjection<ReadDocument, Event>) {
     this.eventTypes = new Set(projection.eventTypes);
   }
 
   /** Loads the batch's documents in one findByIds call and projects the events onto them. */
-  async apply(readStore: ReadStore, events: readonly RecordedEvent[]): Promise<ProjectedBatch> {
+  async apply(readStore: Pick<ReadStore, 'findByIds'>, events: readonly RecordedEvent[]): Promise<ProjectedBatch> {
     const ids = this.documentIds(events);
     const stored = ids.length === 0 ? new Map<string, ReadDocument>() : await readStore.findByIds(this.projection.collection.name, ids);
     return this.project(stored, events);
@@ -39,7 +39,7 @@ export class ProjectionEngine {
   documentIds(events: readonly RecordedEvent[]): string[] {
     const ids = new Set<string>();
     for (const event of events) {
-      const id = this.documentIdOf(event);
+      const id = this.reads(event) ? this.documentIdOf(event) : undefined;
       if (id !== undefined) ids.add(id);
     }
     return [...ids];
@@ -51,6 +51,7 @@ export class ProjectionEngine {
     if (!last) throw new RangeError('A batch needs at least one event');
     const states = new Map<string, DocumentState>();
     for (const event of events) {
+      if (!this.reads(event)) continue;
       const id = this.documentIdOf(event);
       if (id === undefined) continue;
       let state = states.get(id);
@@ -75,8 +76,15 @@ export class ProjectionEngine {
     return { writes, checkpoint: last.position };
   }
 
-  private documentIdOf(event: RecordedEvent): string | undefined {
-    if (!this.eventTypes.has(event.type)) return undefined;
+  /**
+   * The one place the read side is narrowed: the projection declares that its evolve reads the
+   * types it lists, so an event of a listed type is handed on as one of its own events.
+   */
+  private reads(event: RecordedEvent): event is RecordedEvent & RecordedOf<Event> {
+    return this.eventTypes.has(event.type);
+  }
+
+  private documentIdOf(event: RecordedOf<Event>): string | undefined {
     try {
       return this.projection.documentId(event);
     } catch (error) {
@@ -84,7 +92,7 @@ export class ProjectionEngine {
     }
   }
 
-  private evolve(current: ReadDocument | null, event: RecordedEvent): ReadDocument | null {
+  private evolve(current: ReadDocument | null, event: RecordedEvent & RecordedOf<Event>): ReadDocument | null {
     try {
       return this.projection.evolve(current, event);
     } catch (error) {

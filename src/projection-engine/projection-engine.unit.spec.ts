@@ -81,12 +81,12 @@ describe('ProjectionEngine', () => {
 
   it('loads the documents of a batch with one findByIds call', async () => {
     const calls: string[][] = [];
-    const readStore = {
-      findByIds: async (collection: string, ids: string[]) => {
+    const readStore: Pick<ReadStore, 'findByIds'> = {
+      findByIds: async <T extends ReadDocument>(collection: string, ids: string[]) => {
         calls.push([collection, ...ids]);
-        return new Map([['a', { _id: 'a', _position: 1, items: {}, applied: 1 }]]);
+        return new Map([['a', { _id: 'a', _position: 1, items: {}, applied: 1 } as ReadDocument as T]]);
       },
-    } as unknown as ReadStore;
+    };
     const events = [at(2, 'ItemAdded', { cartId: 'a', sku: 'MUG', quantity: 1 }), at(3, 'CartOpened', { cartId: 'b' }), at(4, 'CouponIssued', { cartId: 'c' })];
     const { writes } = await engine.apply(readStore, events);
     expect(calls).toEqual([[COLLECTION, 'a', 'b']]);

@@ -3,7 +3,7 @@
 //
 // Invariants: a shipment is dispatched at most once, with one tracking number; a cancelled
 // shipment is never dispatched; a dispatched one is never cancelled; delivered only after dispatch.
-import { unreachable, type Decider, type DomainEvent } from '../decider/decider.js';
+import { eventTypes, unreachable, type Decider, type DomainEvent } from '../decider/decider.js';
 import { DomainError } from '../decider/domain-error.js';
 
 export const TRACKING_NUMBER_PATTERN = /^[A-Za-z0-9][A-Za-z0-9-]{0,63}$/;
@@ -29,7 +29,7 @@ export type ShipmentDelivered = DomainEvent<'ShipmentDelivered', { shipmentId: s
 export type ShipmentCancelled = DomainEvent<'ShipmentCancelled', { shipmentId: string; orderId: string }>;
 export type ShippingEvent = ShipmentCreated | ShipmentDispatched | ShipmentDelivered | ShipmentCancelled;
 
-export const SHIPPING_EVENT_TYPES = ['ShipmentCreated', 'ShipmentDispatched', 'ShipmentDelivered', 'ShipmentCancelled'] as const satisfies readonly ShippingEvent['type'][];
+export const SHIPPING_EVENT_TYPES = eventTypes<ShippingEvent>({ ShipmentCreated: true, ShipmentDispatched: true, ShipmentDelivered: true, ShipmentCancelled: true });
 
 // ---- commands ----
 export type CreateShipment = { type: 'CreateShipment'; shipmentId: string; orderId: string; lines: ShipmentLine[]; shippingAddress: ShipmentAddress };

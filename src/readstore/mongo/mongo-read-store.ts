@@ -31,6 +31,8 @@ import type {
 
 const CHECKPOINTS = '_checkpoints';
 const PARKED = '_parked';
+/** A parked event as kept: the position as a decimal string (and, for sorting, `order`, never read back). */
+type StoredParkedEvent = Omit<ParkedEvent, 'position'> & { position: string };
 const DUPLICATE_KEY = 11000;
 const NAMESPACE_NOT_FOUND = 26;
 const INDEX_CONFLICTS = new Set([85, 86]); // IndexOptionsConflict, IndexKeySpecsConflict
@@ -245,10 +247,10 @@ export class MongoReadStore implements ReadStore {
 
   async listParked(subscriber?: string): Promise<ParkedEvent[]> {
     const docs = await this.db
-      .collection<Document>(PARKED)
+      .collection<StoredParkedEvent>(PARKED)
       .find(subscriber === undefined ? {} : { subscriber }, { sort: { subscriber: 1, order: 1 }, projection: { _id: 0, order: 0 } })
       .toArray();
-    return docs.map((doc) => ({ ...(doc as unknown as Omit<ParkedEvent, 'position'>), position: BigInt(doc.position as string) }));
+    return docs.map((doc) => ({ ...doc, position: BigInt(doc.position) }));
   }
 
   /** For /health: a round trip to the primary. */
