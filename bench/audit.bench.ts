@@ -72,7 +72,7 @@ export async function auditBench(): Promise<Figure[]> {
     // Blue/green rebuild: the serving build is caught up first, then a rebuild runs beside it.
     register.clear();
     const store = new UpcastingEventStore(raw, allUpcasters);
-    const readStore = new EmbeddedReadStore(join(dir, 'readmodels.db'));
+    const readStore = EmbeddedReadStore.inDataDir(dir);
     const runner = new SubscriptionRunner({ eventStore: store, readStore, logger: quiet });
     const projections = BlueGreenProjections.addTo(runner, [productDetailsProjection]);
     runner.start();

@@ -37,7 +37,7 @@ function productEvents(productId: string, index: number): NewEvent[] {
 async function runUntilCaughtUp(dir: string): Promise<{ ms: number; close(): Promise<void> }> {
   const started = performance.now();
   const eventStore = new SqliteEventStore(join(dir, 'events.db'));
-  const readStore = new EmbeddedReadStore(join(dir, 'readmodels.db'));
+  const readStore = EmbeddedReadStore.inDataDir(dir);
   const runner = new SubscriptionRunner({ eventStore, readStore, logger: quiet });
   BlueGreenProjections.addTo(runner, allProjections);
   runner.start();

@@ -1,6 +1,5 @@
 // The stores of a stopped service, opened by the CLI: the event log (locked while the service
 // runs, which is checked first), read through the upcasters, and the read models.
-import { join } from 'node:path';
 import type { EventStore } from '../eventstore/event-store.port.js';
 import { allUpcasters } from '../upcasters.js';
 import { UpcastingEventStore } from '../eventstore/upcasting/upcasting-event-store.js';
@@ -16,7 +15,7 @@ export interface LocalStores {
 export function openLocalStores(dataDir: string, withReadModels: boolean): { eventStore: EventStore; readStore?: EmbeddedReadStore; close(): Promise<void> } {
   const raw = openEventStoreFile(dataDir);
   const eventStore = new UpcastingEventStore(raw, allUpcasters);
-  const readStore = withReadModels ? new EmbeddedReadStore(join(dataDir, 'readmodels.db')) : undefined;
+  const readStore = withReadModels ? EmbeddedReadStore.inDataDir(dataDir) : undefined;
   return {
     eventStore,
     ...(readStore ? { readStore } : {}),

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { AppConfig } from '../config/app-config.js';
 import { redactUrl } from '../config/stores-config.js';
 import type { StoreSelection } from '../eventstore/event-store-selection.js';
-import { EmbeddedReadStore } from './embedded/embedded-read-store.js';
+import { EmbeddedReadStore, READ_MODELS_DB_FILE } from './embedded/embedded-read-store.js';
 import { MongoReadStore } from './mongo/mongo-read-store.js';
 import type { ReadStore } from './read-store.port.js';
 
@@ -14,7 +14,7 @@ export const READ_STORE_SELECTION = Symbol('ReadStoreSelection');
 export function selectReadStore(config: AppConfig): StoreSelection<ReadStore> {
   const url = config.stores.mongodbUrl;
   if (url === undefined) {
-    const file = join(config.dataDir, 'readmodels.db');
+    const file = join(config.dataDir, READ_MODELS_DB_FILE);
     return { store: new EmbeddedReadStore(file), adapter: 'embedded', target: file, details: () => ({}) };
   }
   return { store: MongoReadStore.connect(url), adapter: 'mongodb', target: redactUrl(url), details: () => ({}) };

@@ -88,7 +88,7 @@ export async function rebuildReadModels(
   batchSize = 200,
 ): Promise<DocumentsByCollection> {
   const dir = await mkdtemp(join(tmpdir(), 'orderstream-rebuild-'));
-  const store = new EmbeddedReadStore(join(dir, 'readmodels.db'));
+  const store = EmbeddedReadStore.inDataDir(dir);
   try {
     for (const projection of projections) {
       const engine = new ProjectionEngine(projection);

@@ -58,7 +58,7 @@ export class Harness {
   /** Opens (again) the stores over the same files, as a restarted process would. */
   openStores(): void {
     this.eventStore = new SqliteEventStore(join(this.dir, 'events.db'));
-    this.readStore = new EmbeddedReadStore(join(this.dir, 'readmodels.db'));
+    this.readStore = EmbeddedReadStore.inDataDir(this.dir);
   }
 
   async closeStores(): Promise<void> {

@@ -3,7 +3,8 @@ import { Inject } from '@nestjs/common';
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { usersProjection, type UserDocument } from '../../../projections/users/users.projection.js';
 import { DomainError } from '../../decider/domain-error.js';
-import { decodeCursor, encodeCursor, type Page } from '../../http/pagination.js';
+import { findPage } from '../../http/find-page.js';
+import type { Page } from '../../http/pagination.js';
 import { READ_STORE, type ReadStore } from '../../readstore/read-store.port.js';
 import type { Role } from '../../access/roles.js';
 
@@ -46,11 +47,7 @@ export class ListUsersHandler implements IQueryHandler<ListUsersQuery> {
   constructor(@Inject(READ_STORE) private readonly readStore: ReadStore) {}
 
   async execute({ limit, cursor }: ListUsersQuery): Promise<Page<UserView>> {
-    // The cursor decodes to a string or the request is refused: never an operator object.
-    const after = cursor === undefined ? {} : { email: { $gt: decodeCursor(cursor, ['email']).email } };
-    const docs = await this.readStore.find<UserDocument>(usersProjection.collection.name, after, { sort: { email: 1 }, limit: limit + 1 });
-    const items = docs.slice(0, limit).map(view);
-    const last = items.at(-1);
-    return { items, nextCursor: docs.length > limit && last ? encodeCursor({ email: last.email }) : null };
+    const page = await findPage<UserDocument, 'email'>(this.readStore, usersProjection.collection.name, {}, { field: 'email', order: 'ascending', cursorKey: 'email' }, { limit, cursor });
+    return { ...page, items: page.items.map(view) };
   }
 }

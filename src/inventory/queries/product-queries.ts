@@ -3,7 +3,8 @@ import { Inject } from '@nestjs/common';
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { productDetailsProjection, type ProductDetails } from '../../../projections/product-details/product-details.projection.js';
 import { productListProjection, type ProductListItem } from '../../../projections/product-list/product-list.projection.js';
-import { decodeCursor, encodeCursor, type Page } from '../../http/pagination.js';
+import { findPage } from '../../http/find-page.js';
+import type { Page } from '../../http/pagination.js';
 import { READ_STORE, type ReadStore } from '../../readstore/read-store.port.js';
 import type { Money } from '../../money/money.js';
 import { DomainError } from '../../decider/domain-error.js';
@@ -50,13 +51,7 @@ export class ListProductsHandler implements IQueryHandler<ListProductsQuery> {
   constructor(@Inject(READ_STORE) private readonly readStore: ReadStore) {}
 
   async execute({ limit, cursor }: ListProductsQuery): Promise<Page<ProductSummary>> {
-    const after = cursor === undefined ? {} : { sku: { $gt: decodeCursor(cursor, ['sku']).sku } };
-    const docs = await this.readStore.find<ProductListItem>(productListProjection.collection.name, after, {
-      sort: { sku: 1 },
-      limit: limit + 1,
-    });
-    const items = docs.slice(0, limit).map(({ _id, sku, name, price, available }) => ({ id: _id, sku, name, price, available }));
-    const last = items.at(-1);
-    return { items, nextCursor: docs.length > limit && last ? encodeCursor({ sku: last.sku }) : null };
+    const page = await findPage<ProductListItem, 'sku'>(this.readStore, productListProjection.collection.name, {}, { field: 'sku', order: 'ascending', cursorKey: 'sku' }, { limit, cursor });
+    return { ...page, items: page.items.map(({ _id, sku, name, price, available }) => ({ id: _id, sku, name, price, available })) };
   }
 }

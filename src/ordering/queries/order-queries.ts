@@ -5,7 +5,8 @@ import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { customerOrdersProjection, type CustomerOrder } from '../../../projections/customer-orders/customer-orders.projection.js';
 import { orderDetailsProjection, type OrderDetails } from '../../../projections/order-details/order-details.projection.js';
 import { DomainError } from '../../decider/domain-error.js';
-import { decodeCursor, encodeCursor, type Page } from '../../http/pagination.js';
+import { findPage } from '../../http/find-page.js';
+import type { Page } from '../../http/pagination.js';
 import { READ_STORE, type ReadStore } from '../../readstore/read-store.port.js';
 
 // Pick, not Omit: documents have an index signature, which Omit would keep alone.
@@ -48,17 +49,14 @@ export class ListCustomerOrdersHandler implements IQueryHandler<ListCustomerOrde
   constructor(@Inject(READ_STORE) private readonly readStore: ReadStore) {}
 
   async execute({ customerId, limit, cursor }: ListCustomerOrdersQuery): Promise<Page<OrderSummary>> {
-    const before = cursor === undefined ? undefined : Number(decodeCursor(cursor, ['p']).p);
-    const query = {
-      ...(customerId === undefined ? {} : { customerId }),
-      ...(before === undefined || !Number.isSafeInteger(before) ? {} : { placedPosition: { $lt: before } }),
-    };
-    const docs = await this.readStore.find<CustomerOrder>(customerOrdersProjection.collection.name, query, { sort: { placedPosition: -1 }, limit: limit + 1 });
-    const page = docs.slice(0, limit);
-    const last = page.at(-1);
-    return {
-      items: page.map(({ _id, customerId: owner, status, total, lineCount, placedAt }) => ({ id: _id, customerId: owner, status, total, lineCount, placedAt })),
-      nextCursor: docs.length > limit && last ? encodeCursor({ p: String(last.placedPosition) }) : null,
-    };
+    const page = await findPage<CustomerOrder, 'placedPosition'>(
+      this.readStore,
+      customerOrdersProjection.collection.name,
+      customerId === undefined ? {} : { customerId },
+      // Newest first; a cursor whose position is not a whole number starts again at the newest.
+      { field: 'placedPosition', order: 'descending', cursorKey: 'p', parse: (text) => (Number.isSafeInteger(Number(text)) ? Number(text) : undefined) },
+      { limit, cursor },
+    );
+    return { ...page, items: page.items.map(({ _id, customerId: owner, status, total, lineCount, placedAt }) => ({ id: _id, customerId: owner, status, total, lineCount, placedAt })) };
   }
 }

@@ -2,6 +2,7 @@
 // made durable in one SQLite file (see read-models-file.ts). Every commit is written to the
 // file in one transaction together with the subscriber's checkpoint and only then applied
 // to memory, so after a crash the reloaded documents match the reloaded checkpoint.
+import { join } from 'node:path';
 import { Query as MingoQuery } from 'mingo';
 import type { Position } from '../../eventstore/event-store.port.js';
 import { assertNoScriptOperators } from '../query-guard.js';
@@ -19,11 +20,19 @@ import type {
 import { InMemoryCollection } from './in-memory-collection.js';
 import { ReadModelsFile, type DocumentChange } from './read-models-file.js';
 
+/** The read models' file in a service's DATA_DIR: the service and the CLI open the same one. */
+export const READ_MODELS_DB_FILE = 'readmodels.db';
+
 export class EmbeddedReadStore implements ReadStore {
   private readonly file: ReadModelsFile;
   private readonly collections = new Map<string, InMemoryCollection>();
   private readonly checkpoints: Map<string, Position>;
   private closed = false;
+
+  /** The store of a service: `<dataDir>/readmodels.db`. */
+  static inDataDir(dataDir: string): EmbeddedReadStore {
+    return new EmbeddedReadStore(join(dataDir, READ_MODELS_DB_FILE));
+  }
 
   /** Opens (or creates) the file, e.g. `<DATA_DIR>/readmodels.db`, and loads it into memory. */
   constructor(path: string) {
