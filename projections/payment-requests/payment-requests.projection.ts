@@ -1,6 +1,7 @@
 // Payment authorizations waiting for the processor's answer: the authorization worker's to-do
 // list. A document appears with PaymentAuthorizationRequested and goes with the answer, so after
 // a restart the worker resumes exactly the requests still open.
+import { eventTypes } from '../../src/decider/decider.js';
 import type { Money } from '../../src/money/money.js';
 import type { PaymentEvent } from '../../src/payments/payments.decider.js';
 import type { ReadDocument } from '../../src/readstore/read-store.port.js';
@@ -16,11 +17,14 @@ export interface PendingAuthorization extends ReadDocument {
   requestedAt: string;
 }
 
-export const paymentRequestsProjection: DocumentProjection<PendingAuthorization, PaymentEvent> = {
+/** A request, and the two answers that settle it. */
+type RequestEvent = Extract<PaymentEvent, { type: 'PaymentAuthorizationRequested' | 'PaymentAuthorized' | 'PaymentDeclined' }>;
+
+export const paymentRequestsProjection: DocumentProjection<PendingAuthorization, RequestEvent> = {
   name: 'payment-requests',
   version: 1,
   collection: { name: 'payment_requests_v1' },
-  eventTypes: ['PaymentAuthorizationRequested', 'PaymentAuthorized', 'PaymentDeclined'],
+  eventTypes: eventTypes<RequestEvent>({ PaymentAuthorizationRequested: true, PaymentAuthorized: true, PaymentDeclined: true }),
   documentId: (event) => event.data.paymentId,
   evolve(current, event) {
     if (event.type !== 'PaymentAuthorizationRequested') return null; // answered

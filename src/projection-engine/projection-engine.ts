@@ -101,6 +101,14 @@ export class ProjectionEngine<Event extends EventShape = EventShape> {
   }
 }
 
+/** What the read store's commit does, for documents held in memory (a replay, a projection spec). */
+export function applyWrites(documents: Map<string, ReadDocument>, writes: readonly DocumentWrite[]): void {
+  for (const write of writes) {
+    if (write.op === 'upsert') documents.set(write.doc._id, write.doc);
+    else documents.delete(write.id);
+  }
+}
+
 /** Documents keep positions as numbers (JSON, MongoDB); refuse one that a number cannot hold exactly. */
 function documentPosition(position: Position): number {
   if (position > BigInt(Number.MAX_SAFE_INTEGER)) throw new RangeError(`Position ${position} is beyond what a document can record`);

@@ -3,7 +3,7 @@
 import type { EventStore, Position } from '../eventstore/event-store.port.js';
 import type { ReadDocument } from '../readstore/read-store.port.js';
 import type { DocumentProjection } from './projection.js';
-import { ProjectionEngine } from './projection-engine.js';
+import { applyWrites, ProjectionEngine } from './projection-engine.js';
 
 export interface ReplayRange {
   /** Inclusive. */
@@ -42,11 +42,7 @@ export async function replayProjection(
     const page = await store.readAll({ after, maxCount: 1000, filter: { eventTypes: [...projection.eventTypes] } });
     const inRange = page.filter((event) => event.position <= to && (range.since === undefined || event.recordedAt >= range.since) && (range.until === undefined || event.recordedAt < range.until));
     if (inRange.length > 0) {
-      const { writes } = engine.project(documents, inRange);
-      for (const write of writes) {
-        if (write.op === 'upsert') documents.set(write.doc._id, write.doc);
-        else documents.delete(write.id);
-      }
+      applyWrites(documents, engine.project(documents, inRange).writes);
       events += inRange.length;
       first ??= inRange[0]!.position;
       last = inRange.at(-1)!.position;
