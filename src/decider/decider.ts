@@ -34,6 +34,17 @@ export function eventTypes<Event extends DomainEvent>(types: Record<Event['type'
   return Object.keys(types) as Event['type'][];
 }
 
+/**
+ * The event types a subscriber reacts to, chosen from every type of the unions it could see:
+ * with `satisfies Record<Event['type'], boolean>` at the call, each type is marked true or
+ * false, so a new event in any of those unions is a compile error until someone decides.
+ */
+export function typesMarkedTrue<const Choice extends Record<string, boolean>>(choice: Choice): readonly MarkedTrue<Choice>[] {
+  return Object.keys(choice).filter((type) => choice[type]) as MarkedTrue<Choice>[];
+}
+
+type MarkedTrue<Choice extends Record<string, boolean>> = { [Type in keyof Choice & string]: Choice[Type] extends true ? Type : never }[keyof Choice & string];
+
 /** The `never` check of an exhaustive switch: an unhandled variant fails to compile. */
 export function unreachable(value: never): never {
   throw new Error(`Unhandled variant: ${JSON.stringify(value)}`);

@@ -17,7 +17,7 @@
 //   CancelShipment (created). Answers arriving after the cancellation are compensated as they
 //   come (a late authorization is voided, a late reservation released). The saga completes once
 //   nothing is held any more.
-import { unreachable, type Decider, type DomainEvent } from '../decider/decider.js';
+import { typesMarkedTrue, unreachable, type Decider, type DomainEvent } from '../decider/decider.js';
 import { instantAfter } from '../decider/instants.js';
 import type { CommitReservation, ReleaseStock, ReserveStock, ReservationEvent } from '../inventory/inventory.decider.js';
 import type { Money } from '../money/money.js';
@@ -28,13 +28,16 @@ import type { CancelShipment, CreateShipment, DispatchShipment, ShippingEvent } 
 /** A deadline coming due, delivered by the deadline scheduler (not an event of any stream). */
 export type PaymentDeadlinePassed = DomainEvent<'PaymentDeadlinePassed', { orderId: string; dueAt: string }>;
 
-/** The events of other contexts the saga reacts to (the subscription's store-side filter). */
-export const FULFILLMENT_TRIGGER_TYPES = [
-  'OrderPlaced', 'OrderConfirmed', 'OrderCancelled', 'OrderShipped',
-  'StockReserved', 'StockReservationRejected', 'StockReleased',
-  'PaymentAuthorized', 'PaymentDeclined', 'PaymentCaptured', 'PaymentVoided', 'PaymentRefunded',
-  'ShipmentCreated', 'ShipmentDelivered', 'ShipmentCancelled',
-] as const;
+/**
+ * The events of other contexts the saga reacts to (the subscription's store-side filter). Every
+ * event of those contexts is marked, so a new one does not go unheard without a decision.
+ */
+export const FULFILLMENT_TRIGGER_TYPES = typesMarkedTrue({
+  OrderPlaced: true, OrderConfirmed: true, OrderCancelled: true, OrderShipped: true, OrderDelivered: false,
+  StockReserved: true, StockReservationRejected: true, StockReleased: true, ReservedStockShipped: false,
+  PaymentAuthorizationRequested: false, PaymentAuthorized: true, PaymentDeclined: true, PaymentCaptured: true, PaymentVoided: true, PaymentRefunded: true,
+  ShipmentCreated: true, ShipmentDispatched: false, ShipmentDelivered: true, ShipmentCancelled: true,
+} as const satisfies Record<(OrderEvent | ReservationEvent | PaymentEvent | ShippingEvent)['type'], boolean>);
 
 type Reacted<E extends DomainEvent> = E extends { type: (typeof FULFILLMENT_TRIGGER_TYPES)[number] } ? E : never;
 
