@@ -1,4 +1,4 @@
-// Applies batches of events to a document projection. The core (projectEvents) is pure: given
+// Applies batches of events to a document projection. The core (project) is pure: given
 // the documents as stored and the events, it returns the guarded writes. Replaying an event a
 // document has already seen (its position is not newer than the document's _position) is a no-op.
 import type { Position, RecordedEvent, RecordedOf } from '../eventstore/event-store.port.js';

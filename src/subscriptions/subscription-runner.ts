@@ -19,8 +19,6 @@ import {
 } from './subscriber-worker.js';
 import { SubscriptionMetrics } from './subscription-metrics.js';
 
-export type { SubscriberProgress } from './subscriber-group.js';
-
 export interface SubscriptionRunnerConfig {
   eventStore: EventStore;
   readStore: ReadStore;
