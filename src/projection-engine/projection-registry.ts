@@ -1,6 +1,6 @@
 // Which build of each projection serves queries (the active one) and which one is being built.
 // Query handlers ask it for the collection to read (collectionOf); it switches to a new build
-// only when BlueGreenProjections has seen that build catch up (blue/green). Kept as documents in the read
+// only when BlueGreenProjections has seen that build catch up. Kept as documents in the read
 // store, so a restart serves the same build and resumes a rebuild in progress.
 import type { ReadDocument, ReadStore } from '../readstore/read-store.port.js';
 import type { DocumentProjection } from './projection.js';
