@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { fold } from '../decider/decider.js';
 import { SqliteEventStore } from '../eventstore/sqlite/sqlite-event-store.js';
 import { findChainBreak } from '../eventstore/hash-chain.js';
-import { inventoryDecider, productStreamId, type InventoryCommand, type InventoryEvent } from '../inventory/inventory.decider.js';
+import { inventoryDecider, productStreamId, type InventoryCommand } from '../inventory/inventory.decider.js';
+import { eventOf } from './load-state.js';
 import { ConcurrencyConflictError, PreconditionFailedError } from './command-errors.js';
 import type { CommandMetadata } from './command-metadata.js';
 import { CommandProcessor } from './command-processor.js';
@@ -75,7 +76,7 @@ describe('CommandProcessor', () => {
     expect(accepted.length).toBeGreaterThan(0);
 
     const history = await store.readStream(streamId);
-    const state = fold(inventoryDecider, history as unknown as InventoryEvent[]);
+    const state = fold(inventoryDecider, history.map((event) => eventOf(inventoryDecider, event)));
     expect(state.status === 'registered' && state.onHand).toBe(accepted.reduce((a, b) => a + b, 0));
     expect(history.map((e) => e.revision)).toEqual(history.map((_, i) => i));
   });

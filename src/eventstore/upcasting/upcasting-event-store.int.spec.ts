@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { productDetailsProjection } from '../../../projections/product-details/product-details.projection.js';
 import { CommandProcessor } from '../../command-handling/command-processor.js';
-import { fold } from '../../decider/decider.js';
-import { inventoryDecider, productStreamId, type InventoryEvent } from '../../inventory/inventory.decider.js';
+import { loadState } from '../../command-handling/load-state.js';
+import { inventoryDecider, productStreamId } from '../../inventory/inventory.decider.js';
 import { ProjectionEngine } from '../../projection-engine/projection-engine.js';
 import type { NewEvent, RecordedEvent } from '../event-store.port.js';
 import { findChainBreak } from '../hash-chain.js';
@@ -78,8 +78,7 @@ describe('StockReceived v1 -> v2', () => {
       streamId, command: { type: 'ReceiveStock', productId, quantity: 5, reference: 'PO-NEW' },
       metadata: { commandId: randomUUID(), correlationId: 'c', causationId: 'c', actor: { userId: 'u', roles: ['staff'] } },
     });
-    const events = await store.readStream(streamId);
-    const state = fold(inventoryDecider, events as unknown as InventoryEvent[]);
+    const state = await loadState(store, inventoryDecider, streamId);
     expect(state).toMatchObject({ status: 'registered', onHand: 15 });
     const stored = await raw.readStream(streamId);
     expect(stored[3]).toMatchObject({ schemaVersion: 2, data: { deliveryReference: 'PO-NEW' } });
