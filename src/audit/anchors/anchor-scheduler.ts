@@ -5,14 +5,14 @@
 import { Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import type { AuditConfig } from '../../config/audit-config.js';
 import { PollLoop } from '../../scheduling/poll-loop.js';
-import { AnchorRecorder } from './anchor-recorder.js';
+import type { AnchorRecorder } from './anchor-recorder.js';
 
 export class AnchorScheduler implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('AuditAnchors');
   private readonly loop: PollLoop;
 
   constructor(
-    private readonly recorder: AnchorRecorder,
+    private readonly recorder: Pick<AnchorRecorder, 'record'>,
     private readonly config: Pick<AuditConfig, 'anchorIntervalSeconds'>,
   ) {
     const intervalMs = config.anchorIntervalSeconds * 1000;

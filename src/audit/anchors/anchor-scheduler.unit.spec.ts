@@ -4,7 +4,7 @@ import { AnchorScheduler } from './anchor-scheduler.js';
 
 function recorder() {
   const calls: number[] = [];
-  const fake = { record: async () => (calls.push(Date.now()), { recorded: false, anchor: null }) } as unknown as AnchorRecorder;
+  const fake: Pick<AnchorRecorder, 'record'> = { record: async () => (calls.push(Date.now()), { recorded: false, anchor: null }) };
   return { fake, calls };
 }
 

@@ -30,6 +30,8 @@ export class EsdbConnection {
   private readonly internals: ClientInternals;
 
   constructor(readonly client: EventStoreDBClient) {
+    // The client declares these members protected; calling them is how appends reuse its
+    // connection handling (leader discovery, reconnects) for the calls it has no method for.
     this.internals = client as unknown as ClientInternals;
   }
 
