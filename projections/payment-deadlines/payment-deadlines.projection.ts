@@ -1,4 +1,4 @@
-// Payment deadlines armed by the order fulfilment saga and not yet cleared or expired: what the
+// Payment deadlines armed by the order fulfillment saga and not yet cleared or expired: what the
 // deadline scheduler watches. Durable like every read model, so deadlines fire after a restart.
 import { eventTypes } from '../../src/decider/decider.js';
 import type { FulfillmentEvent } from '../../src/fulfillment/fulfillment.decider.js';

@@ -17,7 +17,7 @@ export interface AppConfig {
   minPositionWaitMs: number;
   /** Tokens, the first admin, rate limits, trusted proxies, CORS (security-config.ts). */
   security: SecurityConfig;
-  /** Payment deadline, payment processor and fulfilment workers (fulfillment-config.ts). */
+  /** Payment deadline, payment processor and fulfillment workers (fulfillment-config.ts). */
   fulfillment: FulfillmentConfig;
   /** EVENTSTORE_URL / MONGODB_URL: the production engines, when set (stores-config.ts). */
   stores: StoresConfig;

@@ -1,4 +1,4 @@
-// Settings of order fulfilment (saga deadlines, the payment processor and its workers), from
+// Settings of order fulfillment (saga deadlines, the payment processor and its workers), from
 // the environment, validated at start with the rest of the configuration (app-config.ts).
 import { integerSetting } from './config-error.js';
 

@@ -1,4 +1,4 @@
-// Sends the commands the order fulfilment saga recorded in its events: a durable subscriber
+// Sends the commands the order fulfillment saga recorded in its events: a durable subscriber
 // over the fulfillment-* streams, with its own checkpoint (an outbox). Command ids derive from
 // the saga event and the command's index, so a command sent again after a crash is recognised
 // by its receiver (CommandProcessor answers a recorded command id from the log) and takes effect
@@ -80,12 +80,12 @@ export class FulfillmentCommandRelay implements EventHandler {
         return;
       } catch (error) {
         if (error instanceof DomainError) {
-          this.logger.warn(`Order fulfilment: ${command.type} was refused (${error.code}): ${error.message}`);
+          this.logger.warn(`Order fulfillment: ${command.type} was refused (${error.code}): ${error.message}`);
           return;
         }
         if (attempt >= this.options.attempts) throw error;
         await new Promise((done) => setTimeout(done, backOffDelay(this.options.backOff, attempt)));
-        if (attempt % 5 === 0) this.logger.warn(`Order fulfilment: ${command.type} failed ${attempt} times (${messageOf(error)}); retrying`);
+        if (attempt % 5 === 0) this.logger.warn(`Order fulfillment: ${command.type} failed ${attempt} times (${messageOf(error)}); retrying`);
       }
     }
   }

@@ -1,4 +1,4 @@
-// The order fulfilment saga's runtime: a durable subscriber (its own checkpoint) that answers
+// The order fulfillment saga's runtime: a durable subscriber (its own checkpoint) that answers
 // each trigger through CommandProcessor, like every other command: the saga decider (time as data
 // in its command) appends its events to fulfillment-<orderId>. It sends nothing itself: the
 // commands are recorded in the saga events and the command relay (command-relay.ts) sends them

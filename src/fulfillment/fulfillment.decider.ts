@@ -1,4 +1,4 @@
-// The order fulfilment process manager, as a pure decider (DESIGN.md, "Sagas"):
+// The order fulfillment process manager, as a pure decider (DESIGN.md, "Sagas"):
 //
 //   decide({type: Answer<Trigger>, trigger, now, paymentDeadlineMs}, state) -> saga events
 //

@@ -1,4 +1,4 @@
-// The order fulfilment saga, path by path: given the events it has seen, when one more arrives
+// The order fulfillment saga, path by path: given the events it has seen, when one more arrives
 // (or a deadline comes due on a controllable clock), then the commands it sends.
 import { describe, expect, it } from '@jest/globals';
 import { ManualClock } from '../../test/support/manual-clock.js';
@@ -94,7 +94,7 @@ function saga(clock = new ManualClock()) {
 
 const happyUntilAuthorized = () => [placed(), reserved(mug, 2), reserved(cup)];
 
-describe('order fulfilment saga', () => {
+describe('order fulfillment saga', () => {
   describe('happy path', () => {
     it('starts by reserving every line', () => {
       saga().given().when(placed()).thenSends(reserve(mug, 2), reserve(cup, 1)).thenRecords('FulfillmentStarted');

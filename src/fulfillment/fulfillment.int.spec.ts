@@ -60,7 +60,7 @@ class HeldGateway extends TestPaymentGateway {
 }
 
 /** The application without HTTP and identity: the stores, the subscriptions and the four contexts. */
-function fulfilmentApp(config: AppConfig) {
+function fulfillmentApp(config: AppConfig) {
   @Global()
   @Module({
     providers: [{ provide: APP_CONFIG, useValue: config }, { provide: CLOCK, useValue: systemClock }, CommandProcessor],
@@ -70,8 +70,8 @@ function fulfilmentApp(config: AppConfig) {
   @Module({
     imports: [Core, CqrsModule.forRoot(), EventStoreModule.forRoot({ upcasters: allUpcasters }), ReadStoreModule, IdempotencyModule, SubscriptionsModule.forRoot({ eventHandlers: { imports: [FulfillmentModule], tokens: [FULFILLMENT_EVENT_HANDLERS] } }), ProjectionEngineModule.forRoot({ projections: allProjections, scratchProjections: [] }), InventoryModule, OrderingModule, PaymentsModule, ShippingModule],
   })
-  class FulfilmentApp {}
-  return FulfilmentApp;
+  class FulfillmentApp {}
+  return FulfillmentApp;
 }
 
 let dir: string;
@@ -120,7 +120,7 @@ beforeEach(async () => {
   clock = new ManualClock();
   gateway = new HeldGateway();
   const config = loadConfig({ DATA_DIR: dir, LOG_LEVEL: 'error', JWT_SECRET: 'orderstream-int-secret-0123456789-0123456789', PAYMENT_DEADLINE_MS: String(DEADLINE_MS), FULFILLMENT_POLL_MS: '10' });
-  module = await Test.createTestingModule({ imports: [fulfilmentApp(config)] })
+  module = await Test.createTestingModule({ imports: [fulfillmentApp(config)] })
     .overrideProvider(CLOCK).useValue(clock)
     .overrideProvider(PAYMENT_GATEWAY).useValue(gateway)
     .compile();
@@ -135,7 +135,7 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-describe('order fulfilment over the embedded stores', () => {
+describe('order fulfillment over the embedded stores', () => {
   it('runs an order to delivery; every step names its cause and carries the order correlation', async () => {
     const productId = await product('INT-MUG', 5);
     const { orderId, placed } = await place(productId, 'tok_error');

@@ -1,4 +1,4 @@
-// Order fulfilment: the saga and its command relay (run by the subscription runner, which takes
+// Order fulfillment: the saga and its command relay (run by the subscription runner, which takes
 // them from FULFILLMENT_EVENT_HANDLERS), and the payment deadline scheduler.
 import { Inject, Logger, Module, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';

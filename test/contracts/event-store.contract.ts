@@ -314,7 +314,7 @@ export function eventStoreContract(name: string, make: () => Promise<StoreUnderT
         const id = stream('order');
         const first: NewEvent = { ...newEvent('OrderPlaced', { lines: [{ sku: 'A-1', qty: 2 }], note: 'ünïcødé ✓' }), schemaVersion: 2 };
         const second = newEvent('OrderConfirmed', { ok: true });
-        second.metadata = { ...second.metadata, actor: { system: 'fulfilment' }, requestId: 'req-9' };
+        second.metadata = { ...second.metadata, actor: { system: 'fulfillment' }, requestId: 'req-9' };
         await store.append(id, [first], 'no_stream');
         const { position } = await store.append(id, [second], 0);
         const [one, two] = await store.readStream(id);

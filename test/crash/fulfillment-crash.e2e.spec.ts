@@ -1,4 +1,4 @@
-// Crash safety of order fulfilment: the built service killed with SIGKILL at 10 random moments
+// Crash safety of order fulfillment: the built service killed with SIGKILL at 10 random moments
 // while 100 orders are in flight (sagas reserving, authorizing with every test token, deadlines
 // running, customers cancelling, staff dispatching and delivering), restarted on the same
 // DATA_DIR each time. Clients retry unanswered requests with the same Idempotency-Key.
@@ -106,7 +106,7 @@ async function drive(current: AppUnderTest, plan: Planned[], staffToken: string,
   );
 }
 
-describe('order fulfilment under kill -9', () => {
+describe('order fulfillment under kill -9', () => {
   it('brings every order to a terminal state with nothing leaked, doubled or shipped after cancellation', async () => {
     app = await startApp(ENV, dataDir);
     const staffToken = await app.tokenFor('staff');
@@ -151,7 +151,7 @@ describe('order fulfilment under kill -9', () => {
 
     const outcome = { confirmed: 0, shipped: 0, delivered: 0, cancelled: 0 } as Record<string, number>;
     for (const order of plan) outcome[order.last.status]++;
-    console.log(`fulfilment crash test: ${ORDERS} orders placed (${seen.acked} acknowledged), ${seen.kills} kill -9 survived, outcome ${JSON.stringify(outcome)}, ${seen.networkErrors} requests cut by kills`);
+    console.log(`fulfillment crash test: ${ORDERS} orders placed (${seen.acked} acknowledged), ${seen.kills} kill -9 survived, outcome ${JSON.stringify(outcome)}, ${seen.networkErrors} requests cut by kills`);
 
     // ---- what the log says ----
     await app.stop();

@@ -209,7 +209,7 @@ describe('every route against every role, as the permission table says', () => {
 });
 
 describe('customers reach only their own orders', () => {
-  // A service of its own: the fulfilment saga of B's order writes in the background.
+  // A service of its own: the fulfillment saga of B's order writes in the background.
   let shop: AppUnderTest;
   let a: TestUser;
   let b: TestUser;

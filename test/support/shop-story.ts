@@ -68,7 +68,7 @@ export const roleGranted = (userId: string): UserEvent => ({ type: 'RoleGranted'
 export const roleRevoked = (userId: string): UserEvent => ({ type: 'RoleRevoked', data: { userId, role: 'customer' } });
 export const userDisabled = (userId: string): UserEvent => ({ type: 'UserDisabled', data: { userId, reason: 'left' } });
 
-// ---- the fulfilment saga's deadlines ----
+// ---- the fulfillment saga's deadlines ----
 const step = (orderId: string) => ({ orderId, trigger: { eventId: `trigger-${orderId}`, type: 'OrderPlaced' }, commands: [] });
 export const DUE_AT = '2026-12-01T10:15:00.000Z';
 export const deadlineScheduled = (orderId: string): FulfillmentEvent => ({ type: 'PaymentDeadlineScheduled', data: { ...step(orderId), dueAt: DUE_AT } });

@@ -1,4 +1,4 @@
-// Reserve, release and commit (ship) stock for an order. Sent by the order fulfilment saga,
+// Reserve, release and commit (ship) stock for an order. Sent by the order fulfillment saga,
 // never over HTTP. Commands for one product take turns in process (see KeyedSerializer): a
 // popular product gets many reservations at once, and each would otherwise lose races.
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
