@@ -8,6 +8,7 @@ import { redactUrl } from '../config/stores-config.js';
 import { EsdbEventStore } from './esdb/esdb-event-store.js';
 import type { EventStore } from './event-store.port.js';
 import { SqliteEventStore } from './sqlite/sqlite-event-store.js';
+import type { StorageFault } from '../sqlite/storage-monitor.js';
 
 export interface StoreSelection<Store> {
   store: Store;
@@ -16,6 +17,8 @@ export interface StoreSelection<Store> {
   target: string;
   /** Adapter-specific state for /health. */
   details(): Record<string, unknown>;
+  /** Embedded stores: the disk refuses the file's writes (full, I/O errors) since a moment; /health says degraded. */
+  storageFault?(): StorageFault | undefined;
 }
 
 export const EVENT_STORE_SELECTION = Symbol('EventStoreSelection');
@@ -24,7 +27,8 @@ export function selectEventStore(config: AppConfig): StoreSelection<EventStore> 
   const url = config.stores.eventStoreUrl;
   if (url === undefined) {
     const file = join(config.dataDir, 'events.db');
-    return { store: new SqliteEventStore(file), adapter: 'sqlite', target: file, details: () => ({}) };
+    const store = new SqliteEventStore(file);
+    return { store, adapter: 'sqlite', target: file, details: () => ({}), storageFault: () => store.storage.fault };
   }
   const store = EsdbEventStore.connect(url);
   return {

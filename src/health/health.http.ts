@@ -9,6 +9,7 @@ import { READ_STORE_SELECTION } from '../readstore/read-store-selection.js';
 import { READ_STORE, type ReadStore } from '../readstore/read-store.port.js';
 import { SubscriptionRunner } from '../subscriptions/subscription-runner.js';
 import { Public } from '../access/access.decorators.js';
+import { IDEMPOTENCY_STORE, type IdempotencyStore } from '../idempotency/idempotency-store.port.js';
 
 @ApiTags('operations')
 @Controller('health')
@@ -21,6 +22,7 @@ export class HealthController {
     private readonly subscriptions: SubscriptionRunner,
     @Inject(EVENT_STORE_SELECTION) private readonly eventStoreSelection: StoreSelection<EventStore>,
     @Inject(READ_STORE_SELECTION) private readonly readStoreSelection: StoreSelection<ReadStore>,
+    @Inject(IDEMPOTENCY_STORE) private readonly idempotencyStore: IdempotencyStore,
   ) {}
 
   @Get()
@@ -28,7 +30,9 @@ export class HealthController {
   @HealthCheck()
   async check(@Res() reply: FastifyReply): Promise<void> {
     try {
-      reply.send(await this.health.check([() => this.eventStoreUp(), () => this.readStoreUp(), () => this.subscriptionsUp()]));
+      reply.send(
+        await this.health.check([() => this.eventStoreUp(), () => this.readStoreUp(), () => this.idempotencyStoreUp(), () => this.subscriptionsUp()]),
+      );
     } catch (error) {
       // Terminus reports "down" as a 503 carrying the full result; keep the result as the body.
       if (!(error instanceof ServiceUnavailableException)) throw error;
@@ -41,7 +45,11 @@ export class HealthController {
     const { adapter, target } = this.eventStoreSelection;
     try {
       const head = await withinProbeTime(this.eventStore.headPosition());
-      return session.up({ adapter, target, headPosition: head?.toString() ?? null, ...this.eventStoreSelection.details() });
+      const state = { adapter, target, headPosition: head?.toString() ?? null, ...this.eventStoreSelection.details() };
+      // A full disk: reads go on, writes answer 503 until one succeeds again; the instance stays
+      // in service (the embedded stores run one instance, and a retried write is what clears it).
+      const fault = this.eventStoreSelection.storageFault?.();
+      return fault ? session.degraded({ ...state, fault }) : session.up(state);
     } catch (error) {
       return session.down({ adapter, target, message: (error as Error).message });
     }
@@ -52,10 +60,17 @@ export class HealthController {
     const { adapter, target } = this.readStoreSelection;
     try {
       await withinProbeTime(this.readStore.listParked('health-probe'));
-      return session.up({ adapter, target });
+      const fault = this.readStoreSelection.storageFault?.();
+      return fault ? session.degraded({ adapter, target, fault }) : session.up({ adapter, target });
     } catch (error) {
       return session.down({ adapter, target, message: (error as Error).message });
     }
+  }
+
+  private async idempotencyStoreUp() {
+    const session = this.indicators.check('idempotencyStore');
+    const fault = this.idempotencyStore.storageFault?.();
+    return fault ? session.degraded({ fault }) : session.up();
   }
 
   private async subscriptionsUp() {

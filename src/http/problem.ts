@@ -3,6 +3,7 @@ import { HttpException, HttpStatus, Logger } from '@nestjs/common';
 import { DomainError, type DomainErrorKind } from '../decider/domain-error.js';
 import { ConcurrencyConflictError, PreconditionFailedError } from '../command-handling/command-errors.js';
 import { AppendRejectedError, DuplicateEventIdError, StoreUnavailableError, WrongExpectedRevisionError } from '../eventstore/event-store.errors.js';
+import { StorageFaultError } from '../sqlite/storage-monitor.js';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
@@ -52,6 +53,9 @@ const FASTIFY_CODES: Record<string, string> = {
 
 const logger = new Logger('Problem');
 
+/** A full disk is not freed in a moment: clients wait a little longer than for a busy store. */
+const STORAGE_RETRY_AFTER_SECONDS = 10;
+
 export function problem(status: number, code: string, detail?: string, extra: Partial<Problem> = {}): Problem {
   return {
     type: `urn:orderstream:problem:${code}`,
@@ -74,6 +78,11 @@ export function toProblem(error: unknown): Problem {
   if (error instanceof WrongExpectedRevisionError) return problem(HttpStatus.CONFLICT, 'concurrency_conflict', 'The entity changed; retry the request');
   if (error instanceof DuplicateEventIdError) return problem(HttpStatus.CONFLICT, error.code, 'This request conflicts with one already recorded');
   if (error instanceof AppendRejectedError) return problem(HttpStatus.UNPROCESSABLE_ENTITY, error.code, error.message);
+  if (error instanceof StorageFaultError) {
+    logger.warn(error.message);
+    // Nothing of the request was written (SQLite rolled the transaction back): safe to retry.
+    return problem(HttpStatus.SERVICE_UNAVAILABLE, error.code, error.message, { retryAfter: STORAGE_RETRY_AFTER_SECONDS });
+  }
   if (error instanceof StoreUnavailableError) {
     logger.warn(error.message);
     // Safe to retry: sent again with its Idempotency-Key, the request appends the same event ids.

@@ -3,6 +3,8 @@
 // record the command once (see CommandProcessor); the stored answer makes a repeat answer
 // exactly as the first time, including for a command that recorded nothing.
 
+import type { StorageFault } from '../sqlite/storage-monitor.js';
+
 export type Reservation =
   /** First use of the key: go ahead. */
   | { kind: 'new' }
@@ -18,6 +20,8 @@ export interface IdempotencyStore {
   /** Forgets a reservation whose request failed before anything was answered. */
   release(scope: string, key: string, fingerprint: string): Promise<void>;
   close(): Promise<void>;
+  /** The disk refuses the store's writes (full, I/O errors) since a moment; /health says degraded. */
+  storageFault?(): StorageFault | undefined;
 }
 
 export const IDEMPOTENCY_STORE = Symbol('IdempotencyStore');

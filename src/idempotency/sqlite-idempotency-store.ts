@@ -2,6 +2,7 @@
 // so key bookkeeping never contends with the event store's group commit).
 import Database from 'better-sqlite3';
 import type { IdempotencyStore, Reservation } from './idempotency-store.port.js';
+import { StorageMonitor, type StorageFault } from '../sqlite/storage-monitor.js';
 
 interface KeyRow {
   fingerprint: string;
@@ -14,6 +15,8 @@ export class SqliteIdempotencyStore implements IdempotencyStore {
   private readonly lookup: Database.Statement<[string, string], KeyRow>;
   private readonly answer: Database.Statement;
   private readonly remove: Database.Statement;
+  /** Whether the disk refuses this file's writes (GET /health). */
+  readonly storage: StorageMonitor;
 
   constructor(file: string, private readonly now: () => Date = () => new Date()) {
     this.db = new Database(file);
@@ -26,11 +29,12 @@ export class SqliteIdempotencyStore implements IdempotencyStore {
     this.lookup = this.db.prepare('SELECT fingerprint, answer FROM idempotency_keys WHERE scope = ? AND key = ?');
     this.answer = this.db.prepare('UPDATE idempotency_keys SET answer = ? WHERE scope = ? AND key = ? AND fingerprint = ? AND answer IS NULL');
     this.remove = this.db.prepare('DELETE FROM idempotency_keys WHERE scope = ? AND key = ? AND fingerprint = ? AND answer IS NULL');
+    this.storage = new StorageMonitor('idempotency store', this.db);
   }
 
   async reserve(scope: string, key: string, fingerprint: string): Promise<Reservation> {
     // INSERT OR IGNORE is the atomic "first one wins": no read-then-write window.
-    if (this.insert.run(scope, key, fingerprint, this.now().toISOString()).changes === 1) return { kind: 'new' };
+    if (this.storage.write(() => this.insert.run(scope, key, fingerprint, this.now().toISOString())).changes === 1) return { kind: 'new' };
     const row = this.lookup.get(scope, key);
     if (!row) return this.reserve(scope, key, fingerprint); // released meanwhile: try again
     if (row.fingerprint !== fingerprint) return { kind: 'mismatch' };
@@ -38,11 +42,15 @@ export class SqliteIdempotencyStore implements IdempotencyStore {
   }
 
   async complete(scope: string, key: string, fingerprint: string, answer: unknown): Promise<void> {
-    this.answer.run(JSON.stringify(answer), scope, key, fingerprint);
+    this.storage.write(() => this.answer.run(JSON.stringify(answer), scope, key, fingerprint));
   }
 
   async release(scope: string, key: string, fingerprint: string): Promise<void> {
-    this.remove.run(scope, key, fingerprint);
+    this.storage.write(() => this.remove.run(scope, key, fingerprint));
+  }
+
+  storageFault(): StorageFault | undefined {
+    return this.storage.fault;
   }
 
   async close(): Promise<void> {

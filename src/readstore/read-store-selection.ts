@@ -15,7 +15,8 @@ export function selectReadStore(config: AppConfig): StoreSelection<ReadStore> {
   const url = config.stores.mongodbUrl;
   if (url === undefined) {
     const file = join(config.dataDir, READ_MODELS_DB_FILE);
-    return { store: new EmbeddedReadStore(file), adapter: 'embedded', target: file, details: () => ({}) };
+    const store = new EmbeddedReadStore(file);
+    return { store, adapter: 'embedded', target: file, details: () => ({}), storageFault: () => store.storage.fault };
   }
   return { store: MongoReadStore.connect(url), adapter: 'mongodb', target: redactUrl(url), details: () => ({}) };
 }

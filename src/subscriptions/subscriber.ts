@@ -4,6 +4,7 @@
 import type { AllFilter, RecordedEvent } from '../eventstore/event-store.port.js';
 import type { DocumentWrite } from '../readstore/read-store.port.js';
 import { EventProcessingError } from './event-processing-error.js';
+import { StoreUnavailableError } from '../eventstore/event-store.errors.js';
 
 export interface EventHandler {
   /** Stable name: its checkpoint and parked events are kept under it. */
@@ -34,6 +35,9 @@ export function handlerProcessor(handler: EventHandler): BatchProcessor {
       try {
         await handler.handle(events);
       } catch (error) {
+        // A store that cannot take the handler's writes (a full disk, an unreachable server) is
+        // an outage to wait out, not a fault of these events: never park them for it.
+        if (error instanceof StoreUnavailableError) throw error;
         throw new EventProcessingError(handler.name, events.length === 1 ? events[0] : undefined, error);
       }
       return [];

@@ -4,6 +4,7 @@ import type { ProjectionBatch } from '../readstore/read-store.port.js';
 import { cartProjection, type Cart, type CartData } from '../projection-engine/cart-projection.test-fixture.js';
 import { Harness, metricValue, PATIENCE_MS, uniqueName } from '../../test/support/subscription-harness.js';
 import { projectionCheckpointName, type DocumentProjection } from '../projection-engine/projection.js';
+import { StorageFaultError } from '../sqlite/storage-monitor.js';
 
 const isPoison = (event: RecordedEvent) => (event.data as CartData).sku === 'POISON';
 
@@ -105,6 +106,27 @@ describe('SubscriptionRunner when things fail', () => {
     expect(await runner.waitForPosition([handler.name], 3n, PATIENCE_MS)).toBe(true);
     expect(handled.sort()).toEqual([1n, 3n]);
     expect((await harness.readStore.listParked(handler.name)).map((event) => [event.position, event.error])).toEqual([[2n, 'payment service said no']]);
+  });
+
+  it('waits out a store outage met by a generic handler (a saga whose appends hit a full disk) without parking, and loses nothing', async () => {
+    const handled: bigint[] = [];
+    let outagesLeft = 6; // more than the tries an event gets before it is parked
+    const handler = {
+      name: uniqueName('saga'),
+      async handle(events: readonly RecordedEvent[]) {
+        if (outagesLeft-- > 0) throw new StorageFaultError('event store', Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' }));
+        handled.push(...events.map((event) => event.position));
+      },
+    };
+    await harness.append('CartOpened', { cartId: 'a' });
+    await harness.append('CartOpened', { cartId: 'b' });
+    const runner = harness.runner({ handlers: [handler] });
+    runner.start();
+
+    expect(await runner.waitForPosition([handler.name], 2n, PATIENCE_MS)).toBe(true);
+    expect(await harness.readStore.listParked(handler.name)).toEqual([]);
+    expect(handled.sort()).toEqual([1n, 2n]);
+    expect(outagesLeft).toBeLessThan(0);
   });
 
   it('waits out a read store outage without parking, and loses nothing', async () => {

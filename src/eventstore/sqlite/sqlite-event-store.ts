@@ -21,6 +21,7 @@ import { CommitNotifier } from './commit-notifier.js';
 import { EVENT_COLUMNS, type EventRow, toRecordedEvent } from './event-rows.js';
 import { openDatabase } from './open-database.js';
 import { DEFAULT_MAX_APPEND_BYTES, type PreparedAppend, prepareAppend } from '../prepare-append.js';
+import { StorageFaultError, StorageMonitor } from '../../sqlite/storage-monitor.js';
 
 export interface SqliteEventStoreOptions {
   /** Wait for another writer to let go of the file at start-up (ms); default 5000. */
@@ -67,12 +68,15 @@ export class SqliteEventStore implements EventStore {
   private readonly streamBackwards: Database.Statement<[string, number, number], EventRow>;
   /** $all statements by filter shape (number of types, number of prefixes). */
   private readonly allStatements = new Map<string, Database.Statement<unknown[], EventRow>>();
+  /** Whether the disk refuses this file's writes (GET /health). */
+  readonly storage: StorageMonitor;
 
   /** Opens (creating if needed) the store file; throws EventStoreLockedError if another writer holds it. */
   constructor(file: string, options: SqliteEventStoreOptions = {}) {
     const db = (this.db = openDatabase(file, { busyTimeoutMs: options.busyTimeoutMs ?? 5000 }));
     this.maxAppendBytes = options.maxAppendBytes ?? DEFAULT_MAX_APPEND_BYTES;
     this.writer = new AppendWriter(db);
+    this.storage = new StorageMonitor('event store', db);
     this.streamForwards = db
       .prepare<[string, number, number], EventRow>(
         `SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision LIMIT ?`,
@@ -119,9 +123,14 @@ export class SqliteEventStore implements EventStore {
     try {
       outcomes = this.writer.commit(batch);
     } catch (error) {
-      for (const append of batch) append.reject(error);
+      // The whole transaction was rolled back: nothing of the batch is in the log.
+      const refused = this.storage.failed(error);
+      for (const append of batch) append.reject(refused);
       return;
     }
+    // An append can also be refused alone (its savepoint rolled back) while the others commit.
+    outcomes = outcomes.map((outcome) => (outcome.ok ? outcome : { ok: false as const, error: this.storage.failed(outcome.error) }));
+    if (!outcomes.some((outcome) => !outcome.ok && outcome.error instanceof StorageFaultError)) this.storage.succeeded();
     // Answers and wake-ups only after COMMIT (and its fsync) returned: acknowledged = durable,
     // and nothing is announced that a reader could not yet see.
     outcomes.forEach((outcome, i) => (outcome.ok ? batch[i]!.resolve(outcome.result) : batch[i]!.reject(outcome.error)));

@@ -19,6 +19,7 @@ import type {
 } from '../read-store.port.js';
 import { InMemoryCollection } from './in-memory-collection.js';
 import { ReadModelsFile, type DocumentChange } from './read-models-file.js';
+import type { StorageMonitor } from '../../sqlite/storage-monitor.js';
 
 /** The read models' file in a service's DATA_DIR: the service and the CLI open the same one. */
 export const READ_MODELS_DB_FILE = 'readmodels.db';
@@ -46,6 +47,11 @@ export class EmbeddedReadStore implements ReadStore {
       this.file.close();
       throw error;
     }
+  }
+
+  /** Whether the disk refuses the file's writes (GET /health). */
+  get storage(): StorageMonitor {
+    return this.file.storage;
   }
 
   async ensureCollection(spec: CollectionSpec): Promise<void> {

@@ -6,6 +6,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Position } from '../../eventstore/event-store.port.js';
 import type { CollectionSpec, ParkedEvent, ReadDocument } from '../read-store.port.js';
+import { StorageMonitor } from '../../sqlite/storage-monitor.js';
 
 export interface DocumentChange {
   collection: string;
@@ -46,6 +47,8 @@ interface ParkedRow {
 export class ReadModelsFile {
   private readonly db: Database.Database;
   private readonly statements: ReturnType<typeof prepareStatements>;
+  /** Whether the disk refuses this file's writes (GET /health). */
+  readonly storage: StorageMonitor;
 
   constructor(path: string) {
     mkdirSync(dirname(path), { recursive: true });
@@ -62,6 +65,7 @@ export class ReadModelsFile {
       this.db.pragma('synchronous = NORMAL');
       this.db.exec(SCHEMA);
       this.statements = prepareStatements(this.db);
+      this.storage = new StorageMonitor('read model store', this.db);
     } catch (error) {
       this.db.close();
       if ((error as { code?: string }).code === 'SQLITE_BUSY') throw new Error(`Read store ${path} is in use by another process`, { cause: error });
@@ -85,32 +89,36 @@ export class ReadModelsFile {
 
   /** Writes the document changes and the checkpoint in one transaction (one fsync). */
   commit(changes: readonly DocumentChange[], subscriber: string, checkpoint: Position): void {
-    this.db.transaction(() => {
-      for (const { collection, id, doc } of changes) {
-        if (doc === null) this.statements.deleteDocument.run(collection, id);
-        else this.statements.upsertDocument.run(collection, id, doc._position, JSON.stringify(doc));
-      }
-      this.statements.saveCheckpoint.run(subscriber, checkpoint);
-    })();
+    this.storage.write(() =>
+      this.db.transaction(() => {
+        for (const { collection, id, doc } of changes) {
+          if (doc === null) this.statements.deleteDocument.run(collection, id);
+          else this.statements.upsertDocument.run(collection, id, doc._position, JSON.stringify(doc));
+        }
+        this.statements.saveCheckpoint.run(subscriber, checkpoint);
+      })(),
+    );
   }
 
   saveCollectionSpec(spec: CollectionSpec): void {
-    this.statements.saveSpec.run(spec.name, JSON.stringify(spec));
+    this.storage.write(() => this.statements.saveSpec.run(spec.name, JSON.stringify(spec)));
   }
 
   dropCollection(name: string): void {
-    this.db.transaction(() => {
-      this.statements.deleteDocuments.run(name);
-      this.statements.deleteSpec.run(name);
-    })();
+    this.storage.write(() =>
+      this.db.transaction(() => {
+        this.statements.deleteDocuments.run(name);
+        this.statements.deleteSpec.run(name);
+      })(),
+    );
   }
 
   resetCheckpoint(subscriber: string): void {
-    this.statements.deleteCheckpoint.run(subscriber);
+    this.storage.write(() => this.statements.deleteCheckpoint.run(subscriber));
   }
 
   park(event: ParkedEvent): void {
-    this.statements.park.run({ ...event });
+    this.storage.write(() => this.statements.park.run({ ...event }));
   }
 
   listParked(subscriber?: string): ParkedEvent[] {

@@ -1,0 +1,98 @@
+// The embedded stores' SQLite files and their disk: a write the disk refuses (SQLITE_FULL, any
+// SQLITE_IOERR) leaves as StorageFaultError (HTTP 503 with Retry-After) instead of a driver error,
+// and the file is reported faulty in /health until a write to it succeeds again. SQLite rolls
+// back the failed transaction, so nothing was written; once space returns the next write goes
+// through and clears the fault: there is nothing to repair.
+import type Database from 'better-sqlite3';
+import { StoreUnavailableError } from '../eventstore/event-store.errors.js';
+
+/** SQLite's answers for "the disk refused the write". */
+export function isStorageFault(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null | undefined)?.code;
+  return typeof code === 'string' && (code === 'SQLITE_FULL' || code.startsWith('SQLITE_IOERR'));
+}
+
+/** A write refused by the disk; safe to retry later (nothing of it was written). */
+export class StorageFaultError extends StoreUnavailableError {
+  override readonly code: 'storage_full' | 'storage_io_error';
+  constructor(
+    readonly store: string,
+    cause: unknown,
+  ) {
+    const full = (cause as { code?: unknown }).code === 'SQLITE_FULL';
+    super(`The ${store} cannot write: ${full ? 'the disk is full' : 'the disk reported an I/O error'}; retry later`, { cause });
+    this.code = full ? 'storage_full' : 'storage_io_error';
+    this.name = 'StorageFaultError';
+  }
+}
+
+/** What /health shows while a file's writes fail. */
+export interface StorageFault {
+  code: StorageFaultError['code'];
+  /** The driver's code, e.g. SQLITE_FULL or SQLITE_IOERR_WRITE. */
+  sqliteCode: string;
+  /** When the first write of this spell failed. */
+  since: string;
+  failedWrites: number;
+}
+
+export class StorageMonitor {
+  private current: StorageFault | undefined;
+
+  constructor(
+    /** How messages name the store, e.g. "event store". */
+    readonly store: string,
+    private readonly db: Database.Database,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  /** The fault since the last failed write, if no write has succeeded after it. */
+  get fault(): StorageFault | undefined {
+    return this.current && { ...this.current };
+  }
+
+  /** Runs a write: a refused one is recorded and thrown as StorageFaultError, a successful one clears the fault. */
+  write<T>(run: () => T): T {
+    let result: T;
+    try {
+      result = run();
+    } catch (error) {
+      throw this.failed(error);
+    }
+    this.succeeded();
+    return result;
+  }
+
+  /** Records a storage fault and returns what to throw (other errors unchanged). */
+  failed(error: unknown): unknown {
+    if (!isStorageFault(error)) return error;
+    const sqliteCode = String((error as { code: unknown }).code);
+    const translated = new StorageFaultError(this.store, error);
+    this.current = {
+      code: translated.code,
+      sqliteCode,
+      since: this.current?.since ?? this.now().toISOString(),
+      failedWrites: (this.current?.failedWrites ?? 0) + 1,
+    };
+    return translated;
+  }
+
+  succeeded(): void {
+    this.current = undefined;
+  }
+
+  /**
+   * Caps the file at `pages` pages (SQLite's max_page_count, for this connection; never below the
+   * file's current size, so 1 means "no bigger than now"): a write that needs more fails with
+   * SQLITE_FULL exactly as on a full disk. Tests fill the disk this way without root; production
+   * never calls it. Returns the cap in force.
+   */
+  capPages(pages: number): number {
+    return Number(this.db.pragma(`max_page_count = ${Math.max(1, Math.trunc(pages))}`, { simple: true }));
+  }
+
+  /** Lifts the cap (SQLite's largest page count). */
+  uncap(): number {
+    return this.capPages(0xfffffffe);
+  }
+}
