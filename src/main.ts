@@ -2,12 +2,21 @@ import 'reflect-metadata';
 import type { AddressInfo } from 'node:net';
 import { ConfigError, loadConfig, type AppConfig } from './config/app-config.js';
 import { createApp } from './create-app.js';
+import { checkEmbeddedEventLog } from './eventstore/event-store-selection.js';
+import { DamagedFileError } from './sqlite/damaged-file.js';
 
 /** A setting is wrong: say which, plainly, and stop (no stack trace for an operator's typo). */
 async function orExitOnConfigError<T>(step: () => T | Promise<T>): Promise<T> {
   try {
     return await step();
   } catch (error) {
+    if (error instanceof DamagedFileError) {
+      console.error(
+        `orderstream: the event log ${error.file} is damaged (${error.detail}). It is the source of truth: it was left as it is ` +
+          'and nothing was started. Restore it from a backup (npm run cli -- backup; README, Operations).',
+      );
+      process.exit(1);
+    }
     if (!(error instanceof ConfigError)) throw error;
     console.error(`orderstream: invalid configuration: ${error.message}`);
     process.exit(1);
@@ -15,6 +24,7 @@ async function orExitOnConfigError<T>(step: () => T | Promise<T>): Promise<T> {
 }
 
 const config: AppConfig = await orExitOnConfigError(() => loadConfig());
+await orExitOnConfigError(() => checkEmbeddedEventLog(config));
 const app = await createApp(config);
 // Modules validate what only they understand (ADMIN_EMAIL is an email) as they start.
 await orExitOnConfigError(() => app.listen(config.port, config.host));

@@ -7,7 +7,8 @@ import type { AppConfig } from '../config/app-config.js';
 import { redactUrl } from '../config/stores-config.js';
 import { EsdbEventStore } from './esdb/esdb-event-store.js';
 import type { EventStore } from './event-store.port.js';
-import { SqliteEventStore } from './sqlite/sqlite-event-store.js';
+import { EVENTS_DB_FILE, SqliteEventStore } from './sqlite/sqlite-event-store.js';
+import { checkEventLogFile } from './sqlite/check-event-log.js';
 import type { StorageFault } from '../sqlite/storage-monitor.js';
 
 export interface StoreSelection<Store> {
@@ -23,10 +24,15 @@ export interface StoreSelection<Store> {
 
 export const EVENT_STORE_SELECTION = Symbol('EventStoreSelection');
 
+/** The embedded log must be sound before anything opens it (see check-event-log.ts). */
+export function checkEmbeddedEventLog(config: AppConfig): void {
+  if (config.stores.eventStoreUrl === undefined) checkEventLogFile(join(config.dataDir, EVENTS_DB_FILE));
+}
+
 export function selectEventStore(config: AppConfig): StoreSelection<EventStore> {
   const url = config.stores.eventStoreUrl;
   if (url === undefined) {
-    const file = join(config.dataDir, 'events.db');
+    const file = join(config.dataDir, EVENTS_DB_FILE);
     const store = new SqliteEventStore(file);
     return { store, adapter: 'sqlite', target: file, details: () => ({}), storageFault: () => store.storage.fault };
   }

@@ -3,6 +3,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import { DamagedFileError, isDamage } from '../../sqlite/damaged-file.js';
 
 /** The file is held by another SqliteEventStore (in this process or another one). */
 export class EventStoreLockedError extends Error {
@@ -76,6 +77,8 @@ export function openDatabase(file: string, { busyTimeoutMs }: OpenOptions): Data
     if (db.inTransaction) db.exec('ROLLBACK');
     db.close();
     if ((error as { code?: unknown }).code === 'SQLITE_BUSY') throw new EventStoreLockedError(file);
+    // The source of truth: never moved aside or rebuilt; whoever opens it stops and says so.
+    if (isDamage(error)) throw new DamagedFileError(file, (error as Error).message, { cause: error });
     throw error;
   }
 }

@@ -3,6 +3,7 @@
 // file in one transaction together with the subscriber's checkpoint and only then applied
 // to memory, so after a crash the reloaded documents match the reloaded checkpoint.
 import { join } from 'node:path';
+import { Logger } from '@nestjs/common';
 import { Query as MingoQuery } from 'mingo';
 import type { Position } from '../../eventstore/event-store.port.js';
 import { assertNoScriptOperators } from '../query-guard.js';
@@ -20,6 +21,7 @@ import type {
 import { InMemoryCollection } from './in-memory-collection.js';
 import { ReadModelsFile, type DocumentChange } from './read-models-file.js';
 import type { StorageMonitor } from '../../sqlite/storage-monitor.js';
+import { openDerivedFile } from '../../sqlite/damaged-file.js';
 
 /** The read models' file in a service's DATA_DIR: the service and the CLI open the same one. */
 export const READ_MODELS_DB_FILE = 'readmodels.db';
@@ -35,16 +37,27 @@ export class EmbeddedReadStore implements ReadStore {
     return new EmbeddedReadStore(join(dataDir, READ_MODELS_DB_FILE));
   }
 
-  /** Opens (or creates) the file, e.g. `<DATA_DIR>/readmodels.db`, and loads it into memory. */
+  /**
+   * Opens (or creates) the file, e.g. `<DATA_DIR>/readmodels.db`, and loads it into memory. A
+   * damaged file is moved aside and replaced by an empty one: every projection and subscriber then
+   * starts from the beginning of the log, which rebuilds what the file held.
+   */
   constructor(path: string) {
-    this.file = new ReadModelsFile(path);
+    this.file = openDerivedFile(path, (file) => this.load(file), (message) => new Logger('ReadStore').warn(message));
+    this.checkpoints = this.file.loadCheckpoints();
+  }
+
+  private load(path: string): ReadModelsFile {
+    const file = new ReadModelsFile(path);
     try {
-      for (const { spec, documents } of this.file.loadCollections()) {
+      this.collections.clear();
+      for (const { spec, documents } of file.loadCollections()) {
         this.collections.set(spec.name, new InMemoryCollection(spec, documents));
       }
-      this.checkpoints = this.file.loadCheckpoints();
+      file.loadCheckpoints();
+      return file;
     } catch (error) {
-      this.file.close();
+      file.close();
       throw error;
     }
   }

@@ -7,6 +7,7 @@ import { dirname } from 'node:path';
 import type { Position } from '../../eventstore/event-store.port.js';
 import type { CollectionSpec, ParkedEvent, ReadDocument } from '../read-store.port.js';
 import { StorageMonitor } from '../../sqlite/storage-monitor.js';
+import { checkIntact } from '../../sqlite/damaged-file.js';
 
 export interface DocumentChange {
   collection: string;
@@ -63,6 +64,7 @@ export class ReadModelsFile {
       // checkpoint roll back together and the lost tail is replayed from the event log.
       // (The event log itself stays synchronous=FULL: acknowledged means durable.)
       this.db.pragma('synchronous = NORMAL');
+      checkIntact(this.db, path);
       this.db.exec(SCHEMA);
       this.statements = prepareStatements(this.db);
       this.storage = new StorageMonitor('read model store', this.db);
