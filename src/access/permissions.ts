@@ -66,6 +66,7 @@ export const PERMISSIONS = {
   // operations
   'operations.read-subscriptions': ADMIN,
   'operations.read-parked-events': ADMIN,
+  'operations.backup': ADMIN,
 } as const satisfies Record<string, Grants>;
 
 export type PermissionName = keyof typeof PERMISSIONS;

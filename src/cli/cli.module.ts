@@ -1,10 +1,11 @@
 import { Module } from '@nestjs/common';
 import { AnchorCommand } from './commands/anchor.command.js';
+import { BackupCommand } from './commands/backup.command.js';
 import { ExportCommand } from './commands/export.command.js';
 import { KeygenCommand } from './commands/keygen.command.js';
 import { ProjectionsCommand, RebuildCommand, ReplayCommand } from './commands/projections.command.js';
 import { VerifyExportCommand } from './commands/verify-export.command.js';
 import { VerifyCommand } from './commands/verify.command.js';
 
-@Module({ providers: [VerifyCommand, AnchorCommand, ExportCommand, VerifyExportCommand, KeygenCommand, ProjectionsCommand, RebuildCommand, ReplayCommand] })
+@Module({ providers: [VerifyCommand, AnchorCommand, ExportCommand, VerifyExportCommand, KeygenCommand, ProjectionsCommand, RebuildCommand, ReplayCommand, BackupCommand] })
 export class CliModule {}

@@ -1,5 +1,6 @@
 // The embedded event store: one SQLite file (WAL, synchronous=FULL) written by one connection,
 // with concurrent appends group-committed into one transaction and one fsync.
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import type {
@@ -21,7 +22,7 @@ import { CommitNotifier } from './commit-notifier.js';
 import { EVENT_COLUMNS, type EventRow, toRecordedEvent } from './event-rows.js';
 import { openDatabase } from './open-database.js';
 import { DEFAULT_MAX_APPEND_BYTES, type PreparedAppend, prepareAppend } from '../prepare-append.js';
-import { StorageFaultError, StorageMonitor } from '../../sqlite/storage-monitor.js';
+import { StorageFaultError, StorageMonitor, isStorageFault } from '../../sqlite/storage-monitor.js';
 
 export interface SqliteEventStoreOptions {
   /** Wait for another writer to let go of the file at start-up (ms); default 5000. */
@@ -164,6 +165,22 @@ export class SqliteEventStore implements EventStore {
       options.after,
       options.signal,
     );
+  }
+
+  /**
+   * A consistent copy of the log into `destination` (a new file), through SQLite's online backup
+   * API on this very connection: appends go on meanwhile, and those made during the copy are
+   * carried into it. Every append acknowledged before the call is in the copy (`coversPosition`).
+   */
+  async backup(destination: string): Promise<{ coversPosition: Position | undefined; bytes: number }> {
+    this.checkOpen();
+    const coversPosition = this.writer.head;
+    try {
+      await this.db.backup(destination);
+    } catch (error) {
+      throw isStorageFault(error) ? new StorageFaultError('backup', error) : error;
+    }
+    return { coversPosition, bytes: statSync(destination).size };
   }
 
   /** Waits for queued appends to be written, ends subscriptions, closes the file. */

@@ -1,0 +1,68 @@
+// npm run cli -- backup --to <dir>: a consistent copy of the event log (the source of truth) as
+// <dir>/events.db. With --url and --token (an admin's) it is taken by the running service
+// (POST /v1/admin/backup, SQLite's online backup API on the writer's connection) while it goes on
+// serving; without, from the files of a stopped service. The copy is checked (quick_check) before
+// it gets its name. Restore: stop the service, put the copy as $DATA_DIR/events.db in an empty
+// DATA_DIR, start it: the read models and idempotency keys are rebuilt from the log.
+import { createWriteStream, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { Readable } from 'node:stream';
+import type { ReadableStream } from 'node:stream/web';
+import { pipeline } from 'node:stream/promises';
+import { Command, CommandRunner, Option } from 'nest-commander';
+import { BACKUP_POSITION_HEADER } from '../../eventstore/backup.http.js';
+import { checkEventLogFile } from '../../eventstore/sqlite/check-event-log.js';
+import { EVENTS_DB_FILE } from '../../eventstore/sqlite/sqlite-event-store.js';
+import { CliError } from '../cli-error.js';
+import { httpRequest, openEventStoreFile, resolveTarget, type TargetOptions } from '../target.js';
+
+interface BackupOptions extends TargetOptions {
+  to?: string;
+}
+
+@Command({ name: 'backup', description: 'Copy the event log consistently to --to <dir>/events.db, from the running service (--url, --token of an admin) or a stopped one' })
+export class BackupCommand extends CommandRunner {
+  async run(_: string[], options: BackupOptions): Promise<void> {
+    if (!options.to) throw new CliError('backup needs --to <dir>: where to write events.db');
+    const dir = resolve(options.to);
+    const destination = join(dir, EVENTS_DB_FILE);
+    if (existsSync(destination)) throw new CliError(`${destination} exists: back up into a new directory`);
+    mkdirSync(dir, { recursive: true });
+    const partial = `${destination}.partial`;
+    const target = resolveTarget(options);
+    let covers: string;
+    try {
+      if (target.kind === 'http') {
+        const response = await httpRequest(target, 'POST', '/v1/admin/backup');
+        covers = response.headers.get(BACKUP_POSITION_HEADER) ?? '';
+        if (!response.body) throw new CliError('The service answered the backup without a body');
+        await pipeline(Readable.fromWeb(response.body as ReadableStream<Uint8Array>), createWriteStream(partial, { flags: 'wx' }));
+      } else {
+        const store = openEventStoreFile(target.dataDir);
+        try {
+          covers = (await store.backup(partial)).coversPosition?.toString() ?? '';
+        } finally {
+          await store.close();
+        }
+      }
+      checkEventLogFile(partial);
+      renameSync(partial, destination);
+    } catch (error) {
+      rmSync(partial, { force: true });
+      throw error;
+    }
+    console.log(`${destination}: every event up to position ${covers || '- (the log was empty)'}`);
+  }
+
+  @Option({ flags: '--to <dir>', description: 'Directory to write events.db into (created; must not hold one)' })
+  to(value: string) { return value; }
+
+  @Option({ flags: '--url <url>', description: 'The running service (with --token); without it, the files in --data-dir' })
+  url(value: string) { return value; }
+
+  @Option({ flags: '--token <token>', description: 'Access token of an admin' })
+  token(value: string) { return value; }
+
+  @Option({ flags: '--data-dir <dir>', description: 'Data directory of a stopped service (default $DATA_DIR or ./data)' })
+  dataDir(value: string) { return value; }
+}

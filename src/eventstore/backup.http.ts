@@ -1,0 +1,56 @@
+// POST /v1/admin/backup: a consistent copy of the embedded event log (the source of truth), made
+// while the service runs and answered as the file itself. The service holds events.db locked
+// (one writer), so no other process can read it; the copy is taken on the writer's own connection
+// with SQLite's online backup API. `npm run cli -- backup --to <dir> --url ... --token ...` saves it.
+import { createReadStream, rmSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { Controller, Inject, Post, Res } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { Permission } from '../access/access.decorators.js';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { ProblemException } from '../http/problem.js';
+import { EVENT_STORE_SELECTION, type StoreSelection } from './event-store-selection.js';
+import type { EventStore } from './event-store.port.js';
+import { SqliteEventStore } from './sqlite/sqlite-event-store.js';
+
+export const BACKUP_CONTENT_TYPE = 'application/vnd.sqlite3';
+/** Every event up to this position is in the copy (empty when the log was empty). */
+export const BACKUP_POSITION_HEADER = 'x-backup-covers-position';
+
+@ApiTags('operations')
+@Controller('v1/admin')
+export class BackupController {
+  constructor(
+    @Inject(EVENT_STORE_SELECTION) private readonly selection: StoreSelection<EventStore>,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  @Post('backup')
+  @Permission('operations.backup')
+  async backup(@Res() reply: FastifyReply): Promise<void> {
+    const store = this.selection.store;
+    if (!(store instanceof SqliteEventStore)) {
+      throw new ProblemException(409, 'backup_not_supported', 'The event log is on EventStoreDB: back it up with its own tools');
+    }
+    // In DATA_DIR: the same disk as the log, so a full disk shows as 503 storage_full here too.
+    const file = join(this.config.dataDir, `.backup-${randomUUID()}.db`);
+    let copy: Awaited<ReturnType<SqliteEventStore['backup']>>;
+    try {
+      copy = await store.backup(file);
+    } catch (error) {
+      rmSync(file, { force: true });
+      throw error;
+    }
+    const body = createReadStream(file);
+    body.once('close', () => rmSync(file, { force: true }));
+    reply
+      .header('content-type', BACKUP_CONTENT_TYPE)
+      .header('content-length', String(copy.bytes))
+      .header('content-disposition', 'attachment; filename="events.db"')
+      .header('cache-control', 'no-store')
+      .header(BACKUP_POSITION_HEADER, copy.coversPosition?.toString() ?? '')
+      .send(body);
+  }
+}

@@ -1,0 +1,92 @@
+// Backup and restore on the built service: `npm run cli -- backup` copies the event log while
+// writers keep going; the copy, put alone in a fresh DATA_DIR, starts a service that has every
+// write acknowledged before the backup began, with intact hash chains.
+import { execFile } from 'node:child_process';
+import { copyFileSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, describe, expect, it } from '@jest/globals';
+import { TEST_ADMIN, newDataDir, startApp, type AppUnderTest } from '../support/app-under-test.js';
+
+const CLI = resolve('dist/src/cli/main.js');
+const cleanup: (() => Promise<void>)[] = [];
+
+afterAll(async () => {
+  for (const step of cleanup.reverse()) await step();
+});
+
+function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((done) => {
+    execFile(process.execPath, [CLI, ...args], { env: { PATH: process.env.PATH ?? '' } }, (error, stdout, stderr) => {
+      done({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+describe('backup and restore', () => {
+  it('a backup taken while writes go on holds every acknowledged write from before it began, and restores into a working service', async () => {
+    const app: AppUnderTest = await startApp();
+    cleanup.push(() => app.destroy());
+    const backupDir = mkdtempSync(join(tmpdir(), 'orderstream-backup-'));
+    cleanup.push(async () => rmSync(backupDir, { recursive: true, force: true }));
+    const acknowledged: { id: string; sku: string; at: number }[] = [];
+    let writing = true;
+    let counter = 0;
+    const writer = async () => {
+      while (writing && counter < 2000) {
+        const sku = `BACKUP-${++counter}`;
+        const answer = await app.as('staff').request('POST', '/v1/products', { body: { sku, name: `Product ${sku}`, price: { amount: 100, currency: 'EUR' } } });
+        expect(answer.status).toBe(201);
+        acknowledged.push({ id: answer.body.id, sku, at: Date.now() });
+      }
+    };
+    const writers = [writer(), writer(), writer()];
+    while (acknowledged.length < 50) await new Promise((resolve) => setTimeout(resolve, 20));
+    const token = await app.login(TEST_ADMIN.email, TEST_ADMIN.password);
+
+    const startedAt = Date.now();
+    const backup = await cli(['backup', '--to', backupDir, '--url', app.baseUrl, '--token', token]);
+    const writtenDuring = acknowledged.filter((write) => write.at > startedAt).length;
+    writing = false;
+    await Promise.all(writers);
+
+    expect(backup).toMatchObject({ code: 0, stdout: expect.stringMatching(/events\.db: every event up to position \d+/) });
+    expect(writtenDuring).toBeGreaterThan(0); // the service kept writing while the copy was made
+    expect(readdirSync(backupDir)).toEqual(['events.db']);
+    expect(readdirSync(app.dataDir).filter((name) => name.startsWith('.backup-'))).toEqual([]);
+
+    const restoredDir = newDataDir();
+    copyFileSync(join(backupDir, 'events.db'), join(restoredDir, 'events.db'));
+    const restored = await startApp({}, restoredDir);
+    cleanup.push(() => restored.destroy());
+    const before = acknowledged.filter((write) => write.at <= startedAt);
+    const last = await restored.as('staff').request('POST', '/v1/products', { body: { sku: 'AFTER-RESTORE', name: 'After', price: { amount: 1, currency: 'EUR' } } });
+    expect(last.status).toBe(201);
+    const caughtUp = await restored.as('staff').request('GET', `/v1/products/${last.body.id}`, { headers: { 'x-min-position': last.body.position } });
+    expect(caughtUp.status).toBe(200);
+    for (const { id, sku } of before) {
+      const product = await restored.as('staff').request('GET', `/v1/products/${id}`);
+      expect({ status: product.status, sku: product.body.sku }).toEqual({ status: 200, sku });
+    }
+    const verified = await restored.as('auditor').request('GET', '/v1/audit/verify');
+    expect(verified.body).toMatchObject({ ok: true, problems: [] });
+  }, 120_000);
+
+  it('from the files of a stopped service, and refuses to overwrite a backup', async () => {
+    const app = await startApp();
+    cleanup.push(() => app.destroy());
+    const registered = await app.as('staff').request('POST', '/v1/products', { body: { sku: 'STOPPED-1', name: 'Stopped', price: { amount: 1, currency: 'EUR' } } });
+    expect(registered.status).toBe(201);
+    await app.stop();
+    const backupDir = mkdtempSync(join(tmpdir(), 'orderstream-backup-'));
+    cleanup.push(async () => rmSync(backupDir, { recursive: true, force: true }));
+
+    const backup = await cli(['backup', '--to', backupDir, '--data-dir', app.dataDir]);
+    const again = await cli(['backup', '--to', backupDir, '--data-dir', app.dataDir]);
+
+    expect(backup).toMatchObject({ code: 0, stdout: expect.stringContaining(`every event up to position ${registered.body.position}`) });
+    expect(again.code).not.toBe(0);
+    expect(again.stderr).toContain('exists: back up into a new directory');
+    expect(again.stderr).not.toMatch(/\n\s+at\s/);
+  }, 60_000);
+});
