@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { ConfigError, integerSetting } from './config-error.js';
 import { loadAuditConfig, type AuditConfig } from './audit-config.js';
 import { loadFulfillmentConfig, type FulfillmentConfig } from './fulfillment-config.js';
+import { loadOrderingConfig, type OrderingConfig } from './ordering-config.js';
 import { loadSecurityConfig, type SecurityConfig } from './security-config.js';
 import { loadStoresConfig, type StoresConfig } from './stores-config.js';
 
@@ -23,6 +24,8 @@ export interface AppConfig {
   stores: StoresConfig;
   /** Anchor interval and the key that signs exports and anchors (audit-config.ts). */
   audit: AuditConfig;
+  /** The per-order line cap (ordering-config.ts). */
+  ordering: OrderingConfig;
 }
 
 export { ConfigError };
@@ -45,6 +48,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     fulfillment: loadFulfillmentConfig(env),
     stores: loadStoresConfig(env),
     audit: loadAuditConfig(env),
+    ordering: loadOrderingConfig(env),
   };
 }
 

@@ -86,3 +86,24 @@ describe('cancel-order', () => {
     expect(again.body).toEqual(first.body);
   });
 });
+
+describe('the per-order line cap (ORDER_MAX_LINE_QUANTITY)', () => {
+  let capped: ApiUnderTest;
+  afterAll(async () => {
+    await capped?.destroy();
+  });
+
+  it('refuses a line over the cap with 422 line_quantity_over_limit and records nothing; a line at the cap is placed', async () => {
+    capped = await startApi({ ORDER_MAX_LINE_QUANTITY: '3' });
+    const [carol, stock] = await Promise.all([capped.newUser('customer'), productWithStock(capped, 100, 500)]);
+
+    const over = await placeOrder(capped, carol, [{ productId: stock.id, quantity: 4 }], { minPosition: stock.position });
+    const atCap = await placeOrder(capped, carol, [{ productId: stock.id, quantity: 3 }], { minPosition: stock.position });
+
+    expectProblem(over, 422, 'line_quantity_over_limit');
+    expect(over.body.detail).toContain('3');
+    expect(atCap.status).toBe(201);
+    const mine = await capped.request('GET', '/v1/orders', { token: carol.token, headers: { 'x-min-position': atCap.body.position } });
+    expect(mine.body.items.map((order: { id: string }) => order.id)).toEqual([atCap.body.id]);
+  });
+});

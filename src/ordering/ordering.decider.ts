@@ -67,6 +67,8 @@ export type PlaceOrder = {
   orderId: string;
   customerId: string;
   lines: { productId: string; quantity: number }[];
+  /** The per-order line cap in force (ORDER_MAX_LINE_QUANTITY), as data, so decide stays pure. */
+  maxLineQuantity: number;
   /** The catalogue lookup for every line's product (an argument, so decide stays pure). */
   catalogue: Readonly<Record<string, CatalogueEntry>>;
   paymentId: string;
@@ -109,6 +111,9 @@ function placeOrder(command: PlaceOrder, state: OrderState): OrderEvent[] {
     seen.add(productId);
     if (!Number.isInteger(quantity) || quantity < 1 || quantity > MAX_LINE_QUANTITY) {
       throw new DomainError('invalid', 'invalid_quantity', `quantity must be a whole number between 1 and ${MAX_LINE_QUANTITY}`);
+    }
+    if (quantity > command.maxLineQuantity) {
+      throw new DomainError('invalid', 'line_quantity_over_limit', `At most ${command.maxLineQuantity} units of a product per order`);
     }
     const product = command.catalogue[productId];
     if (!product) throw new DomainError('invalid', 'unknown_product', `Product ${productId} is not in the catalogue`);

@@ -10,7 +10,7 @@ const address = { name: 'Ada', line1: '1 Main St', postalCode: '10115', city: 'B
 const ids = { paymentId: 'b0000000-0000-4000-8000-000000000001', shipmentId: 'c0000000-0000-4000-8000-000000000001' };
 
 const place: PlaceOrder = {
-  type: 'PlaceOrder', orderId, customerId: 'cust-1', ...ids, paymentToken: 'tok_ok', shippingAddress: address,
+  type: 'PlaceOrder', orderId, customerId: 'cust-1', ...ids, paymentToken: 'tok_ok', shippingAddress: address, maxLineQuantity: 1000,
   lines: [{ productId: mug, quantity: 2 }, { productId: cup, quantity: 1 }],
   catalogue: { [mug]: { sku: 'MUG', name: 'Mug', price: eur(1000) }, [cup]: { sku: 'CUP', name: 'Cup', price: eur(1500) } },
 };
@@ -44,6 +44,10 @@ describe('ordering decider', () => {
       spec.given().when({ ...place, lines: [{ productId: mug, quantity: 0 }] }).thenError('invalid_quantity');
       spec.given().when({ ...place, lines: [{ productId: mug, quantity: 1.5 }] }).thenError('invalid_quantity');
       spec.given().when({ ...place, lines: [] }).thenError('invalid_order_lines');
+    });
+    it('refuses a line over the per-order line cap that comes with the command, and takes one at the cap', () => {
+      spec.given().when({ ...place, maxLineQuantity: 2, lines: [{ productId: mug, quantity: 3 }] }).thenError('line_quantity_over_limit');
+      spec.given().when({ ...place, maxLineQuantity: 2 }).then(placed);
     });
     it('refuses products priced in different currencies', () => {
       spec.given().when({ ...place, catalogue: { ...place.catalogue, [cup]: { sku: 'CUP', name: 'Cup', price: { amount: 1, currency: 'USD' } } } }).thenError('mixed_currencies');

@@ -6,6 +6,7 @@ import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { productDetailsProjection, type ProductDetails } from '../../../projections/product-details/product-details.projection.js';
 import { actorKey } from '../../access/ownership.js';
+import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import type { CommandMetadata } from '../../command-handling/command-metadata.js';
 import { CommandProcessor, type IdentifiedCommandResult } from '../../command-handling/command-processor.js';
 import { READ_STORE, type ReadStore } from '../../readstore/read-store.port.js';
@@ -28,12 +29,13 @@ export class PlaceOrderHandler implements ICommandHandler<PlaceOrderCommand> {
   constructor(
     private readonly processor: CommandProcessor,
     @Inject(READ_STORE) private readonly readStore: ReadStore,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async execute({ request, metadata }: PlaceOrderCommand): Promise<IdentifiedCommandResult> {
     const orderId = orderIdFor(metadata.commandId);
     const command: PlaceOrder = {
-      type: 'PlaceOrder', orderId, customerId: actorKey(metadata.actor), ...request,
+      type: 'PlaceOrder', orderId, customerId: actorKey(metadata.actor), ...request, maxLineQuantity: this.config.ordering.maxLineQuantity,
       catalogue: await this.catalogueOf(request.lines),
       paymentId: paymentIdFor(orderId), shipmentId: shipmentIdFor(orderId),
     };
