@@ -5,8 +5,8 @@ import { createApp } from './create-app.js';
 import { checkEmbeddedEventLog } from './eventstore/event-store-selection.js';
 import { DamagedFileError } from './sqlite/damaged-file.js';
 
-/** A setting is wrong: say which, plainly, and stop (no stack trace for an operator's typo). */
-async function orExitOnConfigError<T>(step: () => T | Promise<T>): Promise<T> {
+/** A setting is wrong or the event log is damaged: say so plainly and stop (no stack trace for an operator). */
+async function orExitPlainly<T>(step: () => T | Promise<T>): Promise<T> {
   try {
     return await step();
   } catch (error) {
@@ -23,11 +23,11 @@ async function orExitOnConfigError<T>(step: () => T | Promise<T>): Promise<T> {
   }
 }
 
-const config: AppConfig = await orExitOnConfigError(() => loadConfig());
-await orExitOnConfigError(() => checkEmbeddedEventLog(config));
+const config: AppConfig = await orExitPlainly(() => loadConfig());
+await orExitPlainly(() => checkEmbeddedEventLog(config));
 const app = await createApp(config);
 // Modules validate what only they understand (ADMIN_EMAIL is an email) as they start.
-await orExitOnConfigError(() => app.listen(config.port, config.host));
+await orExitPlainly(() => app.listen(config.port, config.host));
 const { port } = app.getHttpServer().address() as AddressInfo;
 // Tests and scripts wait for this line (with PORT=0 it is the only way to learn the port).
 console.log(`orderstream listening on http://${config.host}:${port} (data in ${config.dataDir})`);
