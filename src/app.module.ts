@@ -3,24 +3,27 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { CLOCK, systemClock } from './clock/clock.js';
 import { CommandProcessor } from './command-handling/command-processor.js';
 import { AccessModule } from './access/access.module.js';
-import { AuditModule } from './audit/audit.module.js';
+import { AuditModule, auditLogData } from './audit/audit.module.js';
 import { APP_CONFIG, type AppConfig } from './config/app-config.js';
 import { EventStoreModule } from './eventstore/event-store.module.js';
 import { HealthModule } from './health/health.module.js';
-import { IdentityModule } from './identity/identity.module.js';
+import { IdentityModule, identityLogData } from './identity/identity.module.js';
 import { IdempotencyModule } from './idempotency/idempotency.module.js';
-import { InventoryModule } from './inventory/inventory.module.js';
-import { OrderingModule } from './ordering/ordering.module.js';
-import { PaymentsModule } from './payments/payments.module.js';
-import { ShippingModule } from './shipping/shipping.module.js';
+import { InventoryModule, inventoryLogData } from './inventory/inventory.module.js';
+import { OrderingModule, orderingLogData } from './ordering/ordering.module.js';
+import { PaymentsModule, paymentsLogData } from './payments/payments.module.js';
+import { ShippingModule, shippingLogData } from './shipping/shipping.module.js';
 import { MetricsController } from './observability/metrics.http.js';
 import { ReadStoreModule } from './readstore/read-store.module.js';
 import { SubscriptionsModule } from './subscriptions/subscriptions.module.js';
 import { ProjectionEngineModule } from './projection-engine/projection-engine.module.js';
 import { allUpcasters } from './upcasters.js';
-import { FULFILLMENT_EVENT_HANDLERS, FulfillmentModule } from './fulfillment/fulfillment.module.js';
+import { FULFILLMENT_EVENT_HANDLERS, FulfillmentModule, fulfillmentLogData } from './fulfillment/fulfillment.module.js';
 import { allProjections } from '../projections/index.js';
 import { scratchProjections } from '../projections/scratch/index.js';
+
+/** Each context's kinds of data in the log, for the policy of who may read which (src/access/log-read-policy.ts). */
+const logData = [inventoryLogData, orderingLogData, paymentsLogData, shippingLogData, fulfillmentLogData, identityLogData, ...auditLogData];
 
 /** What every context needs: configuration, the clock and the command path. */
 @Global()
@@ -48,7 +51,7 @@ export class AppModule {
         IdempotencyModule,
         SubscriptionsModule.forRoot({ eventHandlers: { imports: [FulfillmentModule], tokens: [FULFILLMENT_EVENT_HANDLERS] } }),
         ProjectionEngineModule.forRoot({ projections: allProjections, scratchProjections }),
-        AccessModule,
+        AccessModule.forRoot({ logData }),
         IdentityModule,
         InventoryModule,
         OrderingModule,

@@ -63,6 +63,20 @@ export const PERMISSIONS = {
   'analytics.rebuild-projection': { analyst: 'any', admin: 'any' },
   'analytics.replay': { analyst: 'any', admin: 'any' },
 
+  // Reading the log itself: history, state, diffs, causation trees, exports and replays serve a
+  // stream's events (or documents folded from them) only to roles holding the permission of its
+  // kind of data, on top of the route's own permission. Each context declares its streams and
+  // event types with one of these (src/access/log-read-policy.ts; app.module.ts lists them).
+  // The catalogue and stock movements: business data, for analysts too.
+  'inventory.read-log': { analyst: 'any', auditor: 'any', admin: 'any' },
+  // Orders, payments, shipments and the fulfillment saga hold customers' addresses and payment
+  // tokens; accounts hold emails and roles (which GET /v1/admin/users refuses analysts).
+  'ordering.read-log': { auditor: 'any', admin: 'any' },
+  'payments.read-log': { auditor: 'any', admin: 'any' },
+  'shipping.read-log': { auditor: 'any', admin: 'any' },
+  'fulfillment.read-log': { auditor: 'any', admin: 'any' },
+  'identity.read-log': { auditor: 'any', admin: 'any' },
+
   // operations
   'operations.read-subscriptions': ADMIN,
   'operations.read-parked-events': ADMIN,

@@ -15,6 +15,15 @@ import { AuditExportController } from './export/export.http.js';
 import { loadSigningKey } from './export/signing-key.js';
 import { AuditStreamsController } from './stream-history/streams.http.js';
 import { AuditVerificationController } from './verification/verification.http.js';
+import type { LogData } from '../access/log-read-policy.js';
+import { AUDIT_LOG_PREFIX, AUDIT_READ_RECORDED } from './access-log/audit-read-log.js';
+import { ANCHOR_RECORDED, ANCHOR_STREAM } from './anchors/anchor.js';
+
+/** The audit's own streams (src/access/log-read-policy.ts): who read what is for admins, as GET /v1/admin/audit-reads. */
+export const auditLogData: readonly LogData[] = [
+  { kind: 'the log of audit reads', streamPrefixes: [AUDIT_LOG_PREFIX], eventTypes: [AUDIT_READ_RECORDED], permission: 'audit.read-access-log' },
+  { kind: 'anchors', streamPrefixes: [ANCHOR_STREAM], eventTypes: [ANCHOR_RECORDED], permission: 'audit.verify-log' },
+];
 
 @Module({
   controllers: [AuditStreamsController, AuditCorrelationsController, AuditVerificationController, AuditExportController, AuditReadsController],

@@ -10,8 +10,13 @@ import type { EventHandler } from '../subscriptions/subscriber.js';
 import { FulfillmentCommandRelay } from './command-relay.js';
 import { FulfillmentSaga } from './fulfillment-saga.js';
 import { PaymentDeadlineScheduler } from './payment-deadline-scheduler.js';
+import type { LogData } from '../access/log-read-policy.js';
+import { FULFILLMENT_EVENT_TYPES, fulfillmentStreamId } from './fulfillment.decider.js';
 
 export const FULFILLMENT_EVENT_HANDLERS = Symbol('FulfillmentEventHandlers');
+
+/** The saga's streams: every order's payment token and address (src/access/log-read-policy.ts). */
+export const fulfillmentLogData: LogData = { kind: 'order fulfillments', streamPrefixes: [fulfillmentStreamId('')], eventTypes: FULFILLMENT_EVENT_TYPES, permission: 'fulfillment.read-log' };
 
 @Module({
   providers: [

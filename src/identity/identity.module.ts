@@ -20,6 +20,11 @@ import { RevokeRoleController } from './revoke-role/revoke-role.http.js';
 import { TokenIssuer } from './tokens/token-issuer.js';
 import { UserAccounts } from './user-accounts.js';
 import { UserCommandHandler } from './user-command.js';
+import type { LogData } from '../access/log-read-policy.js';
+import { USER_EVENT_TYPES, userStreamId } from './users.decider.js';
+
+/** Accounts in the log: emails and roles (src/access/log-read-policy.ts). */
+export const identityLogData: LogData = { kind: 'accounts', streamPrefixes: [userStreamId('')], eventTypes: USER_EVENT_TYPES, permission: 'identity.read-log' };
 
 @Module({
   imports: [PassportModule],

@@ -9,6 +9,11 @@ import { ReceiveStockController } from './receive-stock/receive-stock.http.js';
 import { RegisterProductHandler } from './register-product/register-product.command.js';
 import { RegisterProductController } from './register-product/register-product.http.js';
 import { ReservationHandler } from './reservations/reservation.command.js';
+import type { LogData } from '../access/log-read-policy.js';
+import { INVENTORY_EVENT_TYPES, productStreamId } from './inventory.decider.js';
+
+/** Products, stock and reservations in the log (src/access/log-read-policy.ts). */
+export const inventoryLogData: LogData = { kind: 'products and stock', streamPrefixes: [productStreamId('')], eventTypes: INVENTORY_EVENT_TYPES, permission: 'inventory.read-log' };
 
 @Module({
   controllers: [RegisterProductController, ReceiveStockController, AdjustStockController, ChangePriceController, ProductsController, StockLevelsController],

@@ -5,6 +5,11 @@ import { PlaceOrderHandler } from './place-order/place-order.command.js';
 import { PlaceOrderController } from './place-order/place-order.http.js';
 import { GetOrderHandler, ListCustomerOrdersHandler } from './queries/order-queries.js';
 import { OrdersController } from './queries/orders.http.js';
+import type { LogData } from '../access/log-read-policy.js';
+import { ORDER_EVENT_TYPES, orderStreamId } from './ordering.decider.js';
+
+/** Orders in the log: customers, addresses, payment tokens (src/access/log-read-policy.ts). */
+export const orderingLogData: LogData = { kind: 'orders', streamPrefixes: [orderStreamId('')], eventTypes: ORDER_EVENT_TYPES, permission: 'ordering.read-log' };
 
 @Module({
   controllers: [PlaceOrderController, CancelOrderController, OrdersController],

@@ -9,6 +9,11 @@ import { AuthorizationWorker } from './authorization-worker/authorization-worker
 import { PAYMENT_GATEWAY, type PaymentGateway } from './gateway/payment-gateway.port.js';
 import { TestPaymentGateway } from './gateway/test-payment-gateway.js';
 import { PaymentCommandHandler } from './payment-command.js';
+import type { LogData } from '../access/log-read-policy.js';
+import { PAYMENT_EVENT_TYPES, paymentStreamId } from './payments.decider.js';
+
+/** Payments in the log: amounts and payment tokens (src/access/log-read-policy.ts). */
+export const paymentsLogData: LogData = { kind: 'payments', streamPrefixes: [paymentStreamId('')], eventTypes: PAYMENT_EVENT_TYPES, permission: 'payments.read-log' };
 
 @Module({
   providers: [

@@ -3,9 +3,10 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsISO8601, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
-import { EVENT_STORE, type EventStore } from '../eventstore/event-store.port.js';
+import { EVENT_STORE, type Actor, type EventStore } from '../eventstore/event-store.port.js';
 import { ProblemException } from '../http/problem.js';
-import { Permission } from '../access/access.decorators.js';
+import { CurrentActor, Permission } from '../access/access.decorators.js';
+import { LogReadPolicy } from '../access/log-read-policy.js';
 import type { DocumentProjection } from './projection.js';
 import { replayProjection, type ReplayResult } from './replay.js';
 import { BlueGreenProjections, UnknownProjectionError, type ProjectionStatus } from './blue-green-projections.js';
@@ -49,6 +50,7 @@ export class ProjectionsController {
     private readonly projections: BlueGreenProjections,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(REPLAYABLE_PROJECTIONS) private readonly replayable: ReplayableProjections,
+    private readonly logReads: LogReadPolicy,
   ) {}
 
   @Get('projections')
@@ -88,8 +90,10 @@ export class ProjectionsController {
   @Post('replays')
   @HttpCode(200)
   @Permission('analytics.replay')
-  async replay(@Body() body: ReplayRequestDto): Promise<Omit<ReplayResult, 'documents'> & { documents: ReplayResult['documents']; documentCount: number; truncated: boolean }> {
+  async replay(@Body() body: ReplayRequestDto, @CurrentActor() actor: Actor): Promise<Omit<ReplayResult, 'documents'> & { documents: ReplayResult['documents']; documentCount: number; truncated: boolean }> {
     const projection = findReplayable(this.replayable, body.projection);
+    // A projection's documents are folded from the events it reads: replaying it serves them.
+    this.logReads.assertEventTypes(actor, projection.eventTypes);
     const result = await replayProjection(this.store, projection, {
       ...(body.fromPosition === undefined ? {} : { fromPosition: BigInt(body.fromPosition) }),
       ...(body.toPosition === undefined ? {} : { toPosition: BigInt(body.toPosition) }),

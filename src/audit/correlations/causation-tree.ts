@@ -61,12 +61,12 @@ export function causationTree(events: readonly RecordedEvent[]): CauseNode[] {
  * Scans the log for the correlation id. No store indexes metadata, so this reads all of $all
  * (about 250k events/s embedded); the answer is bounded to MAX_CORRELATED events.
  */
-export async function correlation(store: EventStore, correlationId: string): Promise<CorrelationView> {
+export async function correlation(store: EventStore, correlationId: string, mayRead: (streamId: string) => boolean = () => true): Promise<CorrelationView> {
   const found: RecordedEvent[] = [];
   let truncated = false;
   for await (const page of logPages(store)) {
     for (const event of page) {
-      if (event.metadata.correlationId !== correlationId) continue;
+      if (event.metadata.correlationId !== correlationId || !mayRead(event.streamId)) continue;
       if (found.length === MAX_CORRELATED) truncated = true;
       else found.push(event);
     }

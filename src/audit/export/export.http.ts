@@ -7,10 +7,11 @@ import { ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsISO8601, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import type { FastifyReply } from 'fastify';
 import { CLOCK, type Clock } from '../../clock/clock.js';
-import { type EventStore } from '../../eventstore/event-store.port.js';
+import { type Actor, type EventStore } from '../../eventstore/event-store.port.js';
 import { RAW_EVENT_STORE } from '../../eventstore/upcasting/upcasting-event-store.js';
 import { ProblemException } from '../../http/problem.js';
-import { Permission } from '../../access/access.decorators.js';
+import { CurrentActor, Permission } from '../../access/access.decorators.js';
+import { LogReadPolicy } from '../../access/log-read-policy.js';
 import { AuditReadLog } from '../access-log/audit-read-log.js';
 import { SIGNING_KEY } from '../audit-tokens.js';
 import { buildSignedManifest, exportLines, pinFilter, type SignedManifest } from './event-exporter.js';
@@ -59,21 +60,23 @@ export class AuditExportController {
     @Inject(RAW_EVENT_STORE) private readonly raw: EventStore,
     @Inject(SIGNING_KEY) private readonly key: SigningKey | undefined,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly logReads: LogReadPolicy,
   ) {}
 
   @Get('manifest')
   @Permission('audit.export-events')
-  async manifest(@Query() query: ExportQueryDto): Promise<SignedManifest & { publicKey: string }> {
+  async manifest(@Query() query: ExportQueryDto, @CurrentActor() actor: Actor): Promise<SignedManifest & { publicKey: string }> {
     const key = this.signingKey();
-    const pinned = await pinFilter(this.raw, exportFilterOf(query));
+    // The manifest records the narrowed filter, so what was left out is signed too.
+    const pinned = await pinFilter(this.raw, this.logReads.narrowFilter(actor, exportFilterOf(query)));
     const signed = await buildSignedManifest(this.raw, pinned, key, this.clock.now().toISOString());
     return { ...signed, publicKey: key.publicKeyPem };
   }
 
   @Get('events')
   @Permission('audit.export-events')
-  async events(@Query() query: ExportQueryDto, @Res() reply: FastifyReply): Promise<void> {
-    const pinned = await pinFilter(this.raw, exportFilterOf(query));
+  async events(@Query() query: ExportQueryDto, @CurrentActor() actor: Actor, @Res() reply: FastifyReply): Promise<void> {
+    const pinned = await pinFilter(this.raw, this.logReads.narrowFilter(actor, exportFilterOf(query)));
     const raw = this.raw;
     async function* body() {
       for await (const { line } of exportLines(raw, pinned)) yield `${line}\n`;

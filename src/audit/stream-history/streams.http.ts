@@ -4,11 +4,12 @@ import { Controller, Get, Inject, Param, Query, UseInterceptors } from '@nestjs/
 import { ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsISO8601, IsOptional, Max, Min } from 'class-validator';
-import { EVENT_STORE, type EventStore } from '../../eventstore/event-store.port.js';
+import { EVENT_STORE, type Actor, type EventStore } from '../../eventstore/event-store.port.js';
 import { RAW_EVENT_STORE } from '../../eventstore/upcasting/upcasting-event-store.js';
 import { decodeCursor, encodeCursor, PageQueryDto, type Page } from '../../http/pagination.js';
 import { ProblemException } from '../../http/problem.js';
-import { Permission } from '../../access/access.decorators.js';
+import { CurrentActor, Permission } from '../../access/access.decorators.js';
+import { LogReadPolicy } from '../../access/log-read-policy.js';
 import { AuditReadLog } from '../access-log/audit-read-log.js';
 import { entityFoldFor } from '../entity-state/entity-registry.js';
 import { diffStates, stateAt, type Moment, type StateAt, type StateDiff } from '../entity-state/state-at.js';
@@ -80,12 +81,14 @@ export class AuditStreamsController {
   constructor(
     @Inject(RAW_EVENT_STORE) private readonly raw: EventStore,
     @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly logReads: LogReadPolicy,
   ) {}
 
   @Get(':streamId')
   @Permission('audit.read-history')
-  async history(@Param('streamId') streamId: string, @Query() query: StreamHistoryQueryDto): Promise<Page<EventView> & { streamId: string }> {
+  async history(@Param('streamId') streamId: string, @Query() query: StreamHistoryQueryDto, @CurrentActor() actor: Actor): Promise<Page<EventView> & { streamId: string }> {
     checkStreamId(streamId);
+    this.logReads.assertStream(actor, streamId);
     let from = query.fromRevision ?? 0;
     if (query.cursor !== undefined) {
       const { revision } = decodeCursor(query.cursor, ['revision']);
@@ -101,16 +104,16 @@ export class AuditStreamsController {
 
   @Get(':streamId/state')
   @Permission('audit.read-history')
-  async state(@Param('streamId') streamId: string, @Query() query: StateQueryDto): Promise<StateView> {
-    const { fold, events } = await this.entity(streamId);
+  async state(@Param('streamId') streamId: string, @Query() query: StateQueryDto, @CurrentActor() actor: Actor): Promise<StateView> {
+    const { fold, events } = await this.entity(streamId, actor);
     const at = stateAt(fold, events, moment(query.revision, query.at, 'the moment', { revision: MAX_REVISION }));
     return { streamId, kind: fold.kind, ...at, state: redactSecrets(at.state) };
   }
 
   @Get(':streamId/diff')
   @Permission('audit.read-history')
-  async diff(@Param('streamId') streamId: string, @Query() query: DiffQueryDto): Promise<StateDiff & { streamId: string; kind: string }> {
-    const { fold, events } = await this.entity(streamId);
+  async diff(@Param('streamId') streamId: string, @Query() query: DiffQueryDto, @CurrentActor() actor: Actor): Promise<StateDiff & { streamId: string; kind: string }> {
+    const { fold, events } = await this.entity(streamId, actor);
     const from = moment(query.fromRevision, query.fromAt, 'from');
     const to = moment(query.toRevision, query.toAt, 'to', { revision: MAX_REVISION });
     const diff = diffStates(fold, events, from, to);
@@ -123,8 +126,9 @@ export class AuditStreamsController {
     };
   }
 
-  private async entity(streamId: string) {
+  private async entity(streamId: string, actor: Actor) {
     checkStreamId(streamId);
+    this.logReads.assertStream(actor, streamId);
     const fold = entityFoldFor(streamId);
     if (!fold) throw new ProblemException(422, 'no_entity_fold', `Streams like ${streamId} do not hold an entity whose state can be folded`);
     // Upcast (EVENT_STORE): the domain's evolve knows only the current shape of each event.
