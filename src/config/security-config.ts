@@ -24,6 +24,8 @@ export interface SecurityConfig {
     commandsPerMinutePerUser: number;
     /** Commands per client IP, per minute. */
     commandsPerMinutePerIp: number;
+    /** Reads of the audit and export routes per authenticated user, per minute (each may walk the log and is recorded). */
+    auditReadsPerMinutePerUser: number;
   };
   /** Fastify's trustProxy: false, a hop count, or the proxies' addresses/CIDRs. */
   trustProxy: false | number | string[];
@@ -140,6 +142,7 @@ export function loadSecurityConfig(env: NodeJS.ProcessEnv): SecurityConfig {
       loginPerMinutePerIp: integerSetting(env, 'RATE_LIMIT_LOGIN_PER_MINUTE_PER_IP', 60, 1, 100_000),
       commandsPerMinutePerUser: integerSetting(env, 'RATE_LIMIT_COMMANDS_PER_MINUTE_PER_USER', 300, 1, 10_000_000),
       commandsPerMinutePerIp: integerSetting(env, 'RATE_LIMIT_COMMANDS_PER_MINUTE_PER_IP', 1200, 1, 10_000_000),
+      auditReadsPerMinutePerUser: integerSetting(env, 'RATE_LIMIT_AUDIT_READS_PER_MINUTE_PER_USER', 60, 1, 10_000_000),
     },
     trustProxy: trustProxy(env),
     corsOrigins: corsOrigins(env),

@@ -61,6 +61,7 @@ export const TEST_ENV: Record<string, string> = {
   RATE_LIMIT_LOGIN_PER_MINUTE_PER_IP: '100000',
   RATE_LIMIT_COMMANDS_PER_MINUTE_PER_USER: '10000000',
   RATE_LIMIT_COMMANDS_PER_MINUTE_PER_IP: '10000000',
+  RATE_LIMIT_AUDIT_READS_PER_MINUTE_PER_USER: '10000000',
 };
 
 /** Headers and body as every transport sends them: JSON unless `rawBody`, the token as a bearer. */

@@ -1,31 +1,46 @@
 // Who looked at what, when: every read of an audit endpoint is itself recorded as an event,
-// `AuditRecordRead`, in a per-day stream `audit-log-<YYYY-MM-DD>`, before the answer is
-// computed. Events (rather than a collection) get the same durability and hash chain as the
-// rest of the log, so the record of reads is as tamper-evident as what was read. A read whose
-// record cannot be written is refused (fail closed). Appends use expected revision 'any': the
-// stream is a log of independent facts, not an aggregate with rules to protect.
+// `AuditRecordRead`, in a per-day stream `audit-log-<YYYY-MM-DD>`. Events (rather than a
+// collection) get the same durability and hash chain as the rest of the log, so the record of
+// reads is as tamper-evident as what was read. Appends use expected revision 'any': the stream is
+// a log of independent facts, not an aggregate with rules to protect.
+//
+// Only reads that are answered are recorded, and only once they are valid: the record is written
+// after the handler has validated the request and computed the answer, and before the answer is
+// sent. A refused request (401/403, 429, a 400 from validation, a 404) records nothing; a read
+// whose record cannot be written is refused (fail closed). The record is a bounded description:
+// the route, its path parameters and its query parameters (which the routes' DTOs have checked
+// to be known ones: unknown parameters are refused), each value cut at MAX_VALUE_LENGTH.
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import type { Observable } from 'rxjs';
+import { concatMap, type Observable } from 'rxjs';
 import { CLOCK, type Clock } from '../../clock/clock.js';
 import { envelopeEvents } from '../../command-handling/event-envelope.js';
 import { EVENT_STORE, type Actor, type EventStore } from '../../eventstore/event-store.port.js';
 
 export const AUDIT_READ_RECORDED = 'AuditRecordRead';
 export const AUDIT_LOG_PREFIX = 'audit-log-';
+export const MAX_VALUE_LENGTH = 200;
+const MAX_PARAMETERS = 20;
 
 export interface AuditRecordReadData {
   method: string;
   /** The route's pattern, e.g. /v1/audit/streams/:streamId */
   route: string;
-  /** What was asked for exactly: path and query string. */
-  url: string;
+  /** Path parameters, each value cut at MAX_VALUE_LENGTH characters. */
   params: Record<string, string>;
+  /** Query parameters as validated, each value cut at MAX_VALUE_LENGTH characters. */
+  query: Record<string, string>;
   actor: Actor;
 }
 
 const auditLogStreamId = (at: Date) => `${AUDIT_LOG_PREFIX}${at.toISOString().slice(0, 10)}`;
+
+/** At most MAX_PARAMETERS entries, each value a string of at most MAX_VALUE_LENGTH characters. */
+function bounded(values: unknown): Record<string, string> {
+  if (values === null || typeof values !== 'object') return {};
+  return Object.fromEntries(Object.entries(values).slice(0, MAX_PARAMETERS).map(([key, value]) => [key.slice(0, MAX_VALUE_LENGTH), String(value).slice(0, MAX_VALUE_LENGTH)]));
+}
 
 @Injectable()
 export class AuditReadLog implements NestInterceptor {
@@ -34,19 +49,27 @@ export class AuditReadLog implements NestInterceptor {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  async intercept(context: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const request = context.switchToHttp().getRequest<FastifyRequest>();
+    return next.handle().pipe(
+      concatMap(async (answer) => {
+        await this.record(request);
+        return answer;
+      }),
+    );
+  }
+
+  private async record(request: FastifyRequest): Promise<void> {
     const now = this.clock.now();
     const data: AuditRecordReadData = {
       method: request.method,
-      route: request.routeOptions.url ?? request.url,
-      url: request.url,
-      params: (request.params ?? {}) as Record<string, string>,
+      route: request.routeOptions.url ?? '(unknown route)',
+      params: bounded(request.params),
+      query: bounded(request.query),
       actor: request.actor,
     };
     const metadata = { commandId: randomUUID(), correlationId: request.correlationId, causationId: request.id, requestId: request.id, actor: request.actor };
     const recorded = envelopeEvents([{ type: AUDIT_READ_RECORDED, data }], { commandType: 'RecordAuditRead', metadata, occurredAt: now });
     await this.store.append(auditLogStreamId(now), recorded, 'any');
-    return next.handle();
   }
 }

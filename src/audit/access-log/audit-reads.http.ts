@@ -1,12 +1,13 @@
 // Admins list the recorded reads of audit data (access-log/audit-read-log.ts), oldest first,
 // optionally from a moment on.
-import { Controller, Get, Inject, Query, UseInterceptors } from '@nestjs/common';
+import { Controller, Get, Inject, Query, UseGuards, UseInterceptors } from '@nestjs/common';
 import { ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsISO8601, IsOptional } from 'class-validator';
 import { EVENT_STORE, type EventStore } from '../../eventstore/event-store.port.js';
 import { decodeCursor, encodeCursor, PageQueryDto, type Page } from '../../http/pagination.js';
 import { ProblemException } from '../../http/problem.js';
 import { Permission } from '../../access/access.decorators.js';
+import { ReadRateLimitGuard } from '../../access/read-rate-limit.guard.js';
 import { AUDIT_LOG_PREFIX, AUDIT_READ_RECORDED, AuditReadLog, type AuditRecordReadData } from './audit-read-log.js';
 
 export class AuditReadsQueryDto extends PageQueryDto {
@@ -24,6 +25,7 @@ export interface AuditReadView extends AuditRecordReadData {
 
 @ApiTags('audit')
 @Controller('v1/admin/audit-reads')
+@UseGuards(ReadRateLimitGuard)
 @UseInterceptors(AuditReadLog)
 export class AuditReadsController {
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}

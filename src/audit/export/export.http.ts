@@ -2,7 +2,7 @@
 // head at that moment); the events route, asked with that pinned range, streams exactly the
 // lines the manifest describes. `npm run cli -- export --url ...` does both and saves the files.
 import { Readable } from 'node:stream';
-import { Controller, Get, Inject, Query, Res, UseInterceptors } from '@nestjs/common';
+import { Controller, Get, Inject, Query, Res, UseGuards, UseInterceptors } from '@nestjs/common';
 import { ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsISO8601, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import type { FastifyReply } from 'fastify';
@@ -12,6 +12,8 @@ import { RAW_EVENT_STORE } from '../../eventstore/upcasting/upcasting-event-stor
 import { ProblemException } from '../../http/problem.js';
 import { CurrentActor, Permission } from '../../access/access.decorators.js';
 import { LogReadPolicy } from '../../access/log-read-policy.js';
+import { ReadRateLimitGuard } from '../../access/read-rate-limit.guard.js';
+import { NoQueryDto } from '../../http/no-query.js';
 import { AuditReadLog } from '../access-log/audit-read-log.js';
 import { SIGNING_KEY } from '../audit-tokens.js';
 import { buildSignedManifest, exportLines, pinFilter, type SignedManifest } from './event-exporter.js';
@@ -54,6 +56,7 @@ export function exportFilterOf(query: ExportQueryDto): ExportFilter {
 
 @ApiTags('audit')
 @Controller('v1/audit/export')
+@UseGuards(ReadRateLimitGuard)
 @UseInterceptors(AuditReadLog)
 export class AuditExportController {
   constructor(
@@ -75,19 +78,20 @@ export class AuditExportController {
 
   @Get('events')
   @Permission('audit.export-events')
-  async events(@Query() query: ExportQueryDto, @CurrentActor() actor: Actor, @Res() reply: FastifyReply): Promise<void> {
+  /** Answers the stream (passthrough), so the read is recorded (AuditReadLog) before its first line is sent. */
+  async events(@Query() query: ExportQueryDto, @CurrentActor() actor: Actor, @Res({ passthrough: true }) reply: FastifyReply): Promise<Readable> {
     const pinned = await pinFilter(this.raw, this.logReads.narrowFilter(actor, exportFilterOf(query)));
     const raw = this.raw;
     async function* body() {
       for await (const { line } of exportLines(raw, pinned)) yield `${line}\n`;
     }
     reply.header('Content-Type', 'application/x-ndjson').header('X-Export-To-Position', pinned.toPosition!);
-    await reply.send(Readable.from(body()));
+    return Readable.from(body());
   }
 
   @Get('public-key')
   @Permission('audit.export-events')
-  publicKey(): { keyId: string; publicKey: string } {
+  publicKey(@Query() _query: NoQueryDto): { keyId: string; publicKey: string } {
     const key = this.signingKey();
     return { keyId: key.keyId, publicKey: key.publicKeyPem };
   }

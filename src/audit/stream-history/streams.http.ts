@@ -1,6 +1,6 @@
 // Auditors' view of one stream: its events as stored with the full envelope, the entity's state
 // at a moment, and what changed between two moments and through which events.
-import { Controller, Get, Inject, Param, Query, UseInterceptors } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Query, UseGuards, UseInterceptors } from '@nestjs/common';
 import { ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsISO8601, IsOptional, Max, Min } from 'class-validator';
@@ -10,6 +10,7 @@ import { decodeCursor, encodeCursor, PageQueryDto, type Page } from '../../http/
 import { ProblemException } from '../../http/problem.js';
 import { CurrentActor, Permission } from '../../access/access.decorators.js';
 import { LogReadPolicy } from '../../access/log-read-policy.js';
+import { ReadRateLimitGuard } from '../../access/read-rate-limit.guard.js';
 import { AuditReadLog } from '../access-log/audit-read-log.js';
 import { entityFoldFor } from '../entity-state/entity-registry.js';
 import { diffStates, stateAt, type Moment, type StateAt, type StateDiff } from '../entity-state/state-at.js';
@@ -76,6 +77,7 @@ export type StateView = StateAt & { streamId: string; kind: string };
 
 @ApiTags('audit')
 @Controller('v1/audit/streams')
+@UseGuards(ReadRateLimitGuard)
 @UseInterceptors(AuditReadLog)
 export class AuditStreamsController {
   constructor(

@@ -1,11 +1,13 @@
 // Tamper evidence over HTTP: walk every chain (GET /v1/audit/verify) and anchor the stream
 // heads now (POST /v1/audit/anchors). The CLI does the same (npm run cli -- verify).
-import { Controller, Get, HttpCode, Inject, Post, UseInterceptors } from '@nestjs/common';
+import { Controller, Get, HttpCode, Inject, Post, Query, UseGuards, UseInterceptors } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { Actor } from '../../eventstore/event-store.port.js';
 import { type EventStore } from '../../eventstore/event-store.port.js';
 import { RAW_EVENT_STORE } from '../../eventstore/upcasting/upcasting-event-store.js';
 import { CurrentActor, Permission } from '../../access/access.decorators.js';
+import { ReadRateLimitGuard } from '../../access/read-rate-limit.guard.js';
+import { NoQueryDto } from '../../http/no-query.js';
 import { AuditReadLog } from '../access-log/audit-read-log.js';
 import { AnchorRecorder, type AnchorOutcome } from '../anchors/anchor-recorder.js';
 import { verifyLog, type VerificationReport } from './log-verifier.js';
@@ -20,8 +22,9 @@ export class AuditVerificationController {
 
   @Get('verify')
   @Permission('audit.verify-log')
+  @UseGuards(ReadRateLimitGuard)
   @UseInterceptors(AuditReadLog)
-  verify(): Promise<VerificationReport> {
+  verify(@Query() _query: NoQueryDto): Promise<VerificationReport> {
     return verifyLog(this.raw);
   }
 
