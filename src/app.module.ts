@@ -2,6 +2,7 @@ import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { CLOCK, systemClock } from './clock/clock.js';
 import { CommandProcessor } from './command-handling/command-processor.js';
+import { LogWalkTurns } from './http/log-walk-turns.js';
 import { AccessModule } from './access/access.module.js';
 import { AuditModule, auditLogData } from './audit/audit.module.js';
 import { APP_CONFIG, type AppConfig } from './config/app-config.js';
@@ -25,15 +26,15 @@ import { scratchProjections } from '../projections/scratch/index.js';
 /** Each context's kinds of data in the log, for the policy of who may read which (src/access/log-read-policy.ts). */
 const logData = [inventoryLogData, orderingLogData, paymentsLogData, shippingLogData, fulfillmentLogData, identityLogData, ...auditLogData];
 
-/** What every context needs: configuration, the clock and the command path. */
+/** What every context needs: configuration, the clock, the command path and the turns of full-log walks. */
 @Global()
 @Module({})
 class CoreModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: CoreModule,
-      providers: [{ provide: APP_CONFIG, useValue: config }, { provide: CLOCK, useValue: systemClock }, CommandProcessor],
-      exports: [APP_CONFIG, CLOCK, CommandProcessor],
+      providers: [{ provide: APP_CONFIG, useValue: config }, { provide: CLOCK, useValue: systemClock }, CommandProcessor, LogWalkTurns],
+      exports: [APP_CONFIG, CLOCK, CommandProcessor, LogWalkTurns],
     };
   }
 }

@@ -5,6 +5,7 @@ import { ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsISO8601, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { EVENT_STORE, type Actor, type EventStore } from '../eventstore/event-store.port.js';
 import { ProblemException } from '../http/problem.js';
+import { LogWalkTurns } from '../http/log-walk-turns.js';
 import { CurrentActor, Permission } from '../access/access.decorators.js';
 import { LogReadPolicy } from '../access/log-read-policy.js';
 import type { DocumentProjection } from './projection.js';
@@ -51,6 +52,7 @@ export class ProjectionsController {
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(REPLAYABLE_PROJECTIONS) private readonly replayable: ReplayableProjections,
     private readonly logReads: LogReadPolicy,
+    private readonly walks: LogWalkTurns,
   ) {}
 
   @Get('projections')
@@ -94,12 +96,12 @@ export class ProjectionsController {
     const projection = findReplayable(this.replayable, body.projection);
     // A projection's documents are folded from the events it reads: replaying it serves them.
     this.logReads.assertEventTypes(actor, projection.eventTypes);
-    const result = await replayProjection(this.store, projection, {
+    const result = await this.walks.run('replay', () => replayProjection(this.store, projection, {
       ...(body.fromPosition === undefined ? {} : { fromPosition: BigInt(body.fromPosition) }),
       ...(body.toPosition === undefined ? {} : { toPosition: BigInt(body.toPosition) }),
       ...(body.since === undefined ? {} : { since: new Date(body.since).toISOString() }),
       ...(body.until === undefined ? {} : { until: new Date(body.until).toISOString() }),
-    });
+    }));
     const limit = body.limit ?? 100;
     return { ...result, documents: result.documents.slice(0, limit), documentCount: result.documents.length, truncated: result.documents.length > limit };
   }

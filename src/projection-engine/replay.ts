@@ -1,6 +1,7 @@
 // Replays a range of the log into a projection held in memory (a scratch projection, or a copy of
 // a served one) and answers its documents. Nothing is written to the read store.
 import type { EventStore, Position } from '../eventstore/event-store.port.js';
+import { logPages } from '../eventstore/log-pages.js';
 import type { ReadDocument } from '../readstore/read-store.port.js';
 import type { DocumentProjection } from './projection.js';
 import { applyWrites, ProjectionEngine } from './projection-engine.js';
@@ -34,22 +35,20 @@ export async function replayProjection(
   const to = range.toPosition !== undefined && range.toPosition < head ? range.toPosition : head;
   const engine = new ProjectionEngine(projection);
   const documents = new Map<string, ReadDocument>();
-  let after = range.fromPosition !== undefined && range.fromPosition > 0n ? range.fromPosition - 1n : undefined;
+  const after = range.fromPosition !== undefined && range.fromPosition > 0n ? range.fromPosition - 1n : undefined;
   let events = 0;
   let first: Position | undefined;
   let last: Position | undefined;
-  for (;;) {
-    const page = await store.readAll({ after, maxCount: 1000, filter: { eventTypes: [...projection.eventTypes] } });
-    const inRange = page.filter((event) => event.position <= to && (range.since === undefined || event.recordedAt >= range.since) && (range.until === undefined || event.recordedAt < range.until));
+  // Paged, with a turn of the event loop between pages: a replay holds no other request.
+  for await (const page of logPages(store, { ...(after === undefined ? {} : { after }), upTo: to, filter: { eventTypes: [...projection.eventTypes] } })) {
+    const inRange = page.filter((event) => (range.since === undefined || event.recordedAt >= range.since) && (range.until === undefined || event.recordedAt < range.until));
     if (inRange.length > 0) {
       applyWrites(documents, engine.project(documents, inRange).writes);
       events += inRange.length;
       first ??= inRange[0]!.position;
       last = inRange.at(-1)!.position;
     }
-    if (page.length > 0) onProgress?.(page.at(-1)!.position, to);
-    if (page.length < 1000 || page.at(-1)!.position >= to) break;
-    after = page.at(-1)!.position;
+    onProgress?.(page.at(-1)!.position, to);
   }
   return {
     projection: projection.name,

@@ -6,7 +6,7 @@ import type { Clock } from '../../clock/clock.js';
 import { envelopeEvents } from '../../command-handling/event-envelope.js';
 import { WrongExpectedRevisionError } from '../../eventstore/event-store.errors.js';
 import type { EventStore, NewEvent, Position } from '../../eventstore/event-store.port.js';
-import { logPages } from '../log-pages.js';
+import { logPages } from '../../eventstore/log-pages.js';
 import {
   ANCHOR_RECORDED,
   ANCHOR_STREAM,

@@ -3,7 +3,7 @@
 // not an event) are the roots, grouped under that cause.
 import type { EventStore, RecordedEvent } from '../../eventstore/event-store.port.js';
 import { eventView, type EventView } from '../event-view.js';
-import { logPages } from '../log-pages.js';
+import { logPages } from '../../eventstore/log-pages.js';
 import { redactSecrets } from '../redaction.js';
 
 export interface CausationNode {

@@ -2,7 +2,7 @@
 // Two passes over the same pinned range give the same lines (the log below the head never
 // changes), which lets HTTP answer the manifest first and stream the lines after.
 import type { EventStore, RecordedEvent } from '../../eventstore/event-store.port.js';
-import { logPages } from '../log-pages.js';
+import { logPages } from '../../eventstore/log-pages.js';
 import { exportLine, ManifestBuilder, signManifest, type ExportFilter, type ExportManifest } from './export-format.js';
 import type { SigningKey } from './signing-key.js';
 

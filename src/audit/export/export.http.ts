@@ -14,6 +14,7 @@ import { CurrentActor, Permission } from '../../access/access.decorators.js';
 import { LogReadPolicy } from '../../access/log-read-policy.js';
 import { ReadRateLimitGuard } from '../../access/read-rate-limit.guard.js';
 import { NoQueryDto } from '../../http/no-query.js';
+import { LogWalkTurns } from '../../http/log-walk-turns.js';
 import { AuditReadLog } from '../access-log/audit-read-log.js';
 import { SIGNING_KEY } from '../audit-tokens.js';
 import { buildSignedManifest, exportLines, pinFilter, type SignedManifest } from './event-exporter.js';
@@ -64,6 +65,7 @@ export class AuditExportController {
     @Inject(SIGNING_KEY) private readonly key: SigningKey | undefined,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly logReads: LogReadPolicy,
+    private readonly walks: LogWalkTurns,
   ) {}
 
   @Get('manifest')
@@ -72,7 +74,7 @@ export class AuditExportController {
     const key = this.signingKey();
     // The manifest records the narrowed filter, so what was left out is signed too.
     const pinned = await pinFilter(this.raw, this.logReads.narrowFilter(actor, exportFilterOf(query)));
-    const signed = await buildSignedManifest(this.raw, pinned, key, this.clock.now().toISOString());
+    const signed = await this.walks.run('export', () => buildSignedManifest(this.raw, pinned, key, this.clock.now().toISOString()));
     return { ...signed, publicKey: key.publicKeyPem };
   }
 
@@ -82,11 +84,19 @@ export class AuditExportController {
   async events(@Query() query: ExportQueryDto, @CurrentActor() actor: Actor, @Res({ passthrough: true }) reply: FastifyReply): Promise<Readable> {
     const pinned = await pinFilter(this.raw, this.logReads.narrowFilter(actor, exportFilterOf(query)));
     const raw = this.raw;
+    // The turn is held while the lines stream, and given back when the stream ends or the client goes.
+    const release = this.walks.take('export');
     async function* body() {
-      for await (const { line } of exportLines(raw, pinned)) yield `${line}\n`;
+      try {
+        for await (const { line } of exportLines(raw, pinned)) yield `${line}\n`;
+      } finally {
+        release();
+      }
     }
     reply.header('Content-Type', 'application/x-ndjson').header('X-Export-To-Position', pinned.toPosition!);
-    return Readable.from(body());
+    const lines = Readable.from(body());
+    lines.once('close', release);
+    return lines;
   }
 
   @Get('public-key')

@@ -4,7 +4,7 @@
 import type { EventStore, Position } from '../../eventstore/event-store.port.js';
 import { chainHash, GENESIS_HASH } from '../../eventstore/hash-chain.js';
 import { ANCHOR_STREAM, foldAnchors, type AnchorSummary } from '../anchors/anchor.js';
-import { logPages } from '../log-pages.js';
+import { logPages } from '../../eventstore/log-pages.js';
 
 export type BreakReason =
   /** The event's data or metadata is not what was hashed when it was written. */

@@ -8,6 +8,7 @@ import { RAW_EVENT_STORE } from '../../eventstore/upcasting/upcasting-event-stor
 import { CurrentActor, Permission } from '../../access/access.decorators.js';
 import { ReadRateLimitGuard } from '../../access/read-rate-limit.guard.js';
 import { NoQueryDto } from '../../http/no-query.js';
+import { LogWalkTurns } from '../../http/log-walk-turns.js';
 import { AuditReadLog } from '../access-log/audit-read-log.js';
 import { AnchorRecorder, type AnchorOutcome } from '../anchors/anchor-recorder.js';
 import { verifyLog, type VerificationReport } from './log-verifier.js';
@@ -18,6 +19,7 @@ export class AuditVerificationController {
   constructor(
     @Inject(RAW_EVENT_STORE) private readonly raw: EventStore,
     private readonly anchors: AnchorRecorder,
+    private readonly walks: LogWalkTurns,
   ) {}
 
   @Get('verify')
@@ -25,7 +27,7 @@ export class AuditVerificationController {
   @UseGuards(ReadRateLimitGuard)
   @UseInterceptors(AuditReadLog)
   verify(@Query() _query: NoQueryDto): Promise<VerificationReport> {
-    return verifyLog(this.raw);
+    return this.walks.run('chain verification', () => verifyLog(this.raw));
   }
 
   @Post('anchors')
