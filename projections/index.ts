@@ -7,6 +7,7 @@ import { paymentDeadlinesProjection } from './payment-deadlines/payment-deadline
 import { paymentRequestsProjection } from './payment-requests/payment-requests.projection.js';
 import { stockLevelsProjection } from './stock-levels/stock-levels.projection.js';
 import { usersProjection } from './users/users.projection.js';
+import { correlationsProjection } from './correlations/correlations.projection.js';
 
 export const allProjections = [productDetailsProjection, productListProjection, usersProjection,
-  orderDetailsProjection, customerOrdersProjection, stockLevelsProjection, paymentRequestsProjection, paymentDeadlinesProjection] as const;
+  orderDetailsProjection, customerOrdersProjection, stockLevelsProjection, paymentRequestsProjection, paymentDeadlinesProjection, correlationsProjection] as const;
