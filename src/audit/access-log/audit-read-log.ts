@@ -11,6 +11,7 @@
 // the route, its path parameters and its query parameters (which the routes' DTOs have checked
 // to be known ones: unknown parameters are refused), each value cut at MAX_VALUE_LENGTH.
 import { randomUUID } from 'node:crypto';
+import { Readable } from 'node:stream';
 import { Inject, Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { concatMap, type Observable } from 'rxjs';
@@ -42,33 +43,53 @@ function bounded(values: unknown): Record<string, string> {
   return Object.fromEntries(Object.entries(values).slice(0, MAX_PARAMETERS).map(([key, value]) => [key.slice(0, MAX_VALUE_LENGTH), String(value).slice(0, MAX_VALUE_LENGTH)]));
 }
 
+/** What the record of a read says, taken from the request once it has been validated and answered. */
+export interface ReadRequest {
+  method: string;
+  route: string;
+  params: unknown;
+  query: unknown;
+  actor: Actor;
+  requestId: string;
+  correlationId: string;
+}
+
 @Injectable()
 export class AuditReadLog implements NestInterceptor {
   constructor(
-    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(EVENT_STORE) private readonly store: Pick<EventStore, 'append'>,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const request = context.switchToHttp().getRequest<FastifyRequest>();
-    return next.handle().pipe(
+    const read: ReadRequest = {
+      method: request.method, route: request.routeOptions.url ?? '(unknown route)', params: request.params, query: request.query,
+      actor: request.actor, requestId: request.id, correlationId: request.correlationId,
+    };
+    return this.recordAfter(read, next.handle());
+  }
+
+  /** The answer, once the read is recorded; a read that cannot be recorded is not answered. */
+  recordAfter<T>(read: ReadRequest, answer$: Observable<T>): Observable<T> {
+    return answer$.pipe(
       concatMap(async (answer) => {
-        await this.record(request);
+        try {
+          await this.record(read);
+        } catch (error) {
+          // Not answered: a stream handed back (an export's lines) is ended, which gives back what it holds.
+          if (answer instanceof Readable) answer.destroy();
+          throw error;
+        }
         return answer;
       }),
     );
   }
 
-  private async record(request: FastifyRequest): Promise<void> {
+  private async record(read: ReadRequest): Promise<void> {
     const now = this.clock.now();
-    const data: AuditRecordReadData = {
-      method: request.method,
-      route: request.routeOptions.url ?? '(unknown route)',
-      params: bounded(request.params),
-      query: bounded(request.query),
-      actor: request.actor,
-    };
-    const metadata = { commandId: randomUUID(), correlationId: request.correlationId, causationId: request.id, requestId: request.id, actor: request.actor };
+    const data: AuditRecordReadData = { method: read.method, route: read.route, params: bounded(read.params), query: bounded(read.query), actor: read.actor };
+    const metadata = { commandId: randomUUID(), correlationId: read.correlationId, causationId: read.requestId, requestId: read.requestId, actor: read.actor };
     const recorded = envelopeEvents([{ type: AUDIT_READ_RECORDED, data }], { commandType: 'RecordAuditRead', metadata, occurredAt: now });
     await this.store.append(auditLogStreamId(now), recorded, 'any');
   }
