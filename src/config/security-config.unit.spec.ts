@@ -11,7 +11,7 @@ describe('loadSecurityConfig', () => {
       production: false,
       jwt: { mode: 'local', secret: SECRET, secretGenerated: false, issuer: 'orderstream', audience: 'orderstream', tokenTtlSeconds: 900, clockToleranceSeconds: 30 },
       admin: undefined,
-      rateLimits: { loginPerMinute: 10, loginPerMinutePerIp: 60, commandsPerMinutePerUser: 300, commandsPerMinutePerIp: 1200 },
+      rateLimits: { loginPerMinute: 10, loginPerMinutePerIp: 60, commandsPerMinutePerUser: 300, commandsPerMinutePerIp: 1200, auditReadsPerMinutePerUser: 60 },
       trustProxy: false,
       corsOrigins: [],
     });
@@ -41,6 +41,7 @@ describe('loadSecurityConfig', () => {
     ['a wildcard CORS origin', { JWT_SECRET: SECRET, CORS_ORIGINS: '*' }, /CORS_ORIGINS/],
     ['a CORS origin with a path', { JWT_SECRET: SECRET, CORS_ORIGINS: 'https://shop.example/app' }, /CORS_ORIGINS/],
     ['a zero rate limit', { JWT_SECRET: SECRET, RATE_LIMIT_LOGIN_PER_MINUTE: '0' }, /RATE_LIMIT_LOGIN_PER_MINUTE/],
+    ['a zero audit read limit', { JWT_SECRET: SECRET, RATE_LIMIT_AUDIT_READS_PER_MINUTE_PER_USER: '0' }, /RATE_LIMIT_AUDIT_READS_PER_MINUTE_PER_USER/],
   ])('refuses %s', (_name, env, message) => {
     expect(() => loadSecurityConfig(env)).toThrow(ConfigError);
     expect(() => loadSecurityConfig(env)).toThrow(message);

@@ -23,6 +23,8 @@ import { ReadStoreModule } from '../readstore/read-store.module.js';
 import { ShippingModule } from '../shipping/shipping.module.js';
 import { SubscriptionsModule } from '../subscriptions/subscriptions.module.js';
 import { ProjectionEngineModule } from '../projection-engine/projection-engine.module.js';
+import { LogReadPolicy } from '../access/log-read-policy.js';
+import { LogWalkTurns } from '../http/log-walk-turns.js';
 import { allProjections } from '../../projections/index.js';
 import { FULFILLMENT_EVENT_HANDLERS, FulfillmentModule } from './fulfillment.module.js';
 import type { CommandMetadata } from '../command-handling/command-metadata.js';
@@ -63,8 +65,9 @@ class HeldGateway extends TestPaymentGateway {
 function fulfillmentApp(config: AppConfig) {
   @Global()
   @Module({
-    providers: [{ provide: APP_CONFIG, useValue: config }, { provide: CLOCK, useValue: systemClock }, CommandProcessor],
-    exports: [APP_CONFIG, CLOCK, CommandProcessor],
+    // The projection engine's analysts' API also asks who may read what, and whose turn a replay is.
+    providers: [{ provide: APP_CONFIG, useValue: config }, { provide: CLOCK, useValue: systemClock }, CommandProcessor, { provide: LogReadPolicy, useValue: new LogReadPolicy([]) }, LogWalkTurns],
+    exports: [APP_CONFIG, CLOCK, CommandProcessor, LogReadPolicy, LogWalkTurns],
   })
   class Core {}
   @Module({
