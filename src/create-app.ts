@@ -9,6 +9,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { AppModule } from './app.module.js';
 import type { AppConfig } from './config/app-config.js';
 import { measureHttpRequests } from './observability/http-metrics.js';
+import { depthLimitedJsonParser } from './http/body-depth.js';
 import { ProblemFilter } from './http/problem.filter.js';
 import { toProblem } from './http/problem.js';
 import { refuseOperatorKeys } from './http/operator-keys.js';
@@ -41,6 +42,8 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   measureHttpRequests(fastify);
   // Only JSON bodies: anything else is refused with 415 before it reaches a route.
   fastify.removeContentTypeParser(['text/plain']);
+  // ...and none nested deeper than MAX_BODY_DEPTH (400 body_too_deep, before parsing and validation).
+  app.useBodyParser('application/json', { bodyLimit: config.bodyLimit }, depthLimitedJsonParser(fastify, config.maxBodyDepth));
   app.useGlobalFilters(new ProblemFilter());
   app.useGlobalPipes(validationPipe());
   app.enableShutdownHooks();

@@ -14,6 +14,8 @@ export interface AppConfig {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
   /** Largest accepted request body, in bytes (larger: 413). */
   bodyLimit: number;
+  /** Deepest nesting of objects/arrays accepted in a JSON body (deeper: 400 body_too_deep). */
+  maxBodyDepth: number;
   /** How long a query with X-Min-Position waits for its projections before answering 503. */
   minPositionWaitMs: number;
   /** Tokens, the first admin, rate limits, trusted proxies, CORS (security-config.ts). */
@@ -43,6 +45,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     dataDir: resolve(env.DATA_DIR ?? './data'),
     logLevel: logLevel as AppConfig['logLevel'],
     bodyLimit: integerSetting(env, 'BODY_LIMIT_BYTES', 64 * 1024, 1024, 16 * 1024 * 1024),
+    maxBodyDepth: integerSetting(env, 'MAX_BODY_DEPTH', 32, 4, 256),
     minPositionWaitMs: integerSetting(env, 'MIN_POSITION_WAIT_MS', 5000, 0, 60_000),
     security: loadSecurityConfig(env),
     fulfillment: loadFulfillmentConfig(env),

@@ -1,0 +1,56 @@
+// The HTTP edge against hostile input, in process (createApp + inject): bodies nested deeper than
+// any request of ours, positions beyond what the log can hold, correlation ids chosen by a client,
+// and what caches may keep. Socket-level limits (timeouts, connection cap, draining on SIGTERM)
+// are in test/e2e/http-edge.e2e.spec.ts.
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { startApi, type ApiUnderTest } from '../../test/support/api-under-test.js';
+import { expectProblem } from '../../test/support/expect-problem.js';
+
+let api: ApiUnderTest;
+
+beforeAll(async () => {
+  api = await startApi({ MAX_BODY_DEPTH: '32' });
+});
+afterAll(async () => {
+  await api?.destroy();
+});
+
+/** `{"a":{"a":...}}` (or `[[...]]`) nested `depth` levels deep. */
+const nested = (depth: number, open = '{"a":', close = '}') => `${open.repeat(depth)}1${close.repeat(depth)}`;
+
+describe('a body nested deeper than MAX_BODY_DEPTH', () => {
+  it.each([
+    ['POST', '/v1/auth/token', false],
+    ['POST', '/v1/customers', false],
+    ['POST', '/v1/products', true],
+    ['POST', '/v1/orders', true],
+  ])('%s %s answers 400 body_too_deep before validation', async (method, path, signedIn) => {
+    const token = signedIn ? await api.tokenFor(path === '/v1/orders' ? 'customer' : 'staff') : undefined;
+    for (const rawBody of [nested(2000), nested(2000, '[', ']'), `{"email":${nested(40)}}`]) {
+      const answer = await api.request(method, path, { rawBody, ...(token === undefined ? {} : { token }) });
+
+      expectProblem(answer, 400, 'body_too_deep');
+    }
+  });
+
+  it('a body exactly at the bound reaches validation as usual (400 validation_failed, not body_too_deep)', async () => {
+    // depth 32: the outer object plus 31 nested levels under "email"
+    const answer = await api.request('POST', '/v1/auth/token', { rawBody: `{"email":${nested(31)},"password":"x"}` });
+
+    expectProblem(answer, 400, 'validation_failed');
+  });
+
+  it('brackets inside strings are text, not nesting', async () => {
+    const answer = await api.request('POST', '/v1/auth/token', { rawBody: JSON.stringify({ email: '['.repeat(5000), password: '{'.repeat(100) }) });
+
+    expect(answer.body.code).not.toBe('body_too_deep');
+    expect(answer.status).toBe(400);
+  });
+
+  it('a deeply bracketed query string is refused as a query, never a 500', async () => {
+    const key = `a${'[b]'.repeat(500)}`;
+    const answer = await api.as('staff').request('GET', `/v1/products?${encodeURI(key)}=1`);
+
+    expectProblem(answer, 400, 'validation_failed');
+  });
+});
