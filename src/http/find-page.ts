@@ -3,13 +3,14 @@
 // before the first page was read. Every paged query of the contexts reads through it.
 import type { Query, ReadDocument, ReadStore } from '../readstore/read-store.port.js';
 import { decodeCursor, encodeCursor, type Page } from './pagination.js';
+import { ProblemException } from './problem.js';
 
 export interface Keyset<D extends ReadDocument, K extends keyof D & string> {
   field: K;
   order: 'ascending' | 'descending';
   /** The cursor's one key: cursors already handed out keep theirs (e.g. `p` for a position). */
   cursorKey: string;
-  /** The cursor's text back to a value of `field`; undefined starts at the first page. Default: the text itself. */
+  /** The cursor's text back to a value of `field`; undefined: not a cursor of ours (400). Default: the text itself. */
   parse?(text: string): D[K] | undefined;
 }
 
@@ -29,6 +30,7 @@ export async function findPage<D extends ReadDocument, K extends keyof D & strin
   // The cursor decodes to a string or the request is refused: never an operator object.
   const text = cursor === undefined ? undefined : decodeCursor(cursor, [keyset.cursorKey])[keyset.cursorKey];
   const after = text === undefined ? undefined : keyset.parse ? keyset.parse(text) : text;
+  if (text !== undefined && after === undefined) throw new ProblemException(400, 'invalid_cursor', 'cursor must be a nextCursor from a previous page');
   const filter = after === undefined ? query : { ...query, [keyset.field]: { [direction === 1 ? '$gt' : '$lt']: after } };
   const docs = await readStore.find<D>(collection, filter, { sort: { [keyset.field]: direction }, limit: limit + 1 });
   const items = docs.slice(0, limit);

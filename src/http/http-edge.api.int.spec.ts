@@ -54,3 +54,41 @@ describe('a body nested deeper than MAX_BODY_DEPTH', () => {
     expectProblem(answer, 400, 'validation_failed');
   });
 });
+
+describe('a position beyond the log (more than 2^63-1) is refused with 400, never a 500', () => {
+  const beyond = ['9223372036854775808', '9223372036854775809', '9999999999999999999', '18446744073709551617'];
+  const cursor = (key: Record<string, string>) => Buffer.from(JSON.stringify(key)).toString('base64url');
+
+  it.each(beyond)('GET /v1/audit/export/manifest?fromPosition=%s and ?toPosition=', async (position) => {
+    for (const name of ['fromPosition', 'toPosition']) {
+      expectProblem(await api.as('auditor').request('GET', `/v1/audit/export/manifest?${name}=${position}`), 400, 'validation_failed');
+      expectProblem(await api.as('auditor').request('GET', `/v1/audit/export/events?${name}=${position}`), 400, 'validation_failed');
+    }
+  });
+
+  it.each(beyond)('POST /v1/analytics/replays with fromPosition/toPosition %s', async (position) => {
+    for (const name of ['fromPosition', 'toPosition']) {
+      const answer = await api.as('analyst').request('POST', '/v1/analytics/replays', { body: { projection: 'product-details', [name]: position } });
+
+      expectProblem(answer, 400, 'validation_failed');
+    }
+  });
+
+  it.each(beyond)('X-Min-Position: %s', async (position) => {
+    expectProblem(await api.as('staff').request('GET', '/v1/products', { headers: { 'x-min-position': position } }), 400, 'invalid_min_position');
+  });
+
+  it.each(beyond)('an audit-reads cursor at position %s', async (position) => {
+    expectProblem(await api.as('admin').request('GET', `/v1/admin/audit-reads?cursor=${cursor({ position })}`), 400, 'invalid_cursor');
+  });
+
+  it.each(['abc', '-1', '1e400', '99999999999999999999'])('an orders cursor at position %s', async (p) => {
+    expectProblem(await api.as('staff').request('GET', `/v1/orders?cursor=${cursor({ p })}`), 400, 'invalid_cursor');
+  });
+
+  it('the largest position is a valid one: the export reaches the head', async () => {
+    const answer = await api.as('auditor').request('GET', '/v1/audit/export/manifest?toPosition=9223372036854775807');
+
+    expect(answer.status).toBe(200);
+  });
+});

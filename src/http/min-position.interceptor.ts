@@ -5,6 +5,7 @@ import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { from, switchMap, type Observable } from 'rxjs';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { parsePosition } from './position.js';
 import { ProblemException } from './problem.js';
 
 export interface ProjectionProgress {
@@ -31,11 +32,12 @@ export class MinPositionInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const header = context.switchToHttp().getRequest<FastifyRequest>().headers['x-min-position'];
     if (header === undefined) return next.handle();
-    if (typeof header !== 'string' || !/^\d{1,20}$/.test(header)) {
+    const position = parsePosition(header);
+    if (position === undefined) {
       throw new ProblemException(400, 'invalid_min_position', 'X-Min-Position must be a position returned by a command');
     }
     const projections = this.reflector.get<string[]>(READS_FROM, context.getHandler()) ?? [];
-    return from(this.progress.waitForPosition(projections, BigInt(header), this.config.minPositionWaitMs)).pipe(
+    return from(this.progress.waitForPosition(projections, position, this.config.minPositionWaitMs)).pipe(
       switchMap((reached) => {
         if (!reached) {
           throw new ProblemException(503, 'projection_behind', `The read model has not reached position ${header} yet`, { retryAfter: 1 });

@@ -2,8 +2,9 @@
 // and replays of a range of the log into a scratch projection (projections/scratch).
 import { Body, Controller, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { IsISO8601, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsISO8601, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { EVENT_STORE, type Actor, type EventStore } from '../eventstore/event-store.port.js';
+import { IsPosition } from '../http/position.js';
 import { ProblemException } from '../http/problem.js';
 import { LogWalkTurns } from '../http/log-walk-turns.js';
 import { CurrentActor, Permission } from '../access/access.decorators.js';
@@ -28,10 +29,10 @@ export class ReplayRequestDto {
   @MaxLength(100)
   projection!: string;
 
-  @ApiPropertyOptional() @IsOptional() @Matches(/^\d{1,19}$/)
+  @ApiPropertyOptional() @IsOptional() @IsPosition()
   fromPosition?: string;
 
-  @ApiPropertyOptional() @IsOptional() @Matches(/^\d{1,19}$/)
+  @ApiPropertyOptional() @IsOptional() @IsPosition()
   toPosition?: string;
 
   @ApiPropertyOptional() @IsOptional() @IsISO8601({ strict: true })

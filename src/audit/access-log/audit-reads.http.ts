@@ -5,6 +5,7 @@ import { ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsISO8601, IsOptional } from 'class-validator';
 import { EVENT_STORE, type EventStore } from '../../eventstore/event-store.port.js';
 import { decodeCursor, encodeCursor, PageQueryDto, type Page } from '../../http/pagination.js';
+import { parsePosition } from '../../http/position.js';
 import { ProblemException } from '../../http/problem.js';
 import { Permission } from '../../access/access.decorators.js';
 import { ReadRateLimitGuard } from '../../access/read-rate-limit.guard.js';
@@ -35,9 +36,8 @@ export class AuditReadsController {
   async list(@Query() query: AuditReadsQueryDto): Promise<Page<AuditReadView>> {
     let after: bigint | undefined;
     if (query.cursor !== undefined) {
-      const { position } = decodeCursor(query.cursor, ['position']);
-      if (!/^\d{1,20}$/.test(position)) throw new ProblemException(400, 'invalid_cursor', 'cursor must be a nextCursor from a previous page');
-      after = BigInt(position);
+      after = parsePosition(decodeCursor(query.cursor, ['position']).position);
+      if (after === undefined) throw new ProblemException(400, 'invalid_cursor', 'cursor must be a nextCursor from a previous page');
     }
     const since = query.since === undefined ? undefined : new Date(query.since).toISOString();
     const items: AuditReadView[] = [];

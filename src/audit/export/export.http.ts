@@ -9,6 +9,7 @@ import type { FastifyReply } from 'fastify';
 import { CLOCK, type Clock } from '../../clock/clock.js';
 import { type Actor, type EventStore } from '../../eventstore/event-store.port.js';
 import { RAW_EVENT_STORE } from '../../eventstore/upcasting/upcasting-event-store.js';
+import { IsPosition } from '../../http/position.js';
 import { ProblemException } from '../../http/problem.js';
 import { CurrentActor, Permission } from '../../access/access.decorators.js';
 import { LogReadPolicy } from '../../access/log-read-policy.js';
@@ -21,14 +22,13 @@ import { buildSignedManifest, exportLines, pinFilter, type SignedManifest } from
 import type { ExportFilter } from './export-format.js';
 import type { SigningKey } from './signing-key.js';
 
-const POSITION = /^\d{1,19}$/;
 const NAMES = /^[^\s,$][^\s,]{0,199}(,[^\s,$][^\s,]{0,199}){0,19}$/;
 
 export class ExportQueryDto {
-  @ApiPropertyOptional({ description: 'First position (inclusive)' }) @IsOptional() @Matches(POSITION)
+  @ApiPropertyOptional({ description: 'First position (inclusive)' }) @IsOptional() @IsPosition()
   fromPosition?: string;
 
-  @ApiPropertyOptional({ description: 'Last position (inclusive); default: the head now' }) @IsOptional() @Matches(POSITION)
+  @ApiPropertyOptional({ description: 'Last position (inclusive); default: the head now' }) @IsOptional() @IsPosition()
   toPosition?: string;
 
   @ApiPropertyOptional({ description: 'Recorded at or after (ISO-8601)' }) @IsOptional() @IsISO8601({ strict: true })

@@ -9,7 +9,7 @@ import { buildSignedManifest, pinFilter, type SignedManifest } from '../../audit
 import { canonicalJson, verifyExport, type ExportFilter, type ExportManifest } from '../../audit/export/export-format.js';
 import { loadSigningKey } from '../../audit/export/signing-key.js';
 import { loadAuditConfig } from '../../config/audit-config.js';
-import { CliError } from '../cli-error.js';
+import { CliError, positionOption } from '../cli-error.js';
 import { progressBar } from '../progress.js';
 import { httpJson, httpRequest, openEventStoreFile, resolveTarget, type TargetOptions } from '../target.js';
 
@@ -24,10 +24,6 @@ interface ExportOptions extends TargetOptions {
 }
 
 function filterOf(options: ExportOptions): ExportFilter {
-  const position = (name: string, value: string | undefined) => {
-    if (value !== undefined && !/^\d{1,19}$/.test(value)) throw new CliError(`--${name} must be a position (a whole number)`);
-    return value;
-  };
   const time = (name: string, value: string | undefined) => {
     if (value === undefined) return undefined;
     const at = new Date(value);
@@ -35,8 +31,8 @@ function filterOf(options: ExportOptions): ExportFilter {
     return at.toISOString();
   };
   const filter: ExportFilter = {};
-  const from = position('from-position', options.fromPosition);
-  const to = position('to-position', options.toPosition);
+  const from = positionOption('from-position', options.fromPosition)?.toString();
+  const to = positionOption('to-position', options.toPosition)?.toString();
   const since = time('since', options.since);
   const until = time('until', options.until);
   if (from !== undefined) filter.fromPosition = from;

@@ -10,7 +10,7 @@ import { projectionBuild, type ProjectionBuild } from '../../projection-engine/p
 import { ProjectionRegistry } from '../../projection-engine/projection-registry.js';
 import { SubscriptionRunner } from '../../subscriptions/subscription-runner.js';
 import { BlueGreenProjections, type BuildStatus, type ProjectionStatus } from '../../projection-engine/blue-green-projections.js';
-import { CliError } from '../cli-error.js';
+import { CliError, positionOption } from '../cli-error.js';
 import { openLocalStores } from '../local-stores.js';
 import { progressBar, type Progress } from '../progress.js';
 import { httpJson, resolveTarget, type Target, type TargetOptions } from '../target.js';
@@ -159,8 +159,8 @@ export class ReplayCommand extends TargetCommand {
         const head = Number((await stores.eventStore.headPosition()) ?? 0n);
         const bar = progressBar(`replay ${name}`, head, 'positions');
         result = await replayProjection(stores.eventStore, projection, {
-          ...(options.fromPosition ? { fromPosition: BigInt(options.fromPosition) } : {}),
-          ...(options.toPosition ? { toPosition: BigInt(options.toPosition) } : {}),
+          ...(options.fromPosition ? { fromPosition: positionOption('from-position', options.fromPosition) } : {}),
+          ...(options.toPosition ? { toPosition: positionOption('to-position', options.toPosition) } : {}),
           ...(options.since ? { since: new Date(options.since).toISOString() } : {}),
           ...(options.until ? { until: new Date(options.until).toISOString() } : {}),
         }, (position) => bar.update(Number(position)));

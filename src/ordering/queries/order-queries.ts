@@ -7,6 +7,7 @@ import { orderDetailsProjection, type OrderDetails } from '../../../projections/
 import { DomainError } from '../../decider/domain-error.js';
 import { findPage } from '../../http/find-page.js';
 import type { Page } from '../../http/pagination.js';
+import { parsePosition } from '../../http/position.js';
 import { READ_STORE, type ReadStore } from '../../readstore/read-store.port.js';
 
 // Pick, not Omit: documents have an index signature, which Omit would keep alone.
@@ -53,8 +54,11 @@ export class ListCustomerOrdersHandler implements IQueryHandler<ListCustomerOrde
       this.readStore,
       customerOrdersProjection.collection.name,
       customerId === undefined ? {} : { customerId },
-      // Newest first; a cursor whose position is not a whole number starts again at the newest.
-      { field: 'placedPosition', order: 'descending', cursorKey: 'p', parse: (text) => (Number.isSafeInteger(Number(text)) ? Number(text) : undefined) },
+      // Newest first; a cursor whose position is not one the read model can hold is refused (400).
+      { field: 'placedPosition', order: 'descending', cursorKey: 'p', parse: (text) => {
+        const position = parsePosition(text);
+        return position !== undefined && position <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(position) : undefined;
+      } },
       { limit, cursor },
     );
     return { ...page, items: page.items.map(({ _id, customerId: owner, status, total, lineCount, placedAt }) => ({ id: _id, customerId: owner, status, total, lineCount, placedAt })) };
