@@ -92,3 +92,19 @@ describe('a position beyond the log (more than 2^63-1) is refused with 400, neve
     expect(answer.status).toBe(200);
   });
 });
+
+describe('answers with personal or audit data are not kept by caches', () => {
+  it('every signed-in GET route answers Cache-Control: no-store, audit and export routes included', async () => {
+    const inventory = await api.as('admin').request('GET', '/v1/admin/access-control');
+    const routes = (inventory.body.routes as Array<{ method: string; path: string; access: string }>)
+      .filter((route) => route.method === 'GET' && route.access !== 'public');
+    expect(routes.map((route) => route.path)).toEqual(expect.arrayContaining(['/v1/audit/streams/:streamId', '/v1/audit/export/events', '/v1/audit/export/manifest']));
+    const missing: string[] = [];
+    for (const { path } of routes) {
+      const answer = await api.as('admin').request('GET', path.replace(/:[A-Za-z]+/g, 'product-00000000-0000-4000-8000-000000000000'));
+      if (answer.headers.get('cache-control') !== 'no-store') missing.push(`${path} (${answer.status}: ${answer.headers.get('cache-control')})`);
+    }
+
+    expect(missing).toEqual([]);
+  });
+});

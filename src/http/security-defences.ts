@@ -6,10 +6,16 @@
 // - CORS: only the origins in CORS_ORIGINS, matched exactly; none configured means browsers on
 //   other origins cannot call the API at all. Tokens travel in the Authorization header, never
 //   in cookies, so credentials mode stays off.
+// - Cache-Control: no-store on every answer that does not set its own: answers carry accounts,
+//   orders, audit history and exports, which no browser or proxy cache may keep. (Static assets
+//   of /docs set their own.)
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { AppConfig } from '../config/app-config.js';
 
 export function applySecurityDefences(app: NestFastifyApplication, config: AppConfig): void {
+  app.getHttpAdapter().getInstance().addHook('onSend', async (_request, reply) => {
+    if (!reply.hasHeader('cache-control')) reply.header('Cache-Control', 'no-store');
+  });
   app.useSecurityHeaders({
     contentSecurityPolicy: { useDefaults: true, directives: { upgradeInsecureRequests: null } },
   });
