@@ -13,7 +13,7 @@ import { depthLimitedJsonParser } from './http/body-depth.js';
 import { ProblemFilter } from './http/problem.filter.js';
 import { toProblem } from './http/problem.js';
 import { refuseOperatorKeys } from './http/operator-keys.js';
-import { assignRequestContext } from './http/request-context.js';
+import { registerRequestContext } from './http/request-context.js';
 import { applySecurityDefences, fastifyTrustProxy } from './http/security-defences.js';
 import { sendProblem } from './http/send-problem.js';
 import { validationPipe } from './http/validation.js';
@@ -36,7 +36,7 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     logger: nestLogLevels(config.logLevel),
   });
   const fastify = app.getHttpAdapter().getInstance();
-  fastify.addHook('onRequest', assignRequestContext);
+  registerRequestContext(fastify);
   fastify.addHook('preHandler', refuseOperatorKeys);
   applySecurityDefences(app, config);
   measureHttpRequests(fastify);

@@ -88,7 +88,8 @@ describe('history, state, diffs and causation trees', () => {
       body: { sku: 'READ-2', name: 'Traced mug', price: { amount: 900, currency: 'EUR' } }, headers: { 'x-correlation-id': 'read-access-trace' },
     });
     expect(registered.status).toBe(201);
-    const tree = await api.as('auditor').request('GET', '/v1/audit/correlations/read-access-trace');
+    // The correlation id as recorded: the staff user's id, a colon, then the id sent (request-context.ts).
+    const tree = await api.as('auditor').request('GET', `/v1/audit/correlations/${registered.headers.get('x-correlation-id')}`);
     expect(tree.status).toBe(200);
     expect(tree.body.events.map((event: { streamId: string }) => event.streamId)).toEqual([`product-${registered.body.id}`]);
   });

@@ -108,3 +108,39 @@ describe('answers with personal or audit data are not kept by caches', () => {
     expect(missing).toEqual([]);
   });
 });
+
+describe('a correlation id chosen by a client', () => {
+  const product = (sku: string) => ({ sku, name: 'Correlated lamp', price: { amount: 1500, currency: 'EUR' } });
+  const recordedCorrelation = async (productId: string) =>
+    (await api.as('auditor').request('GET', `/v1/audit/streams/product-${productId}`)).body.items[0].metadata.correlationId as string;
+
+  it("is namespaced by the signed-in caller, so nobody can write into another actor's correlation", async () => {
+    const staff = await api.newUser('staff');
+    const bootstraps = 'admin-bootstrap-00000000-0000-4000-8000-000000000000';
+    const answer = await api.request('POST', '/v1/products', { token: staff.token, body: product(`CORR-${process.pid}-1`), headers: { 'x-correlation-id': bootstraps } });
+
+    expect(answer.status).toBe(201);
+    expect(answer.headers.get('x-correlation-id')).toBe(`${staff.id}:${bootstraps}`);
+    expect(await recordedCorrelation(answer.body.id)).toBe(`${staff.id}:${bootstraps}`);
+    // The caller's own requests still share one correlation, found by the id the answer named.
+    const correlation = await api.as('auditor').request('GET', `/v1/audit/correlations/${encodeURIComponent(answer.headers.get('x-correlation-id')!)}`);
+    expect(correlation.status).toBe(200);
+  });
+
+  it('is replaced by one the server issues for an anonymous caller', async () => {
+    const answer = await api.request('POST', '/v1/customers', { body: { email: `corr-${process.pid}@orderstream.test`, password: 'a password long enough' }, headers: { 'x-correlation-id': 'chosen-by-anyone' } });
+
+    expect(answer.status).toBe(201);
+    const issued = answer.headers.get('x-correlation-id');
+    expect(issued).toMatch(/^[0-9a-f-]{36}$/);
+    const history = await api.as('auditor').request('GET', `/v1/audit/streams/user-${answer.body.id}`);
+    expect(history.body.items[0].metadata.correlationId).toBe(issued);
+  });
+
+  it('without one, the server issues it and names it in the answer', async () => {
+    const answer = await api.as('staff').request('POST', '/v1/products', { body: product(`CORR-${process.pid}-2`) });
+
+    expect(answer.headers.get('x-correlation-id')).toMatch(/^[0-9a-f-]{36}$/);
+    expect(await recordedCorrelation(answer.body.id)).toBe(answer.headers.get('x-correlation-id'));
+  });
+});

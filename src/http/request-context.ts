@@ -1,17 +1,32 @@
 // Per-request identity: request id, correlation id (validated, echoed), and the command
-// metadata a controller hands to its command. Registered as Fastify hooks in create-app.ts.
+// metadata a controller hands to its command. Registered on Fastify by create-app.ts.
+//
+// Correlation ids a client chooses are namespaced by the caller: a signed-in user's X-Correlation-Id
+// "x" is recorded as "<userId>:x", and an anonymous caller's is replaced by one the server issues.
+// So a client can still tie its own requests together (the same "x" gives the same correlation,
+// and the answer's X-Correlation-Id names it), but can never add events to another actor's
+// correlation (the bootstrap's, a saga's, another customer's): those carry no prefix of its own.
+// Issuing every id server-side would have cost clients that grouping; namespacing keeps it.
 import { randomUUID } from 'node:crypto';
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { CommandMetadata } from '../command-handling/command-metadata.js';
 import type { Actor } from '../eventstore/event-store.port.js';
 import { PROBLEM_CONTENT_TYPE, problem } from './problem.js';
 
 const CORRELATION_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
+/** Any correlation id the service records: a client's under its caller's id (36 + 1 + 128), or one issued here. */
+export const RECORDED_CORRELATION_ID = /^[A-Za-z0-9._:-]{1,165}$/;
+
 declare module 'fastify' {
   interface FastifyRequest {
-    correlationId: string;
+    /** The correlation this request's events join (see the top of this file); known once the caller is. */
+    readonly correlationId: string;
+    /** X-Correlation-Id as the client sent it (validated), if it sent one. */
+    clientCorrelationId: string | undefined;
+    /** The id issued for a request whose caller gave none, or may not choose one. */
+    issuedCorrelationId: string;
     /** Set by the idempotency interceptor when the client sent an Idempotency-Key. */
     commandId?: string;
     actor: Actor;
@@ -25,16 +40,33 @@ const ANONYMOUS: Actor = { userId: 'anonymous', roles: [] };
 
 export const genRequestId = () => randomUUID();
 
-export async function assignRequestContext(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+export function registerRequestContext(fastify: FastifyInstance): void {
+  fastify.decorateRequest('clientCorrelationId', undefined);
+  fastify.decorateRequest('issuedCorrelationId', '');
+  fastify.decorateRequest('correlationId', {
+    getter(this: FastifyRequest): string {
+      const { clientCorrelationId, actor } = this;
+      return clientCorrelationId === undefined || actor === ANONYMOUS || !('userId' in actor) ? this.issuedCorrelationId : `${actor.userId}:${clientCorrelationId}`;
+    },
+  });
+  fastify.addHook('onRequest', assignRequestContext);
+  // Echoed once the caller is known (after the access guard), so the client learns the id recorded.
+  fastify.addHook('onSend', async (request, reply) => {
+    if (request.issuedCorrelationId !== '') reply.header('X-Correlation-Id', request.correlationId);
+  });
+}
+
+async function assignRequestContext(request: FastifyRequest, reply: FastifyReply): Promise<void> {
   const header = request.headers['x-correlation-id'];
   if (header !== undefined && (typeof header !== 'string' || !CORRELATION_ID.test(header))) {
     reply.status(400).header('Content-Type', PROBLEM_CONTENT_TYPE)
       .send(problem(400, 'invalid_correlation_id', 'X-Correlation-Id must be 1-128 characters of A-Z a-z 0-9 . _ : -'));
     return reply;
   }
-  request.correlationId = header ?? randomUUID();
+  request.clientCorrelationId = header;
+  request.issuedCorrelationId = randomUUID();
   request.actor = ANONYMOUS;
-  reply.header('X-Correlation-Id', request.correlationId).header('X-Request-Id', request.id);
+  reply.header('X-Request-Id', request.id);
 }
 
 export function commandMetadataOf(request: FastifyRequest): CommandMetadata {

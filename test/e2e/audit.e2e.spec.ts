@@ -16,6 +16,8 @@ let productId: string;
 let streamId: string;
 let afterReceipt: string; // recordedAt of revision 1
 const CORRELATION = `checkout-${process.pid}`;
+// What the service recorded for CORRELATION: the staff user's id, a colon, then CORRELATION.
+let recordedCorrelation: string;
 
 async function staff(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
   const answer = await app.as('staff').request(method, path, { body, headers });
@@ -25,8 +27,11 @@ async function staff(method: string, path: string, body?: unknown, headers: Reco
 
 beforeAll(async () => {
   app = await startApp({ AUDIT_ANCHOR_INTERVAL_SECONDS: '0' });
-  const registered = await staff('POST', '/v1/products', { sku: `AUD-${process.pid}`, name: 'Audited mug', price: { amount: 1000, currency: 'EUR' } }, { 'x-correlation-id': CORRELATION });
-  productId = registered.id;
+  const registered = await app.as('staff').request('POST', '/v1/products', { body: { sku: `AUD-${process.pid}`, name: 'Audited mug', price: { amount: 1000, currency: 'EUR' } }, headers: { 'x-correlation-id': CORRELATION } });
+  expect(registered.status).toBe(201);
+  recordedCorrelation = registered.headers.get('x-correlation-id')!;
+  expect(recordedCorrelation).toMatch(new RegExp(`^[0-9a-f-]{36}:${CORRELATION}$`));
+  productId = registered.body.id;
   streamId = `product-${productId}`;
   await staff('POST', `/v1/products/${productId}/stock-receipts`, { quantity: 10, reference: 'PO-1' }, { 'x-correlation-id': CORRELATION });
   await staff('PUT', `/v1/products/${productId}/price`, { amount: 1200, currency: 'EUR' });
@@ -48,7 +53,7 @@ describe('stream history', () => {
       streamId, revision: 0, position: expect.stringMatching(/^\d+$/), type: 'ProductRegistered', schemaVersion: 1,
       data: { productId, name: 'Audited mug' }, recordedAt: expect.any(String),
       metadata: {
-        actor: { userId: expect.any(String), roles: ['staff'] }, commandType: 'RegisterProduct', correlationId: CORRELATION,
+        actor: { userId: expect.any(String), roles: ['staff'] }, commandType: 'RegisterProduct', correlationId: recordedCorrelation,
         causationId: expect.any(String), commandId: expect.any(String), occurredAt: expect.any(String),
         prevHash: '0'.repeat(64), hash: expect.stringMatching(/^[0-9a-f]{64}$/),
       },
@@ -92,7 +97,7 @@ describe('state at a moment', () => {
 
 describe('correlations', () => {
   it('answers every event one request id caused, ordered, as a causation tree', async () => {
-    const answer = await app.as('auditor').request('GET', `/v1/audit/correlations/${CORRELATION}`);
+    const answer = await app.as('auditor').request('GET', `/v1/audit/correlations/${recordedCorrelation}`);
     expect(answer.status).toBe(200);
     expect(answer.body.events.map((e: { type: string }) => e.type)).toEqual(['ProductRegistered', 'StockReceived']);
     // Two requests with the same correlation id: two causes, each with its event.
@@ -109,7 +114,7 @@ describe('correlations', () => {
     const placed = await placeOrder(app, customer, [{ productId: product.id, quantity: 2 }], { minPosition: product.position, headers: { 'x-correlation-id': correlationId } });
     expect(placed.status).toBe(201);
     await waitForOrder(app, customer.token, placed.body.id, settled);
-    const answer = await app.as('auditor').request('GET', `/v1/audit/correlations/${correlationId}`);
+    const answer = await app.as('auditor').request('GET', `/v1/audit/correlations/${placed.headers.get('x-correlation-id')}`);
     expect(answer.status).toBe(200);
     const streams = new Set(answer.body.events.map((e: { streamId: string }) => e.streamId.split('-')[0]));
     expect([...streams]).toEqual(expect.arrayContaining(['order', 'fulfillment', 'product', 'payment']));
@@ -150,7 +155,7 @@ describe('who may do what', () => {
     ['stream history', 'GET', () => `/v1/audit/streams/${streamId}`],
     ['state at a moment', 'GET', () => `/v1/audit/streams/${streamId}/state`],
     ['a diff', 'GET', () => `/v1/audit/streams/${streamId}/diff?fromRevision=0`],
-    ['a causation tree', 'GET', () => `/v1/audit/correlations/${CORRELATION}`],
+    ['a causation tree', 'GET', () => `/v1/audit/correlations/${recordedCorrelation}`],
     ['chain verification', 'GET', () => '/v1/audit/verify'],
     ['recording an anchor', 'POST', () => '/v1/audit/anchors'],
   ])('%s is for auditors and admins only', async (_, method, path) => {

@@ -202,11 +202,11 @@ describe('what the log keeps', () => {
       actor: { userId: staffUser.id, roles: ['staff'] },
       commandType: 'RegisterProduct',
       commandId: expect.stringMatching(/^[0-9a-f-]{36}$/),
-      correlationId: 'audit-me-42',
+      correlationId: `${staffUser.id}:audit-me-42`,
       requestId: answer.headers.get('x-request-id'),
       causationId: answer.headers.get('x-request-id'),
     });
-    expect(answer.headers.get('x-correlation-id')).toBe('audit-me-42');
+    expect(answer.headers.get('x-correlation-id')).toBe(`${staffUser.id}:audit-me-42`);
   });
 
   it('access changes are events naming who made them; the first admin names the bootstrap', () => {

@@ -42,7 +42,8 @@ describe('registering products', () => {
     expect(answer.status).toBe(201);
     expect(answer.body).toEqual({ id: expect.stringMatching(/^[0-9a-f-]{36}$/), revision: 0, position: expect.stringMatching(/^\d+$/) });
     expect(answer.headers.get('location')).toBe(`/v1/products/${answer.body.id}`);
-    expect(answer.headers.get('x-correlation-id')).toBe('checkout-42');
+    // Namespaced by the caller (the staff user's id), so it cannot join another actor's correlation.
+    expect(answer.headers.get('x-correlation-id')).toMatch(/^[0-9a-f-]{36}:checkout-42$/);
 
     const product = await api('GET', `/v1/products/${answer.body.id}`, { headers: { 'x-min-position': answer.body.position } });
     expect(product.status).toBe(200);

@@ -61,7 +61,7 @@ describe('the happy path', () => {
     const confirmed = await waitForOrder(app, customer.token, orderId, (o) => o.status === 'confirmed' && o.shipment.status === 'created');
     expect(confirmed).toMatchObject({
       id: orderId, customerId: customer.id, status: 'confirmed', total: { amount: 3200, currency: 'EUR' }, shippingAddress: ADDRESS,
-      payment: { status: 'captured' }, correlationId: 'checkout-77',
+      payment: { status: 'captured' }, correlationId: `${customer.id}:checkout-77`,
       lines: [
         { productId: mug.id, quantity: 2, unitPrice: { amount: 1200, currency: 'EUR' }, reservation: 'reserved' },
         { productId: cup.id, quantity: 1, unitPrice: { amount: 800, currency: 'EUR' }, reservation: 'reserved' },

@@ -9,6 +9,7 @@ import { type Actor, type EventStore } from '../../eventstore/event-store.port.j
 import { RAW_EVENT_STORE } from '../../eventstore/upcasting/upcasting-event-store.js';
 import { PROJECTION_PROGRESS, type ProjectionProgress } from '../../http/min-position.interceptor.js';
 import { ProblemException } from '../../http/problem.js';
+import { RECORDED_CORRELATION_ID } from '../../http/request-context.js';
 import { READ_STORE, type ReadStore } from '../../readstore/read-store.port.js';
 import { CurrentActor, Permission } from '../../access/access.decorators.js';
 import { LogReadPolicy } from '../../access/log-read-policy.js';
@@ -17,8 +18,6 @@ import { NoQueryDto } from '../../http/no-query.js';
 import { correlationsProjection } from '../../../projections/correlations/correlations.projection.js';
 import { AuditReadLog } from '../access-log/audit-read-log.js';
 import { correlation, type CorrelationView } from './causation-tree.js';
-
-const CORRELATION_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 @ApiTags('audit')
 @Controller('v1/audit/correlations')
@@ -36,7 +35,7 @@ export class AuditCorrelationsController {
   @Get(':correlationId')
   @Permission('audit.read-history')
   async get(@Param('correlationId') correlationId: string, @Query() _query: NoQueryDto, @CurrentActor() actor: Actor): Promise<CorrelationView> {
-    if (!CORRELATION_ID.test(correlationId)) throw new ProblemException(400, 'invalid_correlation_id', 'A correlation id is 1-128 characters of A-Z a-z 0-9 . _ : -');
+    if (!RECORDED_CORRELATION_ID.test(correlationId)) throw new ProblemException(400, 'invalid_correlation_id', 'A correlation id is 1-165 characters of A-Z a-z 0-9 . _ : -');
     const head = await this.raw.headPosition();
     if (head !== undefined && !(await this.progress.waitForPosition([correlationsProjection.name], head, this.config.minPositionWaitMs))) {
       throw new ProblemException(503, 'projection_behind', 'The correlation index has not caught up with the log yet', { retryAfter: 1 });
