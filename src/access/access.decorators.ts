@@ -1,6 +1,9 @@
 // How a route declares who may use it. Every route handler carries exactly one of:
 //   @Permission('<name from permissions.ts>')  - signed-in users whose roles hold the permission;
-//   @Public()                                  - anyone, signed in or not.
+//   @Public()                                  - anyone, signed in or not;
+//   @Public({ identifiesCaller: true })        - anyone, and a valid token names the caller (the
+//                                                route may answer more to some roles; a missing or
+//                                                invalid token is simply an anonymous caller).
 // A route with neither is refused to everyone (AccessGuard), and the attack suite fails on it.
 // Either may sit on a controller class as the default for its handlers; a handler's own wins.
 import { SetMetadata, applyDecorators, createParamDecorator, type ExecutionContext } from '@nestjs/common';
@@ -11,7 +14,7 @@ import type { Actor } from '../eventstore/event-store.port.js';
 import { rolesFor, type PermissionName } from './permissions.js';
 import { accessScopeOf, type AccessScope } from './ownership.js';
 
-export type AccessDeclaration = { kind: 'public' } | { kind: 'permission'; permission: PermissionName };
+export type AccessDeclaration = { kind: 'public'; identifiesCaller?: true } | { kind: 'permission'; permission: PermissionName };
 
 const ACCESS = 'orderstream:access';
 
@@ -33,7 +36,7 @@ export const Permission = (permission: PermissionName) =>
   );
 
 /** Anyone may use the route, without a token. Keep these few and obvious. */
-export const Public = () => SetMetadata(ACCESS, { kind: 'public' } satisfies AccessDeclaration);
+export const Public = (options: { identifiesCaller?: true } = {}) => SetMetadata(ACCESS, { kind: 'public', ...options } satisfies AccessDeclaration);
 
 export function accessDeclarationOf(reflector: Reflector, context: ExecutionContext): AccessDeclaration | undefined {
   return reflector.getAllAndOverride<AccessDeclaration | undefined>(ACCESS, [context.getHandler(), context.getClass()]);

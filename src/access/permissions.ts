@@ -81,6 +81,8 @@ export const PERMISSIONS = {
   'operations.read-subscriptions': ADMIN,
   'operations.read-parked-events': ADMIN,
   'operations.backup': ADMIN,
+  // The details of /health (adapters, targets, store errors, subscribers); anyone gets the status.
+  'operations.read-health-details': ADMIN,
 } as const satisfies Record<string, Grants>;
 
 export type PermissionName = keyof typeof PERMISSIONS;

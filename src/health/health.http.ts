@@ -1,6 +1,9 @@
-// GET /health: liveness and readiness with each store's state and each subscriber's progress.
+// GET /health/live (the process answers), GET /health/ready (the stores answer: 503 when one is
+// down) and GET /health (both, and the subscribers: the combined view). Anyone gets the status;
+// only an admin's token gets the details (adapters, targets, file paths, store errors, subscribers),
+// which tell an attacker where the data lives and what is failing.
 import { Controller, Get, Inject, Res, ServiceUnavailableException } from '@nestjs/common';
-import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
+import { HealthCheck, HealthCheckService, HealthIndicatorService, type HealthCheckResult, type HealthIndicatorFunction } from '@nestjs/terminus';
 import { ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { EVENT_STORE_SELECTION, type StoreSelection } from '../eventstore/event-store-selection.js';
@@ -8,7 +11,9 @@ import { EVENT_STORE, type EventStore } from '../eventstore/event-store.port.js'
 import { READ_STORE_SELECTION } from '../readstore/read-store-selection.js';
 import { READ_STORE, type ReadStore } from '../readstore/read-store.port.js';
 import { SubscriptionRunner } from '../subscriptions/subscription-runner.js';
-import { Public } from '../access/access.decorators.js';
+import { CurrentActor, Public } from '../access/access.decorators.js';
+import { scopeFor } from '../access/permissions.js';
+import type { Actor } from '../eventstore/event-store.port.js';
 import { IDEMPOTENCY_STORE, type IdempotencyStore } from '../idempotency/idempotency-store.port.js';
 
 @ApiTags('operations')
@@ -26,18 +31,38 @@ export class HealthController {
   ) {}
 
   @Get()
-  @Public()
+  @Public({ identifiesCaller: true })
   @HealthCheck()
-  async check(@Res() reply: FastifyReply): Promise<void> {
+  async check(@CurrentActor() actor: Actor, @Res() reply: FastifyReply): Promise<void> {
+    await this.answer(actor, reply, [() => this.eventStoreUp(), () => this.readStoreUp(), () => this.idempotencyStoreUp(), () => this.subscriptionsUp()]);
+  }
+
+  @Get('ready')
+  @Public({ identifiesCaller: true })
+  @HealthCheck()
+  async ready(@CurrentActor() actor: Actor, @Res() reply: FastifyReply): Promise<void> {
+    await this.answer(actor, reply, [() => this.eventStoreUp(), () => this.readStoreUp(), () => this.idempotencyStoreUp()]);
+  }
+
+  @Get('live')
+  @Public({ identifiesCaller: true })
+  @HealthCheck()
+  async live(@CurrentActor() actor: Actor, @Res() reply: FastifyReply): Promise<void> {
+    await this.answer(actor, reply, []);
+  }
+
+  private async answer(actor: Actor, reply: FastifyReply, indicators: HealthIndicatorFunction[]): Promise<void> {
+    let result: HealthCheckResult;
     try {
-      reply.send(
-        await this.health.check([() => this.eventStoreUp(), () => this.readStoreUp(), () => this.idempotencyStoreUp(), () => this.subscriptionsUp()]),
-      );
+      result = await this.health.check(indicators);
     } catch (error) {
-      // Terminus reports "down" as a 503 carrying the full result; keep the result as the body.
+      // Terminus reports "down" as a 503 carrying the full result.
       if (!(error instanceof ServiceUnavailableException)) throw error;
-      reply.status(503).send(error.getResponse());
+      result = error.getResponse() as HealthCheckResult;
+      reply.status(503);
     }
+    const detailed = 'userId' in actor && scopeFor(actor.roles, 'operations.read-health-details') !== undefined;
+    reply.send(detailed ? result : { status: result.status });
   }
 
   private async eventStoreUp() {

@@ -144,3 +144,38 @@ describe('a correlation id chosen by a client', () => {
     expect(await recordedCorrelation(answer.body.id)).toBe(answer.headers.get('x-correlation-id'));
   });
 });
+
+describe('health for anonymous callers and for admins', () => {
+  const paths = ['/health', '/health/live', '/health/ready'];
+
+  it.each(paths)('anonymous GET %s answers the status only: no paths, adapters or store errors', async (path) => {
+    const answer = await api.request('GET', path);
+
+    expect(answer.status).toBe(200);
+    expect(answer.body).toEqual({ status: 'ok' });
+    expect(JSON.stringify(answer.body)).not.toContain(api.dataDir);
+  });
+
+  it.each(paths)('a signed-in user who is not an admin, or a token that is not valid, gets the status only from %s', async (path) => {
+    for (const token of [await api.tokenFor('auditor'), 'not-a-token']) {
+      const answer = await api.request('GET', path, { token });
+
+      expect(answer.status).toBe(200);
+      expect(answer.body).toEqual({ status: 'ok' });
+    }
+  });
+
+  it('an admin gets the details: each store and each subscriber', async () => {
+    const answer = await api.as('admin').request('GET', '/health');
+
+    expect(answer.status).toBe(200);
+    expect(answer.body.details).toMatchObject({ eventStore: { status: 'up', adapter: 'sqlite' }, readStore: { status: 'up' }, subscriptions: { status: 'up' } });
+  });
+
+  it('an admin reads readiness in detail: the stores', async () => {
+    const answer = await api.as('admin').request('GET', '/health/ready');
+
+    expect(answer.status).toBe(200);
+    expect(answer.body.details).toMatchObject({ eventStore: { status: 'up' }, readStore: { status: 'up' } });
+  });
+});

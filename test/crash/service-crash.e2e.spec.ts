@@ -245,7 +245,7 @@ async function inspectCrashState(round: number): Promise<void> {
 async function waitForProjections(target: AppUnderTest): Promise<void> {
   const deadline = Date.now() + PATIENCE_MS;
   while (Date.now() < deadline) {
-    const head = (await target.request('GET', '/health')).body?.details?.eventStore?.headPosition as string | null;
+    const head = (await target.as('admin').request('GET', '/health')).body?.details?.eventStore?.headPosition as string | null;
     const { items } = (await target.as('admin').request('GET', '/v1/admin/subscriptions')).body as { items: { checkpoint: string | null; caughtUp: boolean }[] };
     if (head !== null && items.length > 0 && items.every((s) => s.caughtUp && s.checkpoint === head)) {
       seen.headOverHttp = head;

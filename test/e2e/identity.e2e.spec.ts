@@ -146,7 +146,7 @@ describe('admins manage staff, analysts, auditors and roles', () => {
     const last = await app.newUser('auditor');
     const me = await app.as('admin').request('GET', '/v1/users/me');
     expect(me.status).toBe(200);
-    const head = (await app.request('GET', '/health')).body.details.eventStore.headPosition;
+    const head = (await app.as('admin').request('GET', '/health')).body.details.eventStore.headPosition;
     const emails: string[] = [];
     let cursor: string | null = null;
     let pages = 0;

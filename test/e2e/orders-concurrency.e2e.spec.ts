@@ -71,7 +71,7 @@ describe('200 orders racing for 50 units', () => {
       expect(s.reserved + s.available + s.shipped).toBe(s.received + s.adjusted);
       expect(Math.min(s.onHand, s.reserved, s.available, s.shipped)).toBeGreaterThanOrEqual(0);
     }
-    const health = await app.request('GET', '/health');
+    const health = await app.as('admin').request('GET', '/health');
     const head = health.body.info?.eventStore?.headPosition ?? health.body.details?.eventStore?.headPosition;
     const final = await app.request('GET', `/v1/stock-levels/${product.id}`, { token: staffToken, headers: { 'x-min-position': head } });
     expect(final.body).toMatchObject({ received: STOCK, adjusted: 0, onHand: STOCK, reserved: STOCK, available: 0, shipped: 0 });
