@@ -22,6 +22,11 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   mkdirSync(config.dataDir, { recursive: true });
   const adapter = new FastifyAdapter({
     bodyLimit: config.bodyLimit,
+    // Slow clients (http-config.ts): Node checks the header and request timeouts every second.
+    requestTimeout: config.http.requestTimeoutMs,
+    keepAliveTimeout: config.http.keepAliveTimeoutMs,
+    connectionTimeout: config.http.connectionTimeoutMs,
+    http: { headersTimeout: config.http.headersTimeoutMs, connectionsCheckingInterval: 1_000 },
     genReqId: () => randomUUID(),
     // Whose X-Forwarded-For to believe for the client IP (rate limits): nobody's unless TRUST_PROXY says.
     trustProxy: fastifyTrustProxy(config.security.trustProxy),
@@ -36,6 +41,8 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     logger: nestLogLevels(config.logLevel),
   });
   const fastify = app.getHttpAdapter().getInstance();
+  // Beyond this many open connections, Node closes a new one as soon as it is accepted.
+  fastify.server.maxConnections = config.http.maxConnections;
   registerRequestContext(fastify);
   fastify.addHook('preHandler', refuseOperatorKeys);
   applySecurityDefences(app, config);

@@ -2,6 +2,7 @@
 import { resolve } from 'node:path';
 import { ConfigError, integerSetting } from './config-error.js';
 import { loadAuditConfig, type AuditConfig } from './audit-config.js';
+import { loadHttpConfig, type HttpConfig } from './http-config.js';
 import { loadFulfillmentConfig, type FulfillmentConfig } from './fulfillment-config.js';
 import { loadOrderingConfig, type OrderingConfig } from './ordering-config.js';
 import { loadSecurityConfig, type SecurityConfig } from './security-config.js';
@@ -18,6 +19,8 @@ export interface AppConfig {
   maxBodyDepth: number;
   /** How long a query with X-Min-Position waits for its projections before answering 503. */
   minPositionWaitMs: number;
+  /** Request and connection timeouts, the connection cap, the shutdown grace period (http-config.ts). */
+  http: HttpConfig;
   /** Tokens, the first admin, rate limits, trusted proxies, CORS (security-config.ts). */
   security: SecurityConfig;
   /** Payment deadline, payment processor and fulfillment workers (fulfillment-config.ts). */
@@ -47,6 +50,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     bodyLimit: integerSetting(env, 'BODY_LIMIT_BYTES', 64 * 1024, 1024, 16 * 1024 * 1024),
     maxBodyDepth: integerSetting(env, 'MAX_BODY_DEPTH', 32, 4, 256),
     minPositionWaitMs: integerSetting(env, 'MIN_POSITION_WAIT_MS', 5000, 0, 60_000),
+    http: loadHttpConfig(env),
     security: loadSecurityConfig(env),
     fulfillment: loadFulfillmentConfig(env),
     stores: loadStoresConfig(env),
