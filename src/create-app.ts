@@ -10,6 +10,7 @@ import { AppModule } from './app.module.js';
 import type { AppConfig } from './config/app-config.js';
 import { measureHttpRequests } from './observability/http-metrics.js';
 import { depthLimitedJsonParser } from './http/body-depth.js';
+import { closeConnectionsWhileDraining } from './http/graceful-shutdown.js';
 import { ProblemFilter } from './http/problem.filter.js';
 import { toProblem } from './http/problem.js';
 import { refuseOperatorKeys } from './http/operator-keys.js';
@@ -53,7 +54,8 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   app.useBodyParser('application/json', { bodyLimit: config.bodyLimit }, depthLimitedJsonParser(fastify, config.maxBodyDepth));
   app.useGlobalFilters(new ProblemFilter());
   app.useGlobalPipes(validationPipe());
-  app.enableShutdownHooks();
+  // Signals are handled by main.ts, which drains HTTP before the modules stop (graceful-shutdown.ts).
+  closeConnectionsWhileDraining(fastify);
   setUpOpenApi(app);
   return app;
 }

@@ -1,48 +1,14 @@
 // The HTTP edge over real sockets on 127.0.0.1, against the built service: slow clients are cut off,
 // connections beyond the cap are refused, and normal requests still work.
 // (Draining on SIGTERM is in test/e2e/shutdown.e2e.spec.ts.)
-import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { startApp, type AppUnderTest } from '../support/app-under-test.js';
+import { rawConnection, sleep, type RawConnection } from '../support/raw-connection.js';
 
 jest.setTimeout(60_000);
 
-/** Where the service listens. */
-const addressOf = (app: AppUnderTest) => {
-  const url = new URL(app.baseUrl);
-  return { host: url.hostname, port: Number(url.port) };
-};
-
-interface Connection {
-  socket: Socket;
-  /** Everything the service sent. */
-  received(): string;
-  /** Resolves when the service closed (or reset) the connection. */
-  closed: Promise<void>;
-  isClosed(): boolean;
-}
-
-async function open(app: AppUnderTest): Promise<Connection> {
-  const socket = connect(addressOf(app));
-  let received = '';
-  let isClosed = false;
-  socket.on('data', (chunk) => (received += chunk.toString()));
-  socket.on('error', () => undefined); // a reset is one way of being cut off; `closed` reports it
-  const closed = new Promise<void>((done) => socket.once('close', () => {
-    isClosed = true;
-    done();
-  }));
-  await new Promise<void>((done, failed) => {
-    socket.once('connect', done);
-    socket.once('error', failed);
-  });
-  return { socket, received: () => received, closed, isClosed: () => isClosed };
-}
-
-const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
-
 /** Writes `byte` every `everyMs` until the connection closes or `maxWrites` are written; answers how many were. */
-async function trickle(connection: Connection, everyMs: number, maxWrites: number, byte = 'a'): Promise<number> {
+async function trickle(connection: RawConnection, everyMs: number, maxWrites: number, byte = 'a'): Promise<number> {
   let writes = 0;
   while (writes < maxWrites && !connection.isClosed() && !connection.socket.destroyed) {
     connection.socket.write(byte);
@@ -65,7 +31,7 @@ describe('slow clients', () => {
   });
 
   it('a client trickling a declared 60 KB body is cut off once HTTP_REQUEST_TIMEOUT_MS has passed', async () => {
-    const connection = await open(app);
+    const connection = await rawConnection(app);
     connection.socket.write('POST /v1/customers HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 60000\r\n\r\n{"email":"');
     // One byte every 100 ms for at most 15 s: without a request timeout the connection stays open throughout.
     const writes = await trickle(connection, 100, 150);
@@ -77,7 +43,7 @@ describe('slow clients', () => {
   });
 
   it('a client trickling its headers is cut off too', async () => {
-    const connection = await open(app);
+    const connection = await rawConnection(app);
     connection.socket.write('GET /health/live HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ');
     const writes = await trickle(connection, 100, 150);
 
@@ -104,10 +70,10 @@ describe('the connection cap', () => {
   });
 
   it('refuses connections beyond HTTP_MAX_CONNECTIONS and serves again once some close', async () => {
-    const held = await Promise.all(Array.from({ length: MAX_CONNECTIONS }, () => open(app)));
+    const held = await Promise.all(Array.from({ length: MAX_CONNECTIONS }, () => rawConnection(app)));
     // Let the service accept them all before the next one arrives.
     await sleep(200);
-    const beyond = await open(app);
+    const beyond = await rawConnection(app);
     beyond.socket.write('GET /health/live HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');
     await Promise.race([beyond.closed, sleep(5_000)]);
 
