@@ -9,7 +9,7 @@ import { ProblemException } from '../../http/problem.js';
 import { accessMetrics } from '../../access/access-metrics.js';
 import { Public } from '../../access/access.decorators.js';
 import { AccountEmail, GivenPassword, assertLocalAccounts } from '../credentials.js';
-import { PasswordHasher } from '../passwords/password-hasher.js';
+import { AccountCredentials } from '../passwords/account-credentials.js';
 import { TokenIssuer, type IssuedToken } from '../tokens/token-issuer.js';
 import { UserAccounts } from '../user-accounts.js';
 import { normalizeEmail } from '../users.decider.js';
@@ -28,7 +28,7 @@ export class IssueTokenDto {
 export class IssueTokenController {
   constructor(
     private readonly accounts: UserAccounts,
-    private readonly hasher: PasswordHasher,
+    private readonly credentials: AccountCredentials,
     private readonly tokens: TokenIssuer,
     private readonly throttle: LoginThrottle,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -45,8 +45,8 @@ export class IssueTokenController {
     this.throttle.attempt(request.ip, email);
     const user = await this.accounts.byEmail(email);
     const matches = user.status === 'registered'
-      ? await this.hasher.verify(body.password, user.passwordHash)
-      : await this.hasher.verifyNothing(body.password);
+      ? await this.credentials.verify(user, body.password)
+      : await this.credentials.verifyNothing(body.password);
     if (user.status !== 'registered' || !matches || user.disabled) {
       accessMetrics.login('invalid_credentials');
       throw new ProblemException(401, 'invalid_credentials', 'The email or password is not correct');
