@@ -12,6 +12,7 @@ import { AccountEmail, GivenPassword, assertLocalAccounts } from '../credentials
 import { AccountCredentials } from '../passwords/account-credentials.js';
 import { TokenIssuer, type IssuedToken } from '../tokens/token-issuer.js';
 import { UserAccounts } from '../user-accounts.js';
+import { userIdForEmail } from '../user-id.js';
 import { normalizeEmail } from '../users.decider.js';
 import { LoginThrottle } from './login-throttle.js';
 
@@ -42,7 +43,8 @@ export class IssueTokenController {
   async issue(@Body() body: IssueTokenDto, @Req() request: FastifyRequest): Promise<IssuedToken> {
     assertLocalAccounts(this.config);
     const email = normalizeEmail(body.email)!;
-    this.throttle.attempt(request.ip, email);
+    // Keyed on the account id (which the email derives whether or not the account exists).
+    this.throttle.attempt(request.ip, userIdForEmail(email));
     const user = await this.accounts.byEmail(email);
     const matches = user.status === 'registered'
       ? await this.credentials.verify(user, body.password)
