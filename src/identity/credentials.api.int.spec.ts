@@ -92,3 +92,28 @@ describe('a log written with hashes in it (before this change)', () => {
     expect(verified.redacted).toEqual([expect.stringContaining(`user-${userId}@0`)]);
   });
 });
+
+describe('tokens and password changes', () => {
+  let api: ApiUnderTest;
+  beforeAll(async () => {
+    api = await startApi();
+  });
+  afterAll(async () => {
+    await api?.destroy();
+  });
+
+  it('a token issued before a password change is refused; one issued after it is served', async () => {
+    const email = 'fay@orderstream.test';
+    expect((await api.request('POST', '/v1/customers', { body: { email, password: PASSWORD } })).status).toBe(201);
+    const before = await api.login(email, PASSWORD);
+    const other = await api.login(email, PASSWORD);
+    expect((await api.request('GET', '/v1/users/me', { token: other })).status).toBe(200);
+
+    expect((await api.request('PUT', '/v1/users/me/password', { token: before, body: { currentPassword: PASSWORD, newPassword: `${PASSWORD} new` } })).status).toBe(200);
+
+    expect((await api.request('GET', '/v1/users/me', { token: before })).status).toBe(401);
+    expect((await api.request('GET', '/v1/users/me', { token: other })).status).toBe(401);
+    const after = await api.login(email, `${PASSWORD} new`);
+    expect((await api.request('GET', '/v1/users/me', { token: after })).status).toBe(200);
+  });
+});

@@ -54,6 +54,6 @@ export class IssueTokenController {
       throw new ProblemException(401, 'invalid_credentials', 'The email or password is not correct');
     }
     accessMetrics.login('issued');
-    return this.tokens.issue(user.userId, user.roles);
+    return this.tokens.issue(user.userId, user.roles, user.credentialId);
   }
 }
