@@ -23,9 +23,22 @@ export const MAX_EMAIL_LENGTH = 254;
 // is the mail system's business; this only keeps garbage out of ids and indexes.
 const EMAIL_PATTERN = /^[^\s@\p{Cc}]{1,64}@[^\s@\p{Cc}]+\.[^\s@\p{Cc}]+$/u;
 
-/** The form an email is stored, compared and keyed in: trimmed, NFC, lower case. Undefined if invalid. */
+/**
+ * The form an email is stored, compared and keyed in: trimmed, NFC, lower case, repeated until it
+ * no longer changes. Once is not enough: lower-casing some composed letters (Greek capitals with a
+ * combining ypogegrammeni, say) yields a sequence NFC composes differently, so a second pass changed
+ * it again and two spellings of one address gave two accounts (and two login budgets). A fixed
+ * point makes normalizeEmail(normalizeEmail(x)) === normalizeEmail(x). Undefined if invalid.
+ */
 export function normalizeEmail(raw: string): string | undefined {
-  const email = raw.trim().normalize('NFC').toLowerCase();
+  let email = raw.trim();
+  // Each pass either stops or changes the text; in practice two passes reach the fixed point.
+  for (let pass = 0; pass < 8; pass++) {
+    const next = email.normalize('NFC').toLowerCase();
+    if (next === email) break;
+    email = next;
+  }
+  if (email.normalize('NFC').toLowerCase() !== email) return undefined;
   return email.length <= MAX_EMAIL_LENGTH && EMAIL_PATTERN.test(email) ? email : undefined;
 }
 

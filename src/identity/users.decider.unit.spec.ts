@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import fc from 'fast-check';
 import { fold } from '../decider/decider.js';
 import { deciderSpec } from '../../test/support/decider-spec.js';
 import { normalizeEmail, usersDecider, type UserEvent } from './users.decider.js';
@@ -10,6 +11,25 @@ const registered: UserEvent = { type: 'UserRegistered', data: { userId, email: '
 const disabled: UserEvent = { type: 'UserDisabled', data: { userId, reason: 'fraud' } };
 
 describe('normalizeEmail', () => {
+  it('is idempotent: a normalized email normalizes to itself (one spelling, one account, one budget)', () => {
+    // Greek capitals with a combining ypogegrammeni (U+0345) change again under a second NFC + lower case.
+    const letter = fc.oneof(
+      fc.constantFrom('a', 'Z', '.', '\u0386', '\u0389', '\u038F', '\u0391', '\u03A9', '\u1F08', '\u0130', '\u03A3', '\u1E9E'),
+      fc.integer({ min: 0x300, max: 0x36f }).map((cp) => String.fromCodePoint(cp)),
+      fc.integer({ min: 0x370, max: 0x3ff }).map((cp) => String.fromCodePoint(cp)),
+      fc.integer({ min: 0x1f00, max: 0x1fff }).map((cp) => String.fromCodePoint(cp)),
+    );
+    const local = fc.array(letter, { minLength: 1, maxLength: 12 }).map((parts) => `x${parts.join('')}`);
+    fc.assert(
+      fc.property(local, (name) => {
+        const once = normalizeEmail(`${name}@example.com`);
+        if (once !== undefined) expect(normalizeEmail(once)).toBe(once);
+      }),
+      { numRuns: 2000 },
+    );
+    expect(normalizeEmail('x\u0386\u0345@example.com')).toBe(normalizeEmail(normalizeEmail('x\u0386\u0345@example.com')!));
+  });
+
   it('trims, lower-cases and NFC-normalizes', () => {
     expect(normalizeEmail('  Ann.Lee@Example.COM ')).toBe('ann.lee@example.com');
     expect(normalizeEmail('Jose\u0301@example.com')).toBe('jos\u00e9@example.com');
