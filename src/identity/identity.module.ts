@@ -15,6 +15,7 @@ import { LoginThrottle } from './issue-token/login-throttle.js';
 import { PasswordHasher } from './passwords/password-hasher.js';
 import { AccountCredentials } from './passwords/account-credentials.js';
 import { LegacyCredentials } from './legacy-credentials.js';
+import { AdminRoster } from './admin-roster/admin-roster.js';
 import { GetUserHandler, ListUsersHandler } from './queries/user-queries.js';
 import { MeController, UsersController } from './queries/users.http.js';
 import { RegisterCustomerController } from './register-customer/register-customer.http.js';
@@ -47,6 +48,7 @@ export const identityLogData: LogData = { kind: 'accounts', streamPrefixes: [use
     { provide: PasswordHasher, useValue: new PasswordHasher() },
     AccountCredentials,
     LegacyCredentials,
+    AdminRoster,
     TokenIssuer,
     LoginThrottle,
     AdminBootstrap,

@@ -9,6 +9,7 @@ import type { Role } from '../../access/roles.js';
 import { DomainError } from '../../decider/domain-error.js';
 import { AccountCredentials } from '../passwords/account-credentials.js';
 import { UserAccounts } from '../user-accounts.js';
+import { AdminRoster } from '../admin-roster/admin-roster.js';
 import { userIdForEmail } from '../user-id.js';
 import { normalizeEmail, userStreamId, usersDecider } from '../users.decider.js';
 
@@ -27,6 +28,7 @@ export class CreateUserHandler implements ICommandHandler<CreateUserCommand> {
     private readonly processor: CommandProcessor,
     private readonly credentials: AccountCredentials,
     private readonly accounts: UserAccounts,
+    private readonly roster: AdminRoster,
   ) {}
 
   async execute({ account, metadata }: CreateUserCommand): Promise<IdentifiedCommandResult> {
@@ -40,6 +42,9 @@ export class CreateUserHandler implements ICommandHandler<CreateUserCommand> {
     }
     const credentialId = await this.credentials.store(userId, account.password, metadata.commandId);
     const command = { type: 'RegisterUser' as const, userId, email, roles: account.roles, credentialId };
-    return { id: userId, ...(await this.processor.handle(usersDecider, { streamId: userStreamId(userId), command, metadata })) };
+    const result = await this.processor.handle(usersDecider, { streamId: userStreamId(userId), command, metadata });
+    // An admin is counted by the admin roster once their account exists (admin-roster/).
+    if (account.roles.includes('admin')) await this.roster.admit(userId, result.revision, metadata);
+    return { id: userId, ...result };
   }
 }
