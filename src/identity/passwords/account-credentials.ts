@@ -32,6 +32,16 @@ export class AccountCredentials {
     return credentialId;
   }
 
+  /** Whether the store holds the credential the log names as current (false after a log was restored without the credential store). */
+  async has(user: { userId: string; credentialId: string }): Promise<boolean> {
+    return (await this.credentials.get(user.userId, user.credentialId)) !== undefined;
+  }
+
+  /** Stores `password` under the account's current credential id if that credential is missing (first-wins: never replaces one). */
+  async restore(user: { userId: string; credentialId: string }, password: string): Promise<void> {
+    await this.credentials.put(user.userId, user.credentialId, await this.hasher.hash(password), this.clock.now().toISOString());
+  }
+
   /** True if `password` is the one stored under the account's current credential. */
   async verify(user: { userId: string; credentialId: string }, password: string): Promise<boolean> {
     const hash = await this.credentials.get(user.userId, user.credentialId);
