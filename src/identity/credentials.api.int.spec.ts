@@ -44,7 +44,7 @@ describe('no credential material in the event log', () => {
     const stored = await raw.readStream(`user-${userIdForEmail(email)}`);
     expect(stored.map((e) => e.type)).toEqual(['UserRegistered', 'PasswordChanged']);
     expect(JSON.stringify(stored.map((e) => e.data))).not.toMatch(SECRET);
-    const { ndjson } = await exportOf(api, 'analyst', 'streamPrefix=user-');
+    const { ndjson } = await exportOf(api, 'auditor', 'streamPrefix=user-');
     expect(ndjson.toString()).not.toMatch(SECRET);
 
     expect((await api.request('POST', '/v1/auth/token', { body: { email, password: PASSWORD } })).status).toBe(401);
