@@ -16,6 +16,7 @@ import { PaymentsModule, paymentsLogData } from './payments/payments.module.js';
 import { ShippingModule, shippingLogData } from './shipping/shipping.module.js';
 import { MetricsController } from './observability/metrics.http.js';
 import { ReadStoreModule } from './readstore/read-store.module.js';
+import { CredentialStoreModule } from './credentialstore/credential-store.module.js';
 import { SubscriptionsModule } from './subscriptions/subscriptions.module.js';
 import { ProjectionEngineModule } from './projection-engine/projection-engine.module.js';
 import { allUpcasters } from './upcasters.js';
@@ -49,6 +50,7 @@ export class AppModule {
         CqrsModule.forRoot(),
         EventStoreModule.forRoot({ upcasters: allUpcasters }),
         ReadStoreModule,
+        CredentialStoreModule,
         IdempotencyModule,
         SubscriptionsModule.forRoot({ eventHandlers: { imports: [FulfillmentModule], tokens: [FULFILLMENT_EVENT_HANDLERS] } }),
         ProjectionEngineModule.forRoot({ projections: allProjections, scratchProjections }),

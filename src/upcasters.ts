@@ -2,5 +2,6 @@
 // to the event store module (and to the CLI's local stores). A new upcaster is added here.
 import { UpcasterChain } from './eventstore/upcasting/upcaster.js';
 import { inventoryUpcasters } from './inventory/inventory.upcasters.js';
+import { usersUpcasters } from './identity/users.upcasters.js';
 
-export const allUpcasters = new UpcasterChain([...inventoryUpcasters]);
+export const allUpcasters = new UpcasterChain([...inventoryUpcasters, ...usersUpcasters]);

@@ -13,5 +13,5 @@ const rateLimited = counter('orderstream_rate_limited_total', 'Requests refused 
 export const accessMetrics = {
   refused: (reason: 'unauthorized' | 'invalid_token' | 'forbidden' | 'permission_undeclared') => refusals.inc({ reason }),
   login: (outcome: 'issued' | 'invalid_credentials' | 'rate_limited') => logins.inc({ outcome }),
-  rateLimited: (limit: 'login' | 'login_ip' | 'commands_user' | 'commands_ip' | 'audit_reads_user') => rateLimited.inc({ limit }),
+  rateLimited: (limit: 'login' | 'login_ip' | 'registration_ip' | 'commands_user' | 'commands_ip' | 'audit_reads_user') => rateLimited.inc({ limit }),
 };

@@ -20,6 +20,8 @@ export interface SecurityConfig {
     loginPerMinute: number;
     /** Login attempts per client IP whatever the email, per minute (hashing is expensive). */
     loginPerMinutePerIp: number;
+    /** Self-registrations (POST /v1/customers) per client IP (an IPv6 /64), per minute: each costs a hash. */
+    registrationsPerMinutePerIp: number;
     /** Commands (POST, PUT, PATCH, DELETE) per authenticated user, per minute. */
     commandsPerMinutePerUser: number;
     /** Commands per client IP, per minute. */
@@ -140,6 +142,7 @@ export function loadSecurityConfig(env: NodeJS.ProcessEnv): SecurityConfig {
     rateLimits: {
       loginPerMinute: integerSetting(env, 'RATE_LIMIT_LOGIN_PER_MINUTE', 10, 1, 1000),
       loginPerMinutePerIp: integerSetting(env, 'RATE_LIMIT_LOGIN_PER_MINUTE_PER_IP', 60, 1, 100_000),
+      registrationsPerMinutePerIp: integerSetting(env, 'RATE_LIMIT_REGISTRATIONS_PER_MINUTE_PER_IP', 10, 1, 100_000),
       commandsPerMinutePerUser: integerSetting(env, 'RATE_LIMIT_COMMANDS_PER_MINUTE_PER_USER', 300, 1, 10_000_000),
       commandsPerMinutePerIp: integerSetting(env, 'RATE_LIMIT_COMMANDS_PER_MINUTE_PER_IP', 1200, 1, 10_000_000),
       auditReadsPerMinutePerUser: integerSetting(env, 'RATE_LIMIT_AUDIT_READS_PER_MINUTE_PER_USER', 60, 1, 10_000_000),

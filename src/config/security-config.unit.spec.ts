@@ -11,7 +11,7 @@ describe('loadSecurityConfig', () => {
       production: false,
       jwt: { mode: 'local', secret: SECRET, secretGenerated: false, issuer: 'orderstream', audience: 'orderstream', tokenTtlSeconds: 900, clockToleranceSeconds: 30 },
       admin: undefined,
-      rateLimits: { loginPerMinute: 10, loginPerMinutePerIp: 60, commandsPerMinutePerUser: 300, commandsPerMinutePerIp: 1200, auditReadsPerMinutePerUser: 60 },
+      rateLimits: { loginPerMinute: 10, loginPerMinutePerIp: 60, registrationsPerMinutePerIp: 10, commandsPerMinutePerUser: 300, commandsPerMinutePerIp: 1200, auditReadsPerMinutePerUser: 60 },
       trustProxy: false,
       corsOrigins: [],
     });

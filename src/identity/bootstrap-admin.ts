@@ -11,6 +11,7 @@ import { APP_CONFIG, ConfigError, type AppConfig } from '../config/app-config.js
 import { DomainError } from '../decider/domain-error.js';
 import { CreateUserCommand } from './create-user/create-user.command.js';
 import { UserAccounts } from './user-accounts.js';
+import { AccountCredentials } from './passwords/account-credentials.js';
 import { userIdForEmail } from './user-id.js';
 import { normalizeEmail } from './users.decider.js';
 
@@ -26,6 +27,7 @@ export class AdminBootstrap implements OnApplicationBootstrap, OnApplicationShut
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly accounts: UserAccounts,
     private readonly commands: CommandBus,
+    private readonly credentials: AccountCredentials,
   ) {}
 
   private retry: NodeJS.Timeout | undefined;
@@ -71,6 +73,12 @@ export class AdminBootstrap implements OnApplicationBootstrap, OnApplicationShut
     if (existing.status === 'registered') {
       if (!existing.roles.includes('admin') || existing.disabled) {
         this.logger.warn(`The ADMIN_EMAIL account exists but is not an enabled admin; it is left unchanged (grant the role as another admin)`);
+      } else if (!(await this.credentials.has(existing))) {
+        // The log names a credential the credential store does not hold: the log was restored
+        // without credentials.db. The operator's ADMIN_PASSWORD becomes that credential, so someone
+        // can sign in; it never replaces a credential that is there (a changed password stays).
+        await this.credentials.restore(existing, password);
+        this.logger.warn('The credential store had no password for the ADMIN_EMAIL account (an event log restored without credentials.db?): ADMIN_PASSWORD is its password now. Other accounts without a stored password cannot sign in until it is set again.');
       }
       return;
     }

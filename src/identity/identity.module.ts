@@ -13,6 +13,9 @@ import { GrantRoleController } from './grant-role/grant-role.http.js';
 import { IssueTokenController } from './issue-token/issue-token.http.js';
 import { LoginThrottle } from './issue-token/login-throttle.js';
 import { PasswordHasher } from './passwords/password-hasher.js';
+import { AccountCredentials } from './passwords/account-credentials.js';
+import { LegacyCredentials } from './legacy-credentials.js';
+import { AdminRoster } from './admin-roster/admin-roster.js';
 import { GetUserHandler, ListUsersHandler } from './queries/user-queries.js';
 import { MeController, UsersController } from './queries/users.http.js';
 import { RegisterCustomerController } from './register-customer/register-customer.http.js';
@@ -43,6 +46,9 @@ export const identityLogData: LogData = { kind: 'accounts', streamPrefixes: [use
     JwtStrategy,
     UserAccounts,
     { provide: PasswordHasher, useValue: new PasswordHasher() },
+    AccountCredentials,
+    LegacyCredentials,
+    AdminRoster,
     TokenIssuer,
     LoginThrottle,
     AdminBootstrap,

@@ -11,7 +11,8 @@
 //   re-enabling would be its own audited command);
 // - nobody disables themselves or revokes their own admin role, so an admin cannot lock the
 //   last door behind them by accident.
-// Passwords arrive already hashed: hashing is I/O-bound crypto and stays outside the domain.
+// Passwords never reach the domain: the handler hashes and stores the hash in the credential store
+// (crypto and I/O stay outside), and the decider records only the credential id.
 import { eventTypes, unreachable, type Decider, type DomainEvent } from '../decider/decider.js';
 import { DomainError } from '../decider/domain-error.js';
 import { ROLES, isRole, type Role } from '../access/roles.js';
@@ -22,38 +23,68 @@ export const MAX_EMAIL_LENGTH = 254;
 // is the mail system's business; this only keeps garbage out of ids and indexes.
 const EMAIL_PATTERN = /^[^\s@\p{Cc}]{1,64}@[^\s@\p{Cc}]+\.[^\s@\p{Cc}]+$/u;
 
-/** The form an email is stored, compared and keyed in: trimmed, NFC, lower case. Undefined if invalid. */
+/**
+ * The form an email is stored, compared and keyed in: trimmed, NFC, lower case, repeated until it
+ * no longer changes. Once is not enough: lower-casing some composed letters (Greek capitals with a
+ * combining ypogegrammeni, say) yields a sequence NFC composes differently, so a second pass changed
+ * it again and two spellings of one address gave two accounts (and two login budgets). A fixed
+ * point makes normalizeEmail(normalizeEmail(x)) === normalizeEmail(x). Undefined if invalid.
+ */
 export function normalizeEmail(raw: string): string | undefined {
-  const email = raw.trim().normalize('NFC').toLowerCase();
+  let email = raw.trim();
+  // Each pass either stops or changes the text; in practice two passes reach the fixed point.
+  for (let pass = 0; pass < 8; pass++) {
+    const next = email.normalize('NFC').toLowerCase();
+    if (next === email) break;
+    email = next;
+  }
+  if (email.normalize('NFC').toLowerCase() !== email) return undefined;
   return email.length <= MAX_EMAIL_LENGTH && EMAIL_PATTERN.test(email) ? email : undefined;
 }
 
 // ---- events ----
-export type UserRegistered = DomainEvent<'UserRegistered', { userId: string; email: string; roles: Role[]; passwordHash: string }>;
+// No credential material: the log records THAT a password was set, under a credential id; the
+// hash itself lives in the credential store (src/credentialstore), keyed by the user id and that
+// id. Version 1 of both events carried `passwordHash`; users.upcasters.ts turns those into this
+// shape (credential id `legacy-<eventId>`) and the start-up migration copies their hashes into
+// the credential store. `changedAt` dates the change, so tokens issued before it are refused.
+export const CREDENTIAL_EVENT_VERSION = 2;
+export type UserRegistered = DomainEvent<'UserRegistered', { userId: string; email: string; roles: Role[]; credentialId: string }>;
 export type RoleGranted = DomainEvent<'RoleGranted', { userId: string; role: Role }>;
 export type RoleRevoked = DomainEvent<'RoleRevoked', { userId: string; role: Role }>;
-export type PasswordChanged = DomainEvent<'PasswordChanged', { userId: string; passwordHash: string }>;
+export type PasswordChanged = DomainEvent<'PasswordChanged', { userId: string; credentialId: string; changedAt: string }>;
 export type UserDisabled = DomainEvent<'UserDisabled', { userId: string; reason: string }>;
 export type UserEvent = UserRegistered | RoleGranted | RoleRevoked | PasswordChanged | UserDisabled;
 
 export const USER_EVENT_TYPES = eventTypes<UserEvent>({ UserRegistered: true, RoleGranted: true, RoleRevoked: true, PasswordChanged: true, UserDisabled: true });
 
-/** Fields of user events that hold secrets (hashes): read models and audit views leave them out. */
-export const SECRET_EVENT_FIELDS = ['passwordHash'] as const;
+/** Keys that held secrets in version 1 of user events: audit views and exports of old events leave them out. */
+export const LEGACY_SECRET_FIELDS = ['passwordHash'] as const;
 
 // ---- commands ----
-export type RegisterUser = { type: 'RegisterUser'; userId: string; email: string; roles: Role[]; passwordHash: string };
+/** `credentialId`: the id under which the password's hash was stored in the credential store, before this command. */
+export type RegisterUser = { type: 'RegisterUser'; userId: string; email: string; roles: Role[]; credentialId: string };
 /** `requestedBy`: the acting user's id (or a system name), for the rules about oneself. */
 export type GrantRole = { type: 'GrantRole'; userId: string; role: Role; requestedBy: string };
 export type RevokeRole = { type: 'RevokeRole'; userId: string; role: Role; requestedBy: string };
-export type ChangePassword = { type: 'ChangePassword'; userId: string; passwordHash: string };
+export type ChangePassword = { type: 'ChangePassword'; userId: string; credentialId: string; changedAt: string };
 export type DisableUser = { type: 'DisableUser'; userId: string; reason: string; requestedBy: string };
 export type UserCommand = RegisterUser | GrantRole | RevokeRole | ChangePassword | DisableUser;
 
 // ---- state ----
 export type UserState =
   | { status: 'unregistered' }
-  | { status: 'registered'; userId: string; email: string; roles: Role[]; passwordHash: string; disabled: boolean };
+  | {
+      status: 'registered';
+      userId: string;
+      email: string;
+      roles: Role[];
+      /** The credential the log says is current: login checks the stored hash of this id only. */
+      credentialId: string;
+      /** When the password last changed (ISO-8601); tokens issued before it are refused. */
+      passwordChangedAt?: string;
+      disabled: boolean;
+    };
 
 const initialState: UserState = { status: 'unregistered' };
 
@@ -73,8 +104,8 @@ function role(value: unknown): Role {
   return value;
 }
 
-function passwordHash(value: string): string {
-  if (typeof value !== 'string' || value.length === 0) throw new DomainError('invalid', 'invalid_password_hash', 'A password hash is required');
+function credentialId(value: string): string {
+  if (typeof value !== 'string' || value.length === 0 || value.length > 200) throw new DomainError('invalid', 'invalid_credential', 'A credential id is required');
   return value;
 }
 
@@ -90,7 +121,7 @@ function decide(command: UserCommand, state: UserState): UserEvent[] {
       }
       if (command.roles.length === 0) throw new DomainError('invalid', 'invalid_role', 'A user needs at least one role');
       const roles = [...new Set(command.roles.map(role))];
-      return [{ type: 'UserRegistered', data: { userId: command.userId, email, roles, passwordHash: passwordHash(command.passwordHash) } }];
+      return [{ type: 'UserRegistered', schemaVersion: CREDENTIAL_EVENT_VERSION, data: { userId: command.userId, email, roles, credentialId: credentialId(command.credentialId) } }];
     }
     case 'GrantRole': {
       const user = active(state, command.userId);
@@ -108,8 +139,11 @@ function decide(command: UserCommand, state: UserState): UserEvent[] {
       return [{ type: 'RoleRevoked', data: { userId: command.userId, role: revoked } }];
     }
     case 'ChangePassword': {
-      active(state, command.userId);
-      return [{ type: 'PasswordChanged', data: { userId: command.userId, passwordHash: passwordHash(command.passwordHash) } }];
+      const user = active(state, command.userId);
+      // A retried command (same credential id) changes nothing twice.
+      if (user.credentialId === command.credentialId) return [];
+      const data = { userId: command.userId, credentialId: credentialId(command.credentialId), changedAt: command.changedAt };
+      return [{ type: 'PasswordChanged', schemaVersion: CREDENTIAL_EVENT_VERSION, data }];
     }
     case 'DisableUser': {
       const user = registered(state, command.userId);
@@ -129,15 +163,15 @@ function decide(command: UserCommand, state: UserState): UserEvent[] {
 function evolve(state: UserState, event: UserEvent): UserState {
   switch (event.type) {
     case 'UserRegistered': {
-      const { userId, email, roles, passwordHash: hash } = event.data;
-      return { status: 'registered', userId, email, roles: [...roles], passwordHash: hash, disabled: false };
+      const { userId, email, roles, credentialId: current } = event.data;
+      return { status: 'registered', userId, email, roles: [...roles], credentialId: current, disabled: false };
     }
     case 'RoleGranted':
       return state.status === 'registered' ? { ...state, roles: [...state.roles, event.data.role] } : state;
     case 'RoleRevoked':
       return state.status === 'registered' ? { ...state, roles: state.roles.filter((r) => r !== event.data.role) } : state;
     case 'PasswordChanged':
-      return state.status === 'registered' ? { ...state, passwordHash: event.data.passwordHash } : state;
+      return state.status === 'registered' ? { ...state, credentialId: event.data.credentialId, passwordChangedAt: event.data.changedAt } : state;
     case 'UserDisabled':
       return state.status === 'registered' ? { ...state, disabled: true } : state;
     default:

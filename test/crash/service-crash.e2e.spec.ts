@@ -399,9 +399,10 @@ describe('kill -9 under load, then restart', () => {
     // was retried, every event in the log is one that was acknowledged: nothing phantom.
     const ackedPositions = seen.acked.map((o) => (o.body as Answer).position);
     expect(new Set(ackedPositions).size).toBe(seen.acked.length);
-    // Besides them the log holds only the first admin's registration (every test service starts with one).
+    // Besides them the log holds only the first admin's registration (every test service starts with
+    // one) and its admission to the admin roster (src/identity/admin-roster).
     const [productEvents, others] = [seen.log.filter((e) => e.streamId.startsWith('product-')), seen.log.filter((e) => !e.streamId.startsWith('product-'))];
-    expect(others.map((e) => `${e.type} by ${JSON.stringify(e.metadata.actor)}`)).toEqual(['UserRegistered by {"system":"admin-bootstrap"}']);
+    expect(others.map((e) => `${e.type} by ${JSON.stringify(e.metadata.actor)}`)).toEqual(['UserRegistered by {"system":"admin-bootstrap"}', 'AdminAdmitted by {"system":"admin-bootstrap"}']);
     expect([...ackedPositions].sort()).toEqual(productEvents.map((e) => e.position.toString()).sort());
   });
 

@@ -1,6 +1,7 @@
 // Users, tokens and roles over real HTTP, as customers, staff and admins use them; and what the
 // log keeps about it (the actor of every event, never a password).
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import Database from 'better-sqlite3';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { SqliteEventStore } from '../../src/eventstore/sqlite/sqlite-event-store.js';
@@ -219,8 +220,13 @@ describe('what the log keeps', () => {
     for (const event of selfRegistered) expect(event.metadata.actor).toEqual({ userId: 'anonymous', roles: [] });
   });
 
-  it('stores password hashes (scrypt at N=2^17, r=8, p=1), never a password: not in the log, the files or the output', () => {
-    const hashes = events.filter((e) => e.type === 'UserRegistered' || e.type === 'PasswordChanged').map((e) => (e.data as { passwordHash: string }).passwordHash);
+  it('stores password hashes (scrypt at N=2^17, r=8, p=1) in the credential store only, never a password: not in the log, the files or the output', () => {
+    const recorded = events.filter((e) => e.type === 'UserRegistered' || e.type === 'PasswordChanged');
+    expect(recorded.length).toBeGreaterThan(5);
+    for (const event of recorded) expect(JSON.stringify(event.data)).not.toMatch(/passwordHash|\$scrypt\$/);
+    const credentials = new Database(join(app.dataDir, 'credentials.db'), { readonly: true });
+    const hashes = credentials.prepare('SELECT secret FROM credentials').pluck().all() as string[];
+    credentials.close();
     expect(hashes.length).toBeGreaterThan(5);
     for (const hash of hashes) expect(hash).toMatch(/^\$scrypt\$ln=17,r=8,p=1\$/);
     const files = readdirSync(app.dataDir).map((name) => readFileSync(join(app.dataDir, name)).toString('latin1'));

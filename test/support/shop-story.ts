@@ -63,7 +63,7 @@ export const shipmentDelivered = (orderId: string): ShippingEvent => ({ type: 'S
 
 // ---- identity ----
 export const userRegistered = (userId: string, email: string): UserEvent =>
-  ({ type: 'UserRegistered', data: { userId, email, roles: ['customer'], passwordHash: 'hash' } });
+  ({ type: 'UserRegistered', data: { userId, email, roles: ['customer'], credentialId: 'hash' } });
 export const roleGranted = (userId: string): UserEvent => ({ type: 'RoleGranted', data: { userId, role: 'staff' } });
 export const roleRevoked = (userId: string): UserEvent => ({ type: 'RoleRevoked', data: { userId, role: 'customer' } });
 export const userDisabled = (userId: string): UserEvent => ({ type: 'UserDisabled', data: { userId, reason: 'left' } });

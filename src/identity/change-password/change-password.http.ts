@@ -1,6 +1,7 @@
 // A signed-in user changes their own password, proving they know the current one (a stolen
 // token alone cannot lock the owner out). No Idempotency-Key: the body holds passwords.
-import { Body, Controller, HttpCode, Inject, Put } from '@nestjs/common';
+import { Body, Controller, HttpCode, Inject, Put, Req } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiTags } from '@nestjs/swagger';
 import type { CommandMetadata } from '../../command-handling/command-metadata.js';
@@ -10,6 +11,7 @@ import { CommandContext } from '../../http/request-context.js';
 import { Permission } from '../../access/access.decorators.js';
 import { GivenPassword, NewPassword, assertLocalAccounts } from '../credentials.js';
 import { ChangePasswordCommand } from './change-password.command.js';
+import { LoginThrottle } from '../issue-token/login-throttle.js';
 
 export class ChangePasswordDto {
   @GivenPassword()
@@ -24,14 +26,18 @@ export class ChangePasswordDto {
 export class ChangePasswordController {
   constructor(
     private readonly commands: CommandBus,
+    private readonly throttle: LoginThrottle,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   @Put()
   @Permission('identity.change-own-password')
   @HttpCode(200)
-  async change(@Body() body: ChangePasswordDto, @CommandContext() metadata: CommandMetadata): Promise<CommandAnswer> {
+  async change(@Body() body: ChangePasswordDto, @CommandContext() metadata: CommandMetadata, @Req() request: FastifyRequest): Promise<CommandAnswer> {
     assertLocalAccounts(this.config);
+    // A check of the current password is a login attempt in all but name: with a stolen token it
+    // would be an unthrottled guesser. It draws on the account's login budget.
+    if ('userId' in metadata.actor) this.throttle.attempt(request.ip, metadata.actor.userId);
     const { currentPassword, newPassword } = body;
     const result = await this.commands.execute(new ChangePasswordCommand({ currentPassword, newPassword }, metadata));
     return commandAnswer(result.id, result);

@@ -9,9 +9,10 @@ import { ProblemException } from '../../http/problem.js';
 import { accessMetrics } from '../../access/access-metrics.js';
 import { Public } from '../../access/access.decorators.js';
 import { AccountEmail, GivenPassword, assertLocalAccounts } from '../credentials.js';
-import { PasswordHasher } from '../passwords/password-hasher.js';
+import { AccountCredentials } from '../passwords/account-credentials.js';
 import { TokenIssuer, type IssuedToken } from '../tokens/token-issuer.js';
 import { UserAccounts } from '../user-accounts.js';
+import { userIdForEmail } from '../user-id.js';
 import { normalizeEmail } from '../users.decider.js';
 import { LoginThrottle } from './login-throttle.js';
 
@@ -28,7 +29,7 @@ export class IssueTokenDto {
 export class IssueTokenController {
   constructor(
     private readonly accounts: UserAccounts,
-    private readonly hasher: PasswordHasher,
+    private readonly credentials: AccountCredentials,
     private readonly tokens: TokenIssuer,
     private readonly throttle: LoginThrottle,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -42,16 +43,17 @@ export class IssueTokenController {
   async issue(@Body() body: IssueTokenDto, @Req() request: FastifyRequest): Promise<IssuedToken> {
     assertLocalAccounts(this.config);
     const email = normalizeEmail(body.email)!;
-    this.throttle.attempt(request.ip, email);
+    // Keyed on the account id (which the email derives whether or not the account exists).
+    this.throttle.attempt(request.ip, userIdForEmail(email));
     const user = await this.accounts.byEmail(email);
     const matches = user.status === 'registered'
-      ? await this.hasher.verify(body.password, user.passwordHash)
-      : await this.hasher.verifyNothing(body.password);
+      ? await this.credentials.verify(user, body.password)
+      : await this.credentials.verifyNothing(body.password);
     if (user.status !== 'registered' || !matches || user.disabled) {
       accessMetrics.login('invalid_credentials');
       throw new ProblemException(401, 'invalid_credentials', 'The email or password is not correct');
     }
     accessMetrics.login('issued');
-    return this.tokens.issue(user.userId, user.roles);
+    return this.tokens.issue(user.userId, user.roles, user.credentialId);
   }
 }

@@ -1,9 +1,16 @@
-// Login attempts are limited per client IP and email (RATE_LIMIT_LOGIN_PER_MINUTE, 10 by default:
-// the 11th within a minute answers 429 with Retry-After), and per IP whatever the email, since each
-// attempt costs a deliberately slow password hash. Every attempt counts, right or wrong.
+// Attempts to prove a password are limited per client and account (RATE_LIMIT_LOGIN_PER_MINUTE,
+// 10 by default: the 11th within a minute answers 429 with Retry-After), and per client whatever
+// the account, since each attempt costs a deliberately slow password hash. Every attempt counts,
+// right or wrong: logins (POST /v1/auth/token) and current-password checks (PUT
+// /v1/users/me/password) draw on the same budget, so a stolen token is no faster a guesser.
+// Self-registrations have a per-client budget of their own (RATE_LIMIT_REGISTRATIONS_PER_MINUTE_PER_IP).
+//
+// The account is keyed by its id (derived from the normalized email, so every spelling of one
+// email is one account and one budget); the client by clientBucket (an IPv6 client by its /64).
 import { Inject, Injectable } from '@nestjs/common';
 import { CLOCK, type Clock } from '../../clock/clock.js';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
+import { clientBucket } from '../../access/client-address.js';
 import { tooManyRequests } from '../../access/command-rate-limit.guard.js';
 import { RateLimiter } from '../../access/rate-limiter.js';
 import { accessMetrics } from '../../access/access-metrics.js';
@@ -12,28 +19,41 @@ const MINUTE = 60_000;
 
 @Injectable()
 export class LoginThrottle {
-  private readonly perIpAndEmail: RateLimiter;
+  private readonly perIpAndAccount: RateLimiter;
   private readonly perIp: RateLimiter;
+  private readonly registrationsPerIp: RateLimiter;
 
   constructor(@Inject(APP_CONFIG) config: AppConfig, @Inject(CLOCK) clock: Clock) {
     const now = () => clock.now().getTime();
-    this.perIpAndEmail = new RateLimiter(config.security.rateLimits.loginPerMinute, MINUTE, now);
-    this.perIp = new RateLimiter(config.security.rateLimits.loginPerMinutePerIp, MINUTE, now);
+    const limits = config.security.rateLimits;
+    this.perIpAndAccount = new RateLimiter(limits.loginPerMinute, MINUTE, now);
+    this.perIp = new RateLimiter(limits.loginPerMinutePerIp, MINUTE, now);
+    this.registrationsPerIp = new RateLimiter(limits.registrationsPerMinutePerIp, MINUTE, now);
   }
 
-  /** Counts an attempt; throws 429 when the client has made too many. */
-  attempt(ip: string, email: string): void {
-    const pair = this.perIpAndEmail.take(`${ip}\n${email}`);
+  /** Counts an attempt to prove the password of `accountId`; throws 429 when the client has made too many. */
+  attempt(ip: string, accountId: string): void {
+    const client = clientBucket(ip);
+    const pair = this.perIpAndAccount.take(`${client}\n${accountId}`);
     if (!pair.allowed) {
       accessMetrics.rateLimited('login');
       accessMetrics.login('rate_limited');
       throw tooManyRequests(pair, 'login attempts for this account from your address');
     }
-    const address = this.perIp.take(ip);
+    const address = this.perIp.take(client);
     if (!address.allowed) {
       accessMetrics.rateLimited('login_ip');
       accessMetrics.login('rate_limited');
       throw tooManyRequests(address, 'login attempts from your address');
+    }
+  }
+
+  /** Counts a self-registration; throws 429 when the client has made too many. */
+  registration(ip: string): void {
+    const decision = this.registrationsPerIp.take(clientBucket(ip));
+    if (!decision.allowed) {
+      accessMetrics.rateLimited('registration_ip');
+      throw tooManyRequests(decision, 'registrations from your address');
     }
   }
 }

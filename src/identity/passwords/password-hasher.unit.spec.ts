@@ -44,9 +44,10 @@ describe('PasswordHasher', () => {
     const hasher = new PasswordHasher({ logN: 14, r: 8, p: 1 });
     const results = await Promise.allSettled(Array.from({ length: 80 }, (_, i) => hasher.hash(`password number ${i}`)));
     const refused = results.filter((r) => r.status === 'rejected');
-    // 2 running + 64 waiting are accepted; the rest are refused at once.
-    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(66);
-    expect(refused).toHaveLength(14);
+    // New hashes may use 1 of the 2 slots (the other is kept for checks): 1 running + 64 waiting
+    // are accepted; the rest are refused at once.
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(65);
+    expect(refused).toHaveLength(15);
     for (const r of refused) {
       const error = (r as PromiseRejectedResult).reason;
       expect(error).toBeInstanceOf(HasherBusyError);
@@ -54,5 +55,17 @@ describe('PasswordHasher', () => {
     }
     // Once the queue drained, it accepts work again.
     expect(await hasher.verify('again', await hasher.hash('again'))).toBe(true);
+  });
+
+  it('keeps a share for checks (logins) that no flood of new hashes (registrations) can take', async () => {
+    const hasher = new PasswordHasher({ logN: 14, r: 8, p: 1 });
+    const stored = await hasher.hash('the account password');
+    let hashesDone = 0;
+    const flood = Array.from({ length: 100 }, (_, i) => hasher.hash(`flood password ${i}`).then(() => hashesDone++, () => undefined));
+    // A login arriving behind a full queue of registrations is neither refused nor made to wait for them.
+    const checks = await Promise.all(Array.from({ length: 4 }, () => hasher.verify('the account password', stored)));
+    expect(checks).toEqual([true, true, true, true]);
+    expect(hashesDone).toBeLessThanOrEqual(4);
+    await Promise.all(flood);
   });
 });

@@ -45,6 +45,20 @@ interface Claims {
   sub?: unknown;
   roles?: unknown;
   exp?: unknown;
+  iat?: unknown;
+  /** The credential (password) current when the token was issued (token-issuer.ts). */
+  cid?: unknown;
+}
+
+/**
+ * A token outlives no password change: it names the credential current when it was issued (cid),
+ * which must still be the current one. A token without cid (issued before tokens carried it) is
+ * judged by its issue time against the last change instead.
+ */
+function issuedUnderCurrentPassword(claims: Claims, user: { credentialId: string; passwordChangedAt?: string }): boolean {
+  if (typeof claims.cid === 'string') return claims.cid === user.credentialId;
+  if (user.passwordChangedAt === undefined) return true;
+  return typeof claims.iat === 'number' && claims.iat * 1000 >= Date.parse(user.passwordChangedAt);
 }
 
 @Injectable()
@@ -63,10 +77,11 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     if (typeof claims.sub !== 'string' || claims.sub.length === 0 || claims.sub.length > 255) return null;
     const claimed: Role[] = Array.isArray(claims.roles) ? [...new Set(claims.roles.filter(isRole))] : [];
     if (this.config.security.jwt.mode === 'jwks') return { userId: claims.sub, roles: claimed };
-    // Our own users: the account must still exist and be enabled, and a token never carries
-    // more than the user holds now, so disabling or revoking takes effect at once.
+    // Our own users: the account must still exist and be enabled, its password unchanged since the
+    // token was issued, and a token never carries more than the user holds now, so disabling,
+    // revoking and changing the password take effect at once.
     const user = await this.accounts.byId(claims.sub);
-    if (user.status !== 'registered' || user.disabled) return null;
+    if (user.status !== 'registered' || user.disabled || !issuedUnderCurrentPassword(claims, user)) return null;
     return { userId: user.userId, roles: claimed.filter((role) => user.roles.includes(role)) };
   }
 }

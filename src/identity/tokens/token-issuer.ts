@@ -26,11 +26,12 @@ export class TokenIssuer {
     return this.config.security.jwt.mode === 'local';
   }
 
-  issue(userId: string, roles: readonly Role[]): IssuedToken {
+  /** `credentialId`: the account's current credential, as the `cid` claim; a password change makes the token stale. */
+  issue(userId: string, roles: readonly Role[], credentialId: string): IssuedToken {
     const settings = this.config.security.jwt;
     if (settings.mode !== 'local') throw new Error('Tokens come from the identity provider in JWKS mode');
     const iat = Math.floor(this.clock.now().getTime() / 1000);
-    const accessToken = jwt.sign({ roles, iat }, settings.secret, {
+    const accessToken = jwt.sign({ roles, iat, cid: credentialId }, settings.secret, {
       algorithm: 'HS256',
       expiresIn: settings.tokenTtlSeconds,
       issuer: settings.issuer,

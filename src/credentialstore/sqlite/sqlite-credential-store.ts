@@ -1,0 +1,72 @@
+// The embedded credential store: one SQLite file in DATA_DIR (credentials.db) beside the read
+// models' file. Unlike readmodels.db it is a source of truth (a lost hash is an account that
+// cannot sign in), so it is written like the event log: WAL, synchronous=FULL, acknowledged
+// means durable.
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { assertKey, type CredentialStore } from '../credential-store.port.js';
+
+export const CREDENTIALS_DB_FILE = 'credentials.db';
+
+const SCHEMA = `
+  CREATE TABLE IF NOT EXISTS credentials (
+    subject TEXT NOT NULL, credential_id TEXT NOT NULL, secret TEXT NOT NULL, stored_at TEXT NOT NULL,
+    PRIMARY KEY (subject, credential_id)) WITHOUT ROWID;
+`;
+
+export class SqliteCredentialStore implements CredentialStore {
+  private readonly db: Database.Database;
+  private readonly statements;
+
+  static inDataDir(dataDir: string): SqliteCredentialStore {
+    return new SqliteCredentialStore(join(dataDir, CREDENTIALS_DB_FILE));
+  }
+
+  constructor(path: string) {
+    mkdirSync(dirname(path), { recursive: true });
+    this.db = new Database(path);
+    try {
+      this.db.pragma('journal_mode = WAL');
+      this.db.pragma('synchronous = FULL');
+      this.db.pragma('busy_timeout = 5000');
+      this.db.exec(SCHEMA);
+    } catch (error) {
+      this.db.close();
+      throw error;
+    }
+    this.statements = {
+      put: this.db.prepare('INSERT INTO credentials (subject, credential_id, secret, stored_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING'),
+      get: this.db.prepare('SELECT secret FROM credentials WHERE subject = ? AND credential_id = ?').pluck(),
+      retainOnly: this.db.prepare('DELETE FROM credentials WHERE subject = ? AND credential_id <> ?'),
+      sweep: this.db.prepare('DELETE FROM credentials WHERE subject = ? AND stored_at < ? AND credential_id <> ?'),
+      subjects: this.db.prepare('SELECT DISTINCT subject FROM credentials WHERE subject > ? ORDER BY subject LIMIT ?').pluck(),
+    };
+  }
+
+  async put(subject: string, credentialId: string, secret: string, storedAt: string): Promise<void> {
+    assertKey(subject, credentialId);
+    this.statements.put.run(subject, credentialId, secret, storedAt);
+  }
+
+  async get(subject: string, credentialId: string): Promise<string | undefined> {
+    const secret: unknown = this.statements.get.get(subject, credentialId);
+    return typeof secret === 'string' ? secret : undefined;
+  }
+
+  async retainOnly(subject: string, keep: string): Promise<number> {
+    return this.statements.retainOnly.run(subject, keep).changes;
+  }
+
+  async sweep(subject: string, before: string, keep = ''): Promise<number> {
+    return this.statements.sweep.run(subject, before, keep).changes;
+  }
+
+  async subjects(after: string | undefined, limit: number): Promise<string[]> {
+    return this.statements.subjects.all(after ?? '', limit) as string[];
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+}
