@@ -39,7 +39,8 @@ export function openEventStoreFile(dataDir: string): SqliteEventStore {
   }
 }
 
-export async function httpRequest(target: Extract<Target, { kind: 'http' }>, method: string, path: string, body?: unknown): Promise<Response> {
+/** The service's answer; one that is not 2xx (nor a status in `accept`) becomes a CliError naming its problem. */
+export async function httpRequest(target: Extract<Target, { kind: 'http' }>, method: string, path: string, body?: unknown, accept: readonly number[] = []): Promise<Response> {
   let response: Response;
   try {
     response = await fetch(target.url + path, {
@@ -50,7 +51,7 @@ export async function httpRequest(target: Extract<Target, { kind: 'http' }>, met
   } catch (error) {
     throw new CliError(`Cannot reach ${target.url}: ${(error as Error).message}`);
   }
-  if (!response.ok) {
+  if (!response.ok && !accept.includes(response.status)) {
     const text = await response.text();
     let detail = text;
     try {

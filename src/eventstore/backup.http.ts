@@ -2,15 +2,13 @@
 // while the service runs and answered as the file itself. The service holds events.db locked
 // (one writer), so no other process can read it; the copy is taken on the writer's own connection
 // with SQLite's online backup API. `npm run cli -- backup --to <dir> --url ... --token ...` saves it.
-import { createReadStream, rmSync } from 'node:fs';
-import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
 import { Controller, Inject, Post, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Permission } from '../access/access.decorators.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { ProblemException } from '../http/problem.js';
+import { sendFileCopy } from '../http/send-file-copy.js';
 import { EVENT_STORE_SELECTION, type StoreSelection } from './event-store-selection.js';
 import type { EventStore } from './event-store.port.js';
 import { SqliteEventStore } from './sqlite/sqlite-event-store.js';
@@ -34,23 +32,11 @@ export class BackupController {
     if (!(store instanceof SqliteEventStore)) {
       throw new ProblemException(409, 'backup_not_supported', 'The event log is on EventStoreDB: back it up with its own tools');
     }
-    // In DATA_DIR: the same disk as the log, so a full disk shows as 503 storage_full here too.
-    const file = join(this.config.dataDir, `.backup-${randomUUID()}.db`);
-    let copy: Awaited<ReturnType<SqliteEventStore['backup']>>;
-    try {
-      copy = await store.backup(file);
-    } catch (error) {
-      rmSync(file, { force: true });
-      throw error;
-    }
-    const body = createReadStream(file);
-    body.once('close', () => rmSync(file, { force: true }));
-    reply
-      .header('content-type', BACKUP_CONTENT_TYPE)
-      .header('content-length', String(copy.bytes))
-      .header('content-disposition', 'attachment; filename="events.db"')
-      .header('cache-control', 'no-store')
-      .header(BACKUP_POSITION_HEADER, copy.coversPosition?.toString() ?? '')
-      .send(body);
+    await sendFileCopy(reply, {
+      dir: this.config.dataDir,
+      filename: 'events.db',
+      copy: (destination) => store.backup(destination),
+      headers: (copy) => ({ [BACKUP_POSITION_HEADER]: copy.coversPosition?.toString() ?? '' }),
+    });
   }
 }

@@ -1,6 +1,7 @@
-// Backup and restore on the built service: `npm run cli -- backup` copies the event log while
-// writers keep going; the copy, put alone in a fresh DATA_DIR, starts a service that has every
-// write acknowledged before the backup began, with intact hash chains.
+// Backup and restore on the built service: `npm run cli -- backup` copies the event log and the
+// credential store while writers keep going; the copies, put in a fresh DATA_DIR, start a service
+// that has every write acknowledged before the backup began, with intact hash chains, and whose
+// accounts sign in with their passwords (the hashes are not in the log).
 import { execFile } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -43,6 +44,7 @@ describe('backup and restore', () => {
     const writers = [writer(), writer(), writer()];
     while (acknowledged.length < 50) await new Promise((resolve) => setTimeout(resolve, 20));
     const token = await app.login(TEST_ADMIN.email, TEST_ADMIN.password);
+    const customer = await app.newUser('customer');
 
     const startedAt = Date.now();
     const backup = await cli(['backup', '--to', backupDir, '--url', app.baseUrl, '--token', token]);
@@ -52,13 +54,17 @@ describe('backup and restore', () => {
 
     expect(backup).toMatchObject({ code: 0, stdout: expect.stringMatching(/events\.db: every event up to position \d+/) });
     expect(writtenDuring).toBeGreaterThan(0); // the service kept writing while the copy was made
-    expect(readdirSync(backupDir)).toEqual(['events.db']);
+    expect(backup.stdout).toMatch(/credentials\.db: every stored credential/);
+    expect(readdirSync(backupDir).sort()).toEqual(['credentials.db', 'events.db']);
     expect(readdirSync(app.dataDir).filter((name) => name.startsWith('.backup-'))).toEqual([]);
 
     const restoredDir = newDataDir();
-    copyFileSync(join(backupDir, 'events.db'), join(restoredDir, 'events.db'));
+    for (const file of ['events.db', 'credentials.db']) copyFileSync(join(backupDir, file), join(restoredDir, file));
     const restored = await startApp({}, restoredDir);
     cleanup.push(() => restored.destroy());
+    // Not only the first admin (whose password comes back from ADMIN_PASSWORD): every account.
+    const signIn = await restored.request('POST', '/v1/auth/token', { body: { email: customer.email, password: customer.password } });
+    expect(signIn.status).toBe(200);
     const before = acknowledged.filter((write) => write.at <= startedAt);
     const last = await restored.as('staff').request('POST', '/v1/products', { body: { sku: 'AFTER-RESTORE', name: 'After', price: { amount: 1, currency: 'EUR' } } });
     expect(last.status).toBe(201);

@@ -1,9 +1,12 @@
-// npm run cli -- backup --to <dir>: a consistent copy of the event log (the source of truth) as
-// <dir>/events.db. With --url and --token (an admin's) it is taken by the running service
-// (POST /v1/admin/backup, SQLite's online backup API on the writer's connection) while it goes on
-// serving; without, from the files of a stopped service. The copy is checked (quick_check) before
-// it gets its name. Restore: stop the service, put the copy as $DATA_DIR/events.db in an empty
-// DATA_DIR, start it: the read models and idempotency keys are rebuilt from the log.
+// npm run cli -- backup --to <dir>: consistent copies of the two sources of truth of the embedded
+// stores, the event log (<dir>/events.db) and the credential store (<dir>/credentials.db: password
+// hashes are not in the log). With --url and --token (an admin's) they are taken by the running
+// service (POST /v1/admin/backup and /v1/admin/backup/credentials, SQLite's online backup API)
+// while it goes on serving; without, from the files of a stopped service. The log is copied first:
+// every event names a credential stored before the event was appended, so the later copy of the
+// credentials holds every one the log's copy names. The log's copy is checked (quick_check) before
+// it gets its name. Restore: stop the service, put both copies in an empty DATA_DIR, start it: the
+// read models and idempotency keys are rebuilt from the log.
 import { createWriteStream, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
@@ -13,6 +16,7 @@ import { Command, CommandRunner, Option } from 'nest-commander';
 import { BACKUP_POSITION_HEADER } from '../../eventstore/backup.http.js';
 import { checkEventLogFile } from '../../eventstore/sqlite/check-event-log.js';
 import { EVENTS_DB_FILE } from '../../eventstore/sqlite/sqlite-event-store.js';
+import { CREDENTIALS_DB_FILE, SqliteCredentialStore } from '../../credentialstore/sqlite/sqlite-credential-store.js';
 import { CliError } from '../cli-error.js';
 import { httpRequest, openEventStoreFile, resolveTarget, type TargetOptions } from '../target.js';
 
@@ -20,7 +24,7 @@ interface BackupOptions extends TargetOptions {
   to?: string;
 }
 
-@Command({ name: 'backup', description: 'Copy the event log consistently to --to <dir>/events.db, from the running service (--url, --token of an admin) or a stopped one' })
+@Command({ name: 'backup', description: 'Copy the event log and the credentials consistently to --to <dir> (events.db, credentials.db), from the running service (--url, --token of an admin) or a stopped one' })
 export class BackupCommand extends CommandRunner {
   async run(_: string[], options: BackupOptions): Promise<void> {
     if (!options.to) throw new CliError('backup needs --to <dir>: where to write events.db');
@@ -52,6 +56,32 @@ export class BackupCommand extends CommandRunner {
       throw error;
     }
     console.log(`${destination}: every event up to position ${covers || '- (the log was empty)'}`);
+    console.log(await this.backUpCredentials(target, join(dir, CREDENTIALS_DB_FILE)));
+  }
+
+  private async backUpCredentials(target: ReturnType<typeof resolveTarget>, destination: string): Promise<string> {
+    const partial = `${destination}.partial`;
+    try {
+      if (target.kind === 'http') {
+        const response = await httpRequest(target, 'POST', '/v1/admin/backup/credentials', undefined, [409]);
+        if (response.status === 409) return 'credentials: kept in MongoDB: back them up with its own tools';
+        if (!response.body) throw new CliError('The service answered the credentials backup without a body');
+        await pipeline(Readable.fromWeb(response.body as ReadableStream<Uint8Array>), createWriteStream(partial, { flags: 'wx' }));
+      } else {
+        if (!existsSync(join(target.dataDir, CREDENTIALS_DB_FILE))) return `credentials: none in ${target.dataDir}`;
+        const store = SqliteCredentialStore.inDataDir(target.dataDir);
+        try {
+          await store.backup(partial);
+        } finally {
+          await store.close();
+        }
+      }
+      renameSync(partial, destination);
+    } catch (error) {
+      rmSync(partial, { force: true });
+      throw error;
+    }
+    return `${destination}: every stored credential`;
   }
 
   @Option({ flags: '--to <dir>', description: 'Directory to write events.db into (created; must not hold one)' })

@@ -3,7 +3,7 @@
 // cannot sign in), so it is written like the event log: WAL, synchronous=FULL, acknowledged
 // means durable.
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { assertKey, type CredentialStore } from '../credential-store.port.js';
 
@@ -64,6 +64,12 @@ export class SqliteCredentialStore implements CredentialStore {
 
   async subjects(after: string | undefined, limit: number): Promise<string[]> {
     return this.statements.subjects.all(after ?? '', limit) as string[];
+  }
+
+  /** A consistent copy into `destination` (a new file), through SQLite's online backup API; writes go on meanwhile. */
+  async backup(destination: string): Promise<{ bytes: number }> {
+    await this.db.backup(destination);
+    return { bytes: statSync(destination).size };
   }
 
   async close(): Promise<void> {

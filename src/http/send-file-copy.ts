@@ -1,0 +1,30 @@
+// Answers a copy of a file made for this request (a backup), and removes the copy once it is sent
+// or the copy failed. The copy is made in `dir`, on the same disk as the original, so a full disk
+// shows as 503 storage_full here too.
+import { createReadStream, rmSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import type { FastifyReply } from 'fastify';
+
+export async function sendFileCopy<Copy extends { bytes: number }>(
+  reply: FastifyReply,
+  { dir, filename, copy, headers }: { dir: string; filename: string; copy: (destination: string) => Promise<Copy>; headers?: (copied: Copy) => Record<string, string> },
+): Promise<void> {
+  const file = join(dir, `.backup-${randomUUID()}.db`);
+  let copied: Copy;
+  try {
+    copied = await copy(file);
+  } catch (error) {
+    rmSync(file, { force: true });
+    throw error;
+  }
+  const body = createReadStream(file);
+  body.once('close', () => rmSync(file, { force: true }));
+  reply
+    .header('content-type', 'application/vnd.sqlite3')
+    .header('content-length', String(copied.bytes))
+    .header('content-disposition', `attachment; filename="${filename}"`)
+    .header('cache-control', 'no-store');
+  for (const [name, value] of Object.entries(headers?.(copied) ?? {})) reply.header(name, value);
+  reply.send(body);
+}
