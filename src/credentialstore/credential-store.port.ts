@@ -7,6 +7,7 @@
 // Writes are first-wins and idempotent: a put of an existing (subject, id) changes nothing, so a
 // retried command (whose credential id derives from its command id) stores the same row again
 // safely, and an old row can never be overwritten by a replay or a migration.
+import type { StorageFault } from '../sqlite/storage-monitor.js';
 
 export interface StoredCredential {
   subject: string;
@@ -27,6 +28,8 @@ export interface CredentialStore {
   sweep(subject: string, before: string, keep?: string): Promise<number>;
   /** The subjects holding at least one credential, in order, a page at a time. */
   subjects(after: string | undefined, limit: number): Promise<string[]>;
+  /** A file-backed store whose disk refuses writes says so here (GET /health). */
+  storageFault?(): StorageFault | undefined;
   close(): Promise<void>;
 }
 

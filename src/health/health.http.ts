@@ -14,6 +14,7 @@ import { SubscriptionRunner } from '../subscriptions/subscription-runner.js';
 import { CurrentActor, Public } from '../access/access.decorators.js';
 import { scopeFor } from '../access/permissions.js';
 import type { Actor } from '../eventstore/event-store.port.js';
+import { CREDENTIAL_STORE, type CredentialStore } from '../credentialstore/credential-store.port.js';
 import { IDEMPOTENCY_STORE, type IdempotencyStore } from '../idempotency/idempotency-store.port.js';
 
 @ApiTags('operations')
@@ -28,20 +29,21 @@ export class HealthController {
     @Inject(EVENT_STORE_SELECTION) private readonly eventStoreSelection: StoreSelection<EventStore>,
     @Inject(READ_STORE_SELECTION) private readonly readStoreSelection: StoreSelection<ReadStore>,
     @Inject(IDEMPOTENCY_STORE) private readonly idempotencyStore: IdempotencyStore,
+    @Inject(CREDENTIAL_STORE) private readonly credentialStore: CredentialStore,
   ) {}
 
   @Get()
   @Public({ identifiesCaller: true })
   @HealthCheck()
   async check(@CurrentActor() actor: Actor, @Res() reply: FastifyReply): Promise<void> {
-    await this.answer(actor, reply, [() => this.eventStoreUp(), () => this.readStoreUp(), () => this.idempotencyStoreUp(), () => this.subscriptionsUp()]);
+    await this.answer(actor, reply, [() => this.eventStoreUp(), () => this.readStoreUp(), () => this.idempotencyStoreUp(), () => this.credentialStoreUp(), () => this.subscriptionsUp()]);
   }
 
   @Get('ready')
   @Public({ identifiesCaller: true })
   @HealthCheck()
   async ready(@CurrentActor() actor: Actor, @Res() reply: FastifyReply): Promise<void> {
-    await this.answer(actor, reply, [() => this.eventStoreUp(), () => this.readStoreUp(), () => this.idempotencyStoreUp()]);
+    await this.answer(actor, reply, [() => this.eventStoreUp(), () => this.readStoreUp(), () => this.idempotencyStoreUp(), () => this.credentialStoreUp()]);
   }
 
   @Get('live')
@@ -95,6 +97,12 @@ export class HealthController {
   private async idempotencyStoreUp() {
     const session = this.indicators.check('idempotencyStore');
     const fault = this.idempotencyStore.storageFault?.();
+    return fault ? session.degraded({ fault }) : session.up();
+  }
+
+  private async credentialStoreUp() {
+    const session = this.indicators.check('credentialStore');
+    const fault = this.credentialStore.storageFault?.();
     return fault ? session.degraded({ fault }) : session.up();
   }
 

@@ -5,6 +5,8 @@
 // say which store is degraded, reads keep working, nothing is parked or lost, and everything
 // recovers without a restart.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { CREDENTIAL_STORE } from '../credentialstore/credential-store.port.js';
+import type { SqliteCredentialStore } from '../credentialstore/sqlite/sqlite-credential-store.js';
 import { EVENT_STORE_SELECTION, type StoreSelection } from '../eventstore/event-store-selection.js';
 import type { SqliteEventStore } from '../eventstore/sqlite/sqlite-event-store.js';
 import { IDEMPOTENCY_STORE } from '../idempotency/idempotency-store.port.js';
@@ -31,6 +33,7 @@ beforeAll(async () => {
 });
 afterEach(() => {
   for (const name of ['eventStore', 'readStore', 'idempotency'] as const) storage(name).uncap();
+  api.app.get<SqliteCredentialStore>(CREDENTIAL_STORE).storage.uncap();
 });
 afterAll(async () => {
   await api?.destroy();
@@ -133,6 +136,26 @@ describe('a full disk', () => {
     storage('idempotency').uncap();
     const retried = await registerProduct({ 'idempotency-key': 'after-the-disk-filled' });
     expect(retried.status).toBe(201);
+    expect((await health()).body.status).toBe('ok');
+  });
+
+  it('under the credentials: a registration answers 503 storage_full, /health says degraded, and registrations work once space returns', async () => {
+    const credentials = api.app.get<SqliteCredentialStore>(CREDENTIAL_STORE);
+    credentials.storage.capPages(1);
+    // Fill the file's last page directly (hashing a password per row would take a second each).
+    let filled = false;
+    for (let i = 0; i < 500 && !filled; i += 1) {
+      filled = await credentials.put(`filler-${i}`, 'credential', 'x'.repeat(150), new Date().toISOString()).then(() => false, () => true);
+    }
+    expect(filled).toBe(true);
+
+    const refused = await api.request('POST', '/v1/customers', { body: { email: `full-${++counter}@orderstream.test`, password: 'a password long enough' } });
+
+    expectStorageFull(refused);
+    expect((await health()).body.details.credentialStore).toMatchObject({ status: 'degraded', fault: { code: 'storage_full' } });
+    credentials.storage.uncap();
+    const registered = await api.request('POST', '/v1/customers', { body: { email: `after-${counter}@orderstream.test`, password: 'a password long enough' } });
+    expect(registered.status).toBe(201);
     expect((await health()).body.status).toBe('ok');
   });
 });

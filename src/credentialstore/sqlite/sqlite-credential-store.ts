@@ -5,6 +5,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { StorageMonitor, type StorageFault } from '../../sqlite/storage-monitor.js';
 import { assertKey, type CredentialStore } from '../credential-store.port.js';
 
 export const CREDENTIALS_DB_FILE = 'credentials.db';
@@ -18,6 +19,8 @@ const SCHEMA = `
 export class SqliteCredentialStore implements CredentialStore {
   private readonly db: Database.Database;
   private readonly statements;
+  /** Whether the disk refuses this file's writes: a refused write answers 503, GET /health says degraded. */
+  readonly storage: StorageMonitor;
 
   static inDataDir(dataDir: string): SqliteCredentialStore {
     return new SqliteCredentialStore(join(dataDir, CREDENTIALS_DB_FILE));
@@ -35,6 +38,7 @@ export class SqliteCredentialStore implements CredentialStore {
       this.db.close();
       throw error;
     }
+    this.storage = new StorageMonitor('credential store', this.db);
     this.statements = {
       put: this.db.prepare('INSERT INTO credentials (subject, credential_id, secret, stored_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING'),
       get: this.db.prepare('SELECT secret FROM credentials WHERE subject = ? AND credential_id = ?').pluck(),
@@ -46,7 +50,7 @@ export class SqliteCredentialStore implements CredentialStore {
 
   async put(subject: string, credentialId: string, secret: string, storedAt: string): Promise<void> {
     assertKey(subject, credentialId);
-    this.statements.put.run(subject, credentialId, secret, storedAt);
+    this.storage.write(() => this.statements.put.run(subject, credentialId, secret, storedAt));
   }
 
   async get(subject: string, credentialId: string): Promise<string | undefined> {
@@ -55,15 +59,19 @@ export class SqliteCredentialStore implements CredentialStore {
   }
 
   async retainOnly(subject: string, keep: string): Promise<number> {
-    return this.statements.retainOnly.run(subject, keep).changes;
+    return this.storage.write(() => this.statements.retainOnly.run(subject, keep)).changes;
   }
 
   async sweep(subject: string, before: string, keep = ''): Promise<number> {
-    return this.statements.sweep.run(subject, before, keep).changes;
+    return this.storage.write(() => this.statements.sweep.run(subject, before, keep)).changes;
   }
 
   async subjects(after: string | undefined, limit: number): Promise<string[]> {
     return this.statements.subjects.all(after ?? '', limit) as string[];
+  }
+
+  storageFault(): StorageFault | undefined {
+    return this.storage.fault;
   }
 
   /** A consistent copy into `destination` (a new file), through SQLite's online backup API; writes go on meanwhile. */
