@@ -2,18 +2,19 @@ import 'reflect-metadata';
 import type { AddressInfo } from 'node:net';
 import { ConfigError, loadConfig, type AppConfig } from './config/app-config.js';
 import { createApp } from './create-app.js';
+import { checkEmbeddedCredentials } from './credentialstore/credential-store.module.js';
 import { checkEmbeddedEventLog } from './eventstore/event-store-selection.js';
 import { DamagedFileError } from './sqlite/damaged-file.js';
 import { drainHttp } from './http/graceful-shutdown.js';
 
-/** A setting is wrong or the event log is damaged: say so plainly and stop (no stack trace for an operator). */
+/** A setting is wrong or a source of truth is damaged: say so plainly and stop (no stack trace for an operator). */
 async function orExitPlainly<T>(step: () => T | Promise<T>): Promise<T> {
   try {
     return await step();
   } catch (error) {
     if (error instanceof DamagedFileError) {
       console.error(
-        `orderstream: the event log ${error.file} is damaged (${error.detail}). It is the source of truth: it was left as it is ` +
+        `orderstream: ${error.what ?? 'the file'} ${error.file} is damaged (${error.detail}). It is the source of truth: it was left as it is ` +
           'and nothing was started. Restore it from a backup (npm run cli -- backup; README, Operations).',
       );
       process.exit(1);
@@ -26,6 +27,7 @@ async function orExitPlainly<T>(step: () => T | Promise<T>): Promise<T> {
 
 const config: AppConfig = await orExitPlainly(() => loadConfig());
 await orExitPlainly(() => checkEmbeddedEventLog(config));
+await orExitPlainly(() => checkEmbeddedCredentials(config));
 const app = await createApp(config);
 // Modules validate what only they understand (ADMIN_EMAIL is an email) as they start.
 await orExitPlainly(() => app.listen(config.port, config.host));

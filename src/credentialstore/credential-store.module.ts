@@ -6,7 +6,14 @@ import { redactUrl } from '../config/stores-config.js';
 import { CREDENTIAL_STORE, type CredentialStore } from './credential-store.port.js';
 import { CredentialsBackupController } from './credentials-backup.http.js';
 import { MongoCredentialStore } from './mongo/mongo-credential-store.js';
-import { SqliteCredentialStore } from './sqlite/sqlite-credential-store.js';
+import { CREDENTIALS_DB_FILE, SqliteCredentialStore } from './sqlite/sqlite-credential-store.js';
+import { checkSourceOfTruthFile } from '../sqlite/check-source-file.js';
+import { join } from 'node:path';
+
+/** Before the start: a damaged embedded credential store stops it plainly (a source of truth, never rebuilt). */
+export function checkEmbeddedCredentials(config: AppConfig): void {
+  if (config.stores.mongodbUrl === undefined) checkSourceOfTruthFile(join(config.dataDir, CREDENTIALS_DB_FILE), 'the credential store');
+}
 
 export function selectCredentialStore(config: AppConfig): CredentialStore {
   const url = config.stores.mongodbUrl;

@@ -8,12 +8,15 @@ import type Database from 'better-sqlite3';
 /** The file is not a sound SQLite database. */
 export class DamagedFileError extends Error {
   readonly code = 'damaged_file';
+  /** What the file is to an operator, when it is a source of truth (e.g. "the event log"). */
+  readonly what: string | undefined;
   constructor(
     readonly file: string,
     readonly detail: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; what?: string },
   ) {
     super(`${file} is damaged: ${detail}`, options);
+    this.what = options?.what;
     this.name = 'DamagedFileError';
   }
 }

@@ -110,6 +110,29 @@ describe('a damaged derived file is moved aside, the read models are rebuilt fro
   }
 });
 
+describe('a damaged credential store stops the start with a plain message and is left as it is', () => {
+  // Password hashes are not in the log: credentials.db is a source of truth, never rebuilt.
+  it('credentials.db with its header overwritten', async () => {
+    const dir = newDataDir();
+    cpSync(cleanDir, dir, { recursive: true });
+    const credentials = join(dir, 'credentials.db');
+    damage(credentials, DAMAGES[0]);
+    const damaged = sha256(credentials);
+
+    try {
+      const started = startApp(ENV, dir);
+      const message = await started.then(() => '', (error: Error) => error.message);
+      expect(message).toMatch(/exited with 1 before listening/);
+      expect(message).toMatch(/orderstream: the credential store .+credentials\.db is damaged \(.+\)\. It is the source of truth/);
+      expect(message).not.toMatch(noStackTrace);
+      expect(sha256(credentials)).toBe(damaged);
+      expect(readdirSync(dir).filter((name) => name.includes('corrupt'))).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
+
 describe('a damaged event log stops the start with a plain message and is left as it is', () => {
   for (const how of DAMAGES) {
     it(`events.db ${how}`, async () => {

@@ -14,7 +14,7 @@ import type { ReadableStream } from 'node:stream/web';
 import { pipeline } from 'node:stream/promises';
 import { Command, CommandRunner, Option } from 'nest-commander';
 import { BACKUP_POSITION_HEADER } from '../../eventstore/backup.http.js';
-import { checkEventLogFile } from '../../eventstore/sqlite/check-event-log.js';
+import { checkSourceOfTruthFile } from '../../sqlite/check-source-file.js';
 import { EVENTS_DB_FILE } from '../../eventstore/sqlite/sqlite-event-store.js';
 import { CREDENTIALS_DB_FILE, SqliteCredentialStore } from '../../credentialstore/sqlite/sqlite-credential-store.js';
 import { CliError } from '../cli-error.js';
@@ -49,7 +49,7 @@ export class BackupCommand extends CommandRunner {
           await store.close();
         }
       }
-      checkEventLogFile(partial);
+      checkSourceOfTruthFile(partial, 'the copy of the event log');
       renameSync(partial, destination);
     } catch (error) {
       rmSync(partial, { force: true });
