@@ -4,6 +4,7 @@ import { CLOCK, systemClock } from './clock/clock.js';
 import { CommandProcessor } from './command-handling/command-processor.js';
 import { LogWalkTurns } from './http/log-walk-turns.js';
 import { AccessModule } from './access/access.module.js';
+import { BackupModule } from './backup/backup.module.js';
 import { AuditModule, auditLogData } from './audit/audit.module.js';
 import { APP_CONFIG, type AppConfig } from './config/app-config.js';
 import { EventStoreModule } from './eventstore/event-store.module.js';
@@ -61,6 +62,7 @@ export class AppModule {
         PaymentsModule,
         ShippingModule,
         HealthModule,
+        BackupModule,
         AuditModule,
       ],
       controllers: [MetricsController],

@@ -4,7 +4,6 @@ import { Global, Inject, Logger, Module, type OnApplicationShutdown } from '@nes
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { redactUrl } from '../config/stores-config.js';
 import { CREDENTIAL_STORE, type CredentialStore } from './credential-store.port.js';
-import { CredentialsBackupController } from './credentials-backup.http.js';
 import { MongoCredentialStore } from './mongo/mongo-credential-store.js';
 import { CREDENTIALS_DB_FILE, SqliteCredentialStore } from './sqlite/sqlite-credential-store.js';
 import { checkSourceOfTruthFile } from '../sqlite/check-source-file.js';
@@ -28,7 +27,6 @@ export function selectCredentialStore(config: AppConfig): CredentialStore {
 
 @Global()
 @Module({
-  controllers: [CredentialsBackupController],
   providers: [{ provide: CREDENTIAL_STORE, inject: [APP_CONFIG], useFactory: selectCredentialStore }],
   exports: [CREDENTIAL_STORE],
 })

@@ -6,7 +6,6 @@ import { EVENT_STORE, type EventStore } from './event-store.port.js';
 import { EVENT_STORE_SELECTION, selectEventStore, type StoreSelection } from './event-store-selection.js';
 import type { UpcasterChain } from './upcasting/upcaster.js';
 import { RAW_EVENT_STORE, UpcastingEventStore } from './upcasting/upcasting-event-store.js';
-import { BackupController } from './backup.http.js';
 
 @Global()
 @Module({})
@@ -15,7 +14,6 @@ export class EventStoreModule implements OnApplicationBootstrap, OnApplicationSh
   static forRoot({ upcasters }: { upcasters: UpcasterChain }): DynamicModule {
     return {
       module: EventStoreModule,
-      controllers: [BackupController],
       providers: [
         { provide: EVENT_STORE_SELECTION, inject: [APP_CONFIG], useFactory: (config: AppConfig) => selectEventStore(config) },
         {

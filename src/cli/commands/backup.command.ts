@@ -13,7 +13,7 @@ import { Readable } from 'node:stream';
 import type { ReadableStream } from 'node:stream/web';
 import { pipeline } from 'node:stream/promises';
 import { Command, CommandRunner, Option } from 'nest-commander';
-import { BACKUP_POSITION_HEADER } from '../../eventstore/backup.http.js';
+import { BACKUP_POSITION_HEADER } from '../../backup/event-log-backup.http.js';
 import { checkSourceOfTruthFile } from '../../sqlite/check-source-file.js';
 import { EVENTS_DB_FILE } from '../../eventstore/sqlite/sqlite-event-store.js';
 import { CREDENTIALS_DB_FILE, SqliteCredentialStore } from '../../credentialstore/sqlite/sqlite-credential-store.js';

@@ -8,10 +8,10 @@ import type { FastifyReply } from 'fastify';
 import { Permission } from '../access/access.decorators.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { ProblemException } from '../http/problem.js';
-import { sendFileCopy } from '../http/send-file-copy.js';
-import { EVENT_STORE_SELECTION, type StoreSelection } from './event-store-selection.js';
-import type { EventStore } from './event-store.port.js';
-import { SqliteEventStore } from './sqlite/sqlite-event-store.js';
+import { sendFileCopy } from './send-file-copy.js';
+import { EVENT_STORE_SELECTION, type StoreSelection } from '../eventstore/event-store-selection.js';
+import type { EventStore } from '../eventstore/event-store.port.js';
+import { SqliteEventStore } from '../eventstore/sqlite/sqlite-event-store.js';
 
 export const BACKUP_CONTENT_TYPE = 'application/vnd.sqlite3';
 /** Every event up to this position is in the copy (empty when the log was empty). */
@@ -19,7 +19,7 @@ export const BACKUP_POSITION_HEADER = 'x-backup-covers-position';
 
 @ApiTags('operations')
 @Controller('v1/admin')
-export class BackupController {
+export class EventLogBackupController {
   constructor(
     @Inject(EVENT_STORE_SELECTION) private readonly selection: StoreSelection<EventStore>,
     @Inject(APP_CONFIG) private readonly config: AppConfig,

@@ -8,9 +8,9 @@ import type { FastifyReply } from 'fastify';
 import { Permission } from '../access/access.decorators.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { ProblemException } from '../http/problem.js';
-import { sendFileCopy } from '../http/send-file-copy.js';
-import { CREDENTIAL_STORE, type CredentialStore } from './credential-store.port.js';
-import { CREDENTIALS_DB_FILE, SqliteCredentialStore } from './sqlite/sqlite-credential-store.js';
+import { sendFileCopy } from './send-file-copy.js';
+import { CREDENTIAL_STORE, type CredentialStore } from '../credentialstore/credential-store.port.js';
+import { CREDENTIALS_DB_FILE, SqliteCredentialStore } from '../credentialstore/sqlite/sqlite-credential-store.js';
 
 @ApiTags('operations')
 @Controller('v1/admin/backup/credentials')
