@@ -76,3 +76,16 @@ export function recordedCartEvent(position: number, type: CartEventType, data: C
     metadata: { ...cartEvent(type, data, eventId).metadata, prevHash: '0', hash: '0' },
   };
 }
+
+/** The reference the engine is checked against: each document folded straight through evolve, event by event. */
+export function straightFold(projection: DocumentProjection<Cart>, events: readonly RecordedEvent[]): Map<string, ReadDocument> {
+  const docs = new Map<string, ReadDocument>();
+  for (const event of events) {
+    if (!projection.eventTypes.includes(event.type)) continue;
+    const id = projection.documentId(event)!;
+    const next = projection.evolve((docs.get(id) as Cart | undefined) ?? null, event);
+    if (next) docs.set(id, { ...next, _id: id, _position: Number(event.position) });
+    else docs.delete(id);
+  }
+  return docs;
+}

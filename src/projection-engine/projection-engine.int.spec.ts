@@ -8,22 +8,14 @@ import { join } from 'node:path';
 import type { RecordedEvent } from '../eventstore/event-store.port.js';
 import { EmbeddedReadStore } from '../readstore/embedded/embedded-read-store.js';
 import type { ReadDocument } from '../readstore/read-store.port.js';
-import { cartProjection, recordedCartEvent as at, type Cart, type CartEventType } from './cart-projection.test-fixture.js';
+import { cartProjection, recordedCartEvent as at, straightFold, type CartEventType } from './cart-projection.test-fixture.js';
 import { ProjectionEngine } from './projection-engine.js';
 
 const projection = cartProjection();
 const engine = new ProjectionEngine(projection);
 const COLLECTION = projection.collection.name;
 
-function straightFold(events: readonly RecordedEvent[]): ReadDocument[] {
-  const docs = new Map<string, ReadDocument>();
-  for (const event of events) {
-    if (!projection.eventTypes.includes(event.type)) continue;
-    const id = projection.documentId(event)!;
-    const next = projection.evolve((docs.get(id) as Cart | undefined) ?? null, event);
-    if (next) docs.set(id, { ...next, _id: id, _position: Number(event.position) });
-    else docs.delete(id);
-  }
+function sortedById(docs: ReadonlyMap<string, ReadDocument>): ReadDocument[] {
   return [...docs.values()].sort((x, y) => x._id.localeCompare(y._id));
 }
 
@@ -60,7 +52,7 @@ describe('ProjectionEngine over the embedded read store', () => {
       fc.asyncProperty(history, fc.array(fc.nat(), { maxLength: 8 }), fc.array(fc.nat(), { maxLength: 8 }), async (events, firstCuts, secondCuts) => {
         await store.dropCollection(COLLECTION);
         await store.ensureCollection(projection.collection);
-        const expected = straightFold(events);
+        const expected = sortedById(straightFold(projection, events));
         for (const batches of [split(events, firstCuts), split(events, secondCuts)]) {
           for (const batch of batches) {
             const { writes, checkpoint } = await engine.apply(store, batch);

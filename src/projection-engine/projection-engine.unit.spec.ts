@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import type { RecordedEvent } from '../eventstore/event-store.port.js';
 import type { DocumentWrite, ReadDocument, ReadStore } from '../readstore/read-store.port.js';
-import { cartProjection, recordedCartEvent as at, type Cart, type CartEventType } from './cart-projection.test-fixture.js';
+import { cartProjection, recordedCartEvent as at, straightFold, type CartEventType } from './cart-projection.test-fixture.js';
 import { EventProcessingError } from '../subscriptions/event-processing-error.js';
 import { ProjectionEngine } from './projection-engine.js';
 
@@ -23,18 +23,6 @@ function applyGuarded(docs: Map<string, ReadDocument>, writes: readonly Document
   }
 }
 
-/** The reference: each document folded straight through evolve, event by event. */
-function straightFold(events: readonly RecordedEvent[]): Map<string, ReadDocument> {
-  const docs = new Map<string, ReadDocument>();
-  for (const event of events) {
-    if (!projection.eventTypes.includes(event.type)) continue;
-    const id = projection.documentId(event)!;
-    const next = projection.evolve((docs.get(id) as Cart | undefined) ?? null, event);
-    if (next) docs.set(id, { ...next, _id: id, _position: Number(event.position) });
-    else docs.delete(id);
-  }
-  return docs;
-}
 
 describe('ProjectionEngine', () => {
   it('writes one document per id, with _id and _position set from the last event applied', () => {
@@ -126,7 +114,7 @@ describe('ProjectionEngine', () => {
     it('in any batch split, and again when the same events are delivered twice', () => {
       fc.assert(
         fc.property(history, fc.array(fc.nat(), { maxLength: 10 }), fc.array(fc.nat(), { maxLength: 10 }), (events, firstCuts, secondCuts) => {
-          const expected = sorted(straightFold(events));
+          const expected = sorted(straightFold(projection, events));
           const docs = new Map<string, ReadDocument>();
           projectInBatches(docs, split(events, firstCuts));
           expect(sorted(docs)).toEqual(expected);
@@ -142,7 +130,7 @@ describe('ProjectionEngine', () => {
         fc.property(history, fc.array(fc.nat(), { maxLength: 10 }), (events, cuts) => {
           const docs = new Map<string, ReadDocument>();
           for (const batch of split(events, cuts)) projectInBatches(docs, [batch, batch]);
-          expect(sorted(docs)).toEqual(sorted(straightFold(events)));
+          expect(sorted(docs)).toEqual(sorted(straightFold(projection, events)));
         }),
         { numRuns: 300 },
       );
