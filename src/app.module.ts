@@ -5,6 +5,7 @@ import { CommandProcessor } from './command-handling/command-processor.js';
 import { LogWalkTurns } from './http/log-walk-turns.js';
 import { AccessModule } from './access/access.module.js';
 import { BackupModule } from './backup/backup.module.js';
+import { ConsoleModule } from './console/console.module.js';
 import { AuditModule, auditLogData } from './audit/audit.module.js';
 import { APP_CONFIG, type AppConfig } from './config/app-config.js';
 import { EventStoreModule } from './eventstore/event-store.module.js';
@@ -64,6 +65,7 @@ export class AppModule {
         HealthModule,
         BackupModule,
         AuditModule,
+        ConsoleModule,
       ],
       controllers: [MetricsController],
     };

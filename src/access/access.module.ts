@@ -7,6 +7,7 @@ import { APP_GUARD, DiscoveryModule } from '@nestjs/core';
 import { PassportModule } from '@nestjs/passport';
 import { AccessControlController } from './access-control.http.js';
 import { AccessGuard } from './access.guard.js';
+import { MyPermissionsController } from './my-permissions.http.js';
 import { CommandRateLimitGuard } from './command-rate-limit.guard.js';
 import { LogReadPolicy, type LogData } from './log-read-policy.js';
 import { RouteInventory } from './route-inventory.js';
@@ -23,7 +24,7 @@ export class AccessModule {
     return {
       module: AccessModule,
       imports: [PassportModule, DiscoveryModule],
-      controllers: [AccessControlController],
+      controllers: [AccessControlController, MyPermissionsController],
       providers: [
         // Global guards run in this order: authenticate and authorize, then count the caller's commands.
         { provide: APP_GUARD, useClass: AccessGuard },
