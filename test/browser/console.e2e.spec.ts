@@ -254,4 +254,21 @@ describe('the page\'s Content-Security-Policy', () => {
     expect(csp).not.toContain('unsafe-inline');
     expect(trouble).toEqual({ cspViolations: [], scriptErrors: [] });
   });
+
+  it('blocks inline script and style, and the watcher above would have seen it', async () => {
+    const watched: PageTrouble = { cspViolations: [], scriptErrors: [] };
+    const { context, page } = await newPerson(browser, watched);
+    contexts.push(context);
+    await page.goto(`${app.baseUrl}/console`);
+    await page.evaluate(`(() => {
+      const script = document.createElement('script');
+      script.textContent = 'window.injected = true';
+      document.body.append(script);
+      document.body.setAttribute('style', 'background: red');
+    })()`);
+    for (let i = 0; i < 50 && watched.cspViolations.length < 2; i++) await page.waitForTimeout(100);
+    expect(await page.evaluate<unknown>('window.injected')).toBeUndefined();
+    expect(watched.cspViolations.some((text) => text.startsWith('script-src'))).toBe(true);
+    expect(watched.cspViolations.some((text) => text.startsWith('style-src'))).toBe(true);
+  });
 });

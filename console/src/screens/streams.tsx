@@ -93,7 +93,7 @@ export function EventTable({ events }: { events: EventView[] }) {
               <td><strong>{event.type}</strong> <span class="muted">v{event.schemaVersion}</span></td>
               <td><Time iso={event.recordedAt} /></td>
               <td><ActorName actor={event.metadata.actor} /></td>
-              <td>{event.metadata.correlationId ? <a href={href.story(event.metadata.correlationId)} title={event.metadata.correlationId}>{short(event.metadata.correlationId, 12)}</a> : '—'}</td>
+              <td>{event.metadata.correlationId ? <a href={href.story(event.metadata.correlationId)} title={event.metadata.correlationId}>{short(event.metadata.correlationId.slice(event.metadata.correlationId.indexOf(':') + 1), 20)}</a> : '—'}</td>
               <td title={event.metadata.causationId}>{short(event.metadata.causationId)}</td>
               <td>
                 <button type="button" aria-expanded={open} onClick={() => setOpenId(open ? undefined : event.eventId)}>
