@@ -1,16 +1,16 @@
 // Builds the HTTP application exactly as main.ts runs it; e2e tests use the same function.
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import type { INestApplication, LogLevel } from '@nestjs/common';
+import type { LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { AppModule } from './app.module.js';
 import type { AppConfig } from './config/app-config.js';
 import { measureHttpRequests } from './observability/http-metrics.js';
 import { depthLimitedJsonParser } from './http/body-depth.js';
 import { closeConnectionsWhileDraining } from './http/graceful-shutdown.js';
+import { setUpOpenApi } from './http/openapi/openapi-document.js';
 import { ProblemFilter } from './http/problem.filter.js';
 import { toProblem } from './http/problem.js';
 import { refuseOperatorKeys } from './http/operator-keys.js';
@@ -58,19 +58,6 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   closeConnectionsWhileDraining(fastify);
   setUpOpenApi(app);
   return app;
-}
-
-function setUpOpenApi(app: INestApplication): void {
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('orderstream')
-      .setDescription('Event-sourced order-to-cash backend. Commands answer {id, revision, position}; send position as X-Min-Position to read your own write.')
-      .setVersion('1')
-      .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'From POST /v1/auth/token' })
-      .build(),
-  );
-  SwaggerModule.setup('docs', app, document);
 }
 
 function nestLogLevels(level: AppConfig['logLevel']): LogLevel[] {

@@ -2,6 +2,7 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { ProblemException } from './problem.js';
+import { REQUEST_HEADERS, headerOfParameter, problemsOfParameter } from './openapi/problem-responses.js';
 
 export const etagOf = (revision: number) => `"${revision}"`;
 
@@ -11,4 +12,7 @@ export const IfMatchRevision = createParamDecorator((_: unknown, context: Execut
   const match = typeof header === 'string' ? /^(?:W\/)?"(\d{1,15})"$/.exec(header.trim()) : null;
   if (!match) throw new ProblemException(400, 'invalid_if_match', 'If-Match must be an ETag from a previous answer, like "3"');
   return Number(match[1]);
-});
+}, [
+  problemsOfParameter({ 400: ['invalid_if_match'], 412: ['precondition_failed'] }),
+  headerOfParameter(REQUEST_HEADERS.ifMatch),
+]);

@@ -7,6 +7,7 @@ import { from, switchMap, type Observable } from 'rxjs';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { parsePosition } from './position.js';
 import { ProblemException } from './problem.js';
+import { REQUEST_HEADERS, declareProblems, declareRequestHeader } from './openapi/problem-responses.js';
 
 export interface ProjectionProgress {
   /** True once every named subscriber's checkpoint is at or past `position`; false after the timeout. */
@@ -19,7 +20,12 @@ const READS_FROM = 'orderstream:reads-from';
 
 /** Declares which projections a query route reads, and honours X-Min-Position for them. */
 export const ReadsFrom = (...projections: string[]) =>
-  applyDecorators(SetMetadata(READS_FROM, projections), UseInterceptors(MinPositionInterceptor));
+  applyDecorators(SetMetadata(READS_FROM, projections), UseInterceptors(MinPositionInterceptor), documentMinPosition);
+
+const documentMinPosition: MethodDecorator = (_target, _key, descriptor) => {
+  declareRequestHeader(descriptor.value as object, REQUEST_HEADERS.minPosition);
+  declareProblems(descriptor.value as object, { 400: ['invalid_min_position'], 503: ['projection_behind'] });
+};
 
 @Injectable()
 export class MinPositionInterceptor implements NestInterceptor {

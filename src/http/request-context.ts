@@ -13,6 +13,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { CommandMetadata } from '../command-handling/command-metadata.js';
 import type { Actor } from '../eventstore/event-store.port.js';
 import { PROBLEM_CONTENT_TYPE, problem } from './problem.js';
+import { problemsOfParameter } from './openapi/problem-responses.js';
 
 const CORRELATION_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -81,6 +82,8 @@ export function commandMetadataOf(request: FastifyRequest): CommandMetadata {
 }
 
 /** The metadata for the command this request issues. */
-export const CommandContext = createParamDecorator((_: unknown, context: ExecutionContext) =>
-  commandMetadataOf(context.switchToHttp().getRequest<FastifyRequest>()),
+export const CommandContext = createParamDecorator(
+  (_: unknown, context: ExecutionContext) => commandMetadataOf(context.switchToHttp().getRequest<FastifyRequest>()),
+  // What any command can answer once it reaches the write path (problem.ts maps these).
+  [problemsOfParameter({ 409: ['concurrency_conflict'], 503: ['storage_full', 'storage_io_error', 'store_unavailable'] })],
 );
