@@ -7,6 +7,8 @@ import { PERMISSIONS } from './permissions.js';
 import { ROLES } from './roles.js';
 import { Permission } from './access.decorators.js';
 import { RouteInventory, type HttpRoute, type RouteAccess } from './route-inventory.js';
+import { Operation } from '../http/openapi/operation.decorator.js';
+import { AccessControlDto } from './access-views.dto.js';
 
 export interface AccessControlView {
   roles: readonly string[];
@@ -22,6 +24,7 @@ export interface AccessControlView {
 export class AccessControlController {
   constructor(private readonly inventory: RouteInventory) {}
 
+  @Operation({ summary: 'Every route with the permission it declares and the roles holding it', answer: AccessControlDto })
   @Get()
   @Permission('identity.read-access-control')
   @Header('Cache-Control', 'no-store')

@@ -8,9 +8,10 @@ import type { FastifyReply } from 'fastify';
 import { Permission } from '../access/access.decorators.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { ProblemException } from '../http/problem.js';
-import { sendFileCopy } from './send-file-copy.js';
+import { BACKUP_ANSWER, sendFileCopy } from './send-file-copy.js';
 import { CREDENTIAL_STORE, type CredentialStore } from '../credentialstore/credential-store.port.js';
 import { CREDENTIALS_DB_FILE, SqliteCredentialStore } from '../credentialstore/sqlite/sqlite-credential-store.js';
+import { Operation } from '../http/openapi/operation.decorator.js';
 
 @ApiTags('operations')
 @Controller('v1/admin/backup/credentials')
@@ -20,6 +21,12 @@ export class CredentialsBackupController {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
+  @Operation({
+    summary: 'A consistent copy of the credential store (password hashes)',
+    status: 201,
+  answer: BACKUP_ANSWER,
+    problems: { 409: ['backup_not_supported'], 503: ['storage_full', 'storage_io_error'] },
+  })
   @Post()
   @Permission('operations.backup')
   async backup(@Res() reply: FastifyReply): Promise<void> {

@@ -8,10 +8,11 @@ import type { FastifyReply } from 'fastify';
 import { Permission } from '../access/access.decorators.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { ProblemException } from '../http/problem.js';
-import { sendFileCopy } from './send-file-copy.js';
+import { BACKUP_ANSWER, sendFileCopy } from './send-file-copy.js';
 import { EVENT_STORE_SELECTION, type StoreSelection } from '../eventstore/event-store-selection.js';
 import type { EventStore } from '../eventstore/event-store.port.js';
 import { SqliteEventStore } from '../eventstore/sqlite/sqlite-event-store.js';
+import { Operation } from '../http/openapi/operation.decorator.js';
 
 export const BACKUP_CONTENT_TYPE = 'application/vnd.sqlite3';
 /** Every event up to this position is in the copy (empty when the log was empty). */
@@ -25,6 +26,12 @@ export class EventLogBackupController {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
+  @Operation({
+    summary: 'A consistent copy of the event log (SQLite online backup) while writes go on',
+    status: 201,
+  answer: BACKUP_ANSWER,
+    problems: { 409: ['backup_not_supported'], 503: ['storage_full', 'storage_io_error'] },
+  })
   @Post('backup')
   @Permission('operations.backup')
   async backup(@Res() reply: FastifyReply): Promise<void> {

@@ -28,3 +28,10 @@ export async function sendFileCopy<Copy extends { bytes: number }>(
   for (const [name, value] of Object.entries(headers?.(copied) ?? {})) reply.header(name, value);
   reply.send(body);
 }
+
+/** How the OpenAPI document describes the answer of a backup route. */
+export const BACKUP_ANSWER = {
+  schema: { type: 'string', format: 'binary' },
+  mediaType: 'application/vnd.sqlite3',
+  description: 'The SQLite file (Content-Disposition: attachment)',
+} as const;

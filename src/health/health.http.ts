@@ -4,7 +4,8 @@
 // which tell an attacker where the data lives and what is failing.
 import { Controller, Get, Inject, Res, ServiceUnavailableException } from '@nestjs/common';
 import { HealthCheck, HealthCheckService, HealthIndicatorService, type HealthCheckResult, type HealthIndicatorFunction } from '@nestjs/terminus';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { Operation } from '../http/openapi/operation.decorator.js';
 import type { FastifyReply } from 'fastify';
 import { EVENT_STORE_SELECTION, type StoreSelection } from '../eventstore/event-store-selection.js';
 import { EVENT_STORE, type EventStore } from '../eventstore/event-store.port.js';
@@ -16,6 +17,14 @@ import { scopeFor } from '../access/permissions.js';
 import type { Actor } from '../eventstore/event-store.port.js';
 import { CREDENTIAL_STORE, type CredentialStore } from '../credentialstore/credential-store.port.js';
 import { IDEMPOTENCY_STORE, type IdempotencyStore } from '../idempotency/idempotency-store.port.js';
+
+/** The health report: `status` for anyone; per check details for admins (operations.read-health-details). */
+export class HealthDto {
+  @ApiProperty({ enum: ['ok', 'degraded', 'error', 'shutting_down'] }) status!: string;
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'Checks up or degraded (admins)' }) info?: object;
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'Checks down (admins)' }) error?: object;
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'Every check (admins)' }) details?: object;
+}
 
 @ApiTags('operations')
 @Controller('health')
@@ -32,6 +41,8 @@ export class HealthController {
     @Inject(CREDENTIAL_STORE) private readonly credentialStore: CredentialStore,
   ) {}
 
+  @Operation({ summary: 'The service and everything it depends on: stores and subscribers (details for admins)', answer: HealthDto })
+  @ApiResponse({ status: 503, type: HealthDto, description: 'Something is down: the same report, status "error"' })
   @Get()
   @Public({ identifiesCaller: true })
   @HealthCheck()
@@ -39,6 +50,8 @@ export class HealthController {
     await this.answer(actor, reply, [() => this.eventStoreUp(), () => this.readStoreUp(), () => this.idempotencyStoreUp(), () => this.credentialStoreUp(), () => this.subscriptionsUp()]);
   }
 
+  @Operation({ summary: 'Readiness: the stores answer (details for admins)', answer: HealthDto })
+  @ApiResponse({ status: 503, type: HealthDto, description: 'A store is down: the same report, status "error"' })
   @Get('ready')
   @Public({ identifiesCaller: true })
   @HealthCheck()
@@ -46,6 +59,7 @@ export class HealthController {
     await this.answer(actor, reply, [() => this.eventStoreUp(), () => this.readStoreUp(), () => this.idempotencyStoreUp(), () => this.credentialStoreUp()]);
   }
 
+  @Operation({ summary: 'Liveness: the process answers', answer: HealthDto })
   @Get('live')
   @Public({ identifiesCaller: true })
   @HealthCheck()

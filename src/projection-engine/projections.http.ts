@@ -12,6 +12,8 @@ import { LogReadPolicy } from '../access/log-read-policy.js';
 import type { DocumentProjection } from './projection.js';
 import { replayProjection, type ReplayResult } from './replay.js';
 import { BlueGreenProjections, UnknownProjectionError, type ProjectionStatus } from './blue-green-projections.js';
+import { Operation } from '../http/openapi/operation.decorator.js';
+import { ProjectionListDto, ProjectionStatusDto, ReplayResultDto, ScratchProjectionListDto } from './projection-views.dto.js';
 
 export const MAX_REPLAY_DOCUMENTS = 1000;
 
@@ -56,12 +58,14 @@ export class ProjectionsController {
     private readonly walks: LogWalkTurns,
   ) {}
 
+  @Operation({ summary: 'Every projection: version, the build serving queries and any build catching up', answer: ProjectionListDto })
   @Get('projections')
   @Permission('analytics.read-projections')
   async list(): Promise<{ items: ProjectionStatus[] }> {
     return { items: await this.projections.projectionStatus() };
   }
 
+  @Operation({ summary: 'Rebuild a projection blue/green: a new build replays the log and takes over when caught up', status: 202, answer: ProjectionStatusDto, problems: { 404: ['projection_not_found'] } })
   @Post('projections/:name/rebuild')
   @HttpCode(202)
   @Permission('analytics.rebuild-projection')
@@ -74,6 +78,7 @@ export class ProjectionsController {
     }
   }
 
+  @Operation({ summary: 'Rebuild every projection blue/green', status: 202, answer: ProjectionListDto })
   @Post('projections/rebuild')
   @HttpCode(202)
   @Permission('analytics.rebuild-projection')
@@ -83,6 +88,7 @@ export class ProjectionsController {
     return { items };
   }
 
+  @Operation({ summary: 'Projections that exist only to be replayed (not served)', answer: ScratchProjectionListDto })
   @Get('scratch-projections')
   @Permission('analytics.replay')
   scratch(): { items: Array<{ name: string; version: number; eventTypes: readonly string[] }> } {
@@ -90,6 +96,11 @@ export class ProjectionsController {
   }
 
   /** Replays in the request; for long ranges the CLI shows progress and saves every document. */
+  @Operation({
+    summary: 'Replay a projection over a range of the log, in the request, and answer its documents',
+    answer: ReplayResultDto,
+    problems: { 403: ['log_data_forbidden'], 404: ['projection_not_found'], 503: ['log_walk_busy'] },
+  })
   @Post('replays')
   @HttpCode(200)
   @Permission('analytics.replay')

@@ -6,6 +6,8 @@ import { decodeCursor, encodeCursor, PageQueryDto, type Page } from '../http/pag
 import { READ_STORE, type ParkedEvent, type ReadStore } from '../readstore/read-store.port.js';
 import { SubscriptionRunner, type SubscriberStatus } from './subscription-runner.js';
 import { Permission } from '../access/access.decorators.js';
+import { Operation } from '../http/openapi/operation.decorator.js';
+import { ParkedEventDto, SubscriberListDto } from './subscription-views.dto.js';
 
 export class ParkedEventsQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ description: 'Only this subscriber (its checkpoint name, e.g. product-details@v1)' })
@@ -25,12 +27,14 @@ export class SubscriptionsAdminController {
     @Inject(READ_STORE) private readonly readStore: ReadStore,
   ) {}
 
+  @Operation({ summary: 'Every subscriber (projections, the saga, workers): checkpoint, lag, parked events', answer: SubscriberListDto })
   @Get('subscriptions')
   @Permission('operations.read-subscriptions')
   async subscriptions(): Promise<{ items: SubscriberStatus[] }> {
     return { items: await this.runner.status() };
   }
 
+  @Operation({ summary: 'Events parked after failing every retry, with their error', answer: { page: ParkedEventDto }, problems: { 400: ['invalid_cursor'] } })
   @Get('parked-events')
   @Permission('operations.read-parked-events')
   async parked(@Query() query: ParkedEventsQueryDto): Promise<Page<ParkedEventView>> {

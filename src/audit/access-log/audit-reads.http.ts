@@ -10,6 +10,8 @@ import { ProblemException } from '../../http/problem.js';
 import { Permission } from '../../access/access.decorators.js';
 import { ReadRateLimitGuard } from '../../access/read-rate-limit.guard.js';
 import { AUDIT_LOG_PREFIX, AUDIT_READ_RECORDED, AuditReadLog, type AuditRecordReadData } from './audit-read-log.js';
+import { Operation } from '../../http/openapi/operation.decorator.js';
+import { AuditReadDto } from '../audit-views.dto.js';
 
 export class AuditReadsQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ description: 'Only reads at or after this moment (ISO-8601)' })
@@ -31,6 +33,7 @@ export interface AuditReadView extends AuditRecordReadData {
 export class AuditReadsController {
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
 
+  @Operation({ summary: 'Who read what of the audit history, newest first', answer: { page: AuditReadDto }, problems: { 400: ['invalid_cursor'] } })
   @Get()
   @Permission('audit.read-access-log')
   async list(@Query() query: AuditReadsQueryDto): Promise<Page<AuditReadView>> {

@@ -18,6 +18,8 @@ import { NoQueryDto } from '../../http/no-query.js';
 import { correlationsProjection } from '../../../projections/correlations/correlations.projection.js';
 import { AuditReadLog } from '../access-log/audit-read-log.js';
 import { correlation, type CorrelationView } from './causation-tree.js';
+import { Operation } from '../../http/openapi/operation.decorator.js';
+import { CorrelationDto } from '../audit-views.dto.js';
 
 @ApiTags('audit')
 @Controller('v1/audit/correlations')
@@ -32,6 +34,11 @@ export class AuditCorrelationsController {
     private readonly logReads: LogReadPolicy,
   ) {}
 
+  @Operation({
+    summary: 'Every event of a correlation and its causation tree',
+    answer: CorrelationDto,
+    problems: { 404: ['correlation_not_found'], 503: ['projection_behind'] },
+  })
   @Get(':correlationId')
   @Permission('audit.read-history')
   async get(@Param('correlationId') correlationId: string, @Query() _query: NoQueryDto, @CurrentActor() actor: Actor): Promise<CorrelationView> {

@@ -21,6 +21,8 @@ import { SIGNING_KEY } from '../audit-tokens.js';
 import { buildSignedManifest, exportLines, pinFilter, type SignedManifest } from './event-exporter.js';
 import type { ExportFilter } from './export-format.js';
 import type { SigningKey } from './signing-key.js';
+import { Operation } from '../../http/openapi/operation.decorator.js';
+import { PublicKeyDto, SignedManifestDto } from '../audit-views.dto.js';
 
 const NAMES = /^[^\s,$][^\s,]{0,199}(,[^\s,$][^\s,]{0,199}){0,19}$/;
 
@@ -68,6 +70,11 @@ export class AuditExportController {
     private readonly walks: LogWalkTurns,
   ) {}
 
+  @Operation({
+    summary: 'The signed manifest of an export (count, Merkle root, NDJSON hash)',
+    answer: SignedManifestDto,
+    problems: { 503: ['signing_key_not_configured', 'log_walk_busy'] },
+  })
   @Get('manifest')
   @Permission('audit.export-events')
   async manifest(@Query() query: ExportQueryDto, @CurrentActor() actor: Actor): Promise<SignedManifest & { publicKey: string }> {
@@ -78,6 +85,12 @@ export class AuditExportController {
     return { ...signed, publicKey: key.publicKeyPem };
   }
 
+  @Operation({
+    summary: 'The events of an export, one JSON line each (NDJSON)',
+    answer: { schema: { type: 'string', description: 'One event per line, as in GET /v1/audit/streams/{streamId}' }, mediaType: 'application/x-ndjson', description: 'The export, streamed' },
+    headers: ['X-Export-To-Position'],
+    problems: { 503: ['log_walk_busy'] },
+  })
   @Get('events')
   @Permission('audit.export-events')
   /** Answers the stream (passthrough), so the read is recorded (AuditReadLog) before its first line is sent. */
@@ -99,6 +112,7 @@ export class AuditExportController {
     return lines;
   }
 
+  @Operation({ summary: 'The public key that verifies export manifests (PEM)', answer: PublicKeyDto, problems: { 503: ['signing_key_not_configured'] } })
   @Get('public-key')
   @Permission('audit.export-events')
   publicKey(@Query() _query: NoQueryDto): { keyId: string; publicKey: string } {

@@ -16,6 +16,8 @@ import { entityFoldFor } from '../entity-state/entity-registry.js';
 import { diffStates, stateAt, type Moment, type StateAt, type StateDiff } from '../entity-state/state-at.js';
 import { eventView, type EventView } from '../event-view.js';
 import { redactSecrets } from '../redaction.js';
+import { Operation } from '../../http/openapi/operation.decorator.js';
+import { StateDiffDto, StateViewDto, StreamHistoryDto } from '../audit-views.dto.js';
 
 const MAX_REVISION = Number.MAX_SAFE_INTEGER;
 
@@ -86,6 +88,11 @@ export class AuditStreamsController {
     private readonly logReads: LogReadPolicy,
   ) {}
 
+  @Operation({
+    summary: "A stream's events with their metadata, page by page",
+    answer: StreamHistoryDto,
+    problems: { 400: ['invalid_stream_id', 'invalid_cursor'], 403: ['log_data_forbidden'], 404: ['stream_not_found'] },
+  })
   @Get(':streamId')
   @Permission('audit.read-history')
   async history(@Param('streamId') streamId: string, @Query() query: StreamHistoryQueryDto, @CurrentActor() actor: Actor): Promise<Page<EventView> & { streamId: string }> {
@@ -104,6 +111,11 @@ export class AuditStreamsController {
     return { streamId, items, nextCursor: events.length > query.limit ? encodeCursor({ revision: String(page.at(-1)!.revision + 1) }) : null };
   }
 
+  @Operation({
+    summary: "An entity's state at a revision or a moment",
+    answer: StateViewDto,
+    problems: { 400: ['invalid_stream_id', 'invalid_moment'], 403: ['log_data_forbidden'], 404: ['stream_not_found'], 422: ['no_entity_fold'] },
+  })
   @Get(':streamId/state')
   @Permission('audit.read-history')
   async state(@Param('streamId') streamId: string, @Query() query: StateQueryDto, @CurrentActor() actor: Actor): Promise<StateView> {
@@ -112,6 +124,11 @@ export class AuditStreamsController {
     return { streamId, kind: fold.kind, ...at, state: redactSecrets(at.state) };
   }
 
+  @Operation({
+    summary: "What changed in an entity between two revisions or moments, and which events changed it",
+    answer: StateDiffDto,
+    problems: { 400: ['invalid_stream_id', 'invalid_moment'], 403: ['log_data_forbidden'], 404: ['stream_not_found'], 422: ['no_entity_fold'] },
+  })
   @Get(':streamId/diff')
   @Permission('audit.read-history')
   async diff(@Param('streamId') streamId: string, @Query() query: DiffQueryDto, @CurrentActor() actor: Actor): Promise<StateDiff & { streamId: string; kind: string }> {

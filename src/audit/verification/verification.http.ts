@@ -12,6 +12,8 @@ import { LogWalkTurns } from '../../http/log-walk-turns.js';
 import { AuditReadLog } from '../access-log/audit-read-log.js';
 import { AnchorRecorder, type AnchorOutcome } from '../anchors/anchor-recorder.js';
 import { verifyLog, type VerificationReport } from './log-verifier.js';
+import { Operation } from '../../http/openapi/operation.decorator.js';
+import { AnchorOutcomeDto, VerificationReportDto } from '../audit-views.dto.js';
 
 @ApiTags('audit')
 @Controller('v1/audit')
@@ -22,6 +24,11 @@ export class AuditVerificationController {
     private readonly walks: LogWalkTurns,
   ) {}
 
+  @Operation({
+    summary: 'Check every hash chain of the log, and the log against the anchors',
+    answer: VerificationReportDto,
+    problems: { 503: ['log_walk_busy'] },
+  })
   @Get('verify')
   @Permission('audit.verify-log')
   @UseGuards(ReadRateLimitGuard)
@@ -30,6 +37,11 @@ export class AuditVerificationController {
     return this.walks.run('chain verification', () => verifyLog(this.raw));
   }
 
+  @Operation({
+    summary: 'Record an anchor: a signed Merkle root over every stream head',
+    answer: AnchorOutcomeDto,
+    problems: { 503: ['storage_full', 'storage_io_error', 'store_unavailable'] },
+  })
   @Post('anchors')
   @HttpCode(200)
   @Permission('audit.record-anchor')

@@ -5,6 +5,8 @@
 // anonymous caller with a documented 401 code, and a documented header really is read (a malformed
 // value is refused with the documented 400 code).
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { HTTP_CODE_METADATA } from '@nestjs/common/constants.js';
+import { DiscoveryService } from '@nestjs/core';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { startApi, type ApiUnderTest } from '../../../test/support/api-under-test.js';
 import type { Role } from '../../access/roles.js';
@@ -87,6 +89,8 @@ describe('the OpenAPI document', () => {
       // Every route reads X-Correlation-Id, so every route can answer at least a 400.
       if (!problems.some(([status]) => status === '400')) lacking.push(`${label(op)}: 400`);
       for (const [status, response] of problems) {
+        // A failing health check answers its report (Kubernetes and load balancers read the status).
+        if (op.path.startsWith('/health') && status === '503' && response.content?.['application/json']?.schema) continue;
         const schema = response.content?.['application/problem+json']?.schema;
         const codes = schema?.allOf?.[1]?.properties?.code?.enum;
         if (!Array.isArray(codes) || codes.length === 0) lacking.push(`${label(op)}: ${status} codes`);
@@ -119,6 +123,33 @@ describe('the OpenAPI document', () => {
 });
 
 describe('the document agrees with the service', () => {
+  it("documents each operation's success status as the one its route answers", async () => {
+    const discovery = api.app.get(DiscoveryService, { strict: false });
+    const wrong: string[] = [];
+    for (const wrapper of discovery.getControllers()) {
+      const prototype = wrapper.instance && (Object.getPrototypeOf(wrapper.instance) as Record<string, Function>);
+      for (const op of operations) {
+        const [controllerName, methodName] = String(op.operation.operationId).split('_');
+        if (!prototype || controllerName !== wrapper.name || !methodName) continue;
+        const documented = Number(Object.keys(op.operation.responses).find((status) => /^2\d\d$/.test(status)));
+        const declared = Reflect.getMetadata(HTTP_CODE_METADATA, prototype[methodName]!) as number | undefined;
+        // Nest's defaults (routes answering through @Res() keep them too: asked below).
+        const expected = declared ?? (op.method === 'post' ? 201 : 200);
+        if (documented !== expected) {
+          wrong.push(`${label(op)}: documented ${documented}, answers ${expected}`);
+        }
+      }
+    }
+    expect(wrong).toEqual([]);
+    // The routes that answer through @Res() themselves, asked.
+    for (const [method, path, role] of [['GET', '/health/live', undefined], ['POST', '/v1/admin/backup', 'admin'], ['POST', '/v1/admin/backup/credentials', 'admin']] as const) {
+      const answer = role === undefined ? await api.request(method, path) : await api.as(role).request(method, path);
+      const op = operations.find((one) => one.method === method.toLowerCase() && one.path === path)!;
+      expect(op.operation.responses[String(answer.status)]).toBeDefined();
+      expect(answer.status).toBeLessThan(300);
+    }
+  });
+
   it('every operation that requires a bearer token refuses an anonymous caller with a documented 401 code', async () => {
     const wrong: string[] = [];
     for (const op of operations.filter(({ operation }) => operation.security?.length === 1 && 'bearer' in operation.security[0])) {

@@ -6,12 +6,13 @@ import { CommandBus } from '@nestjs/cqrs';
 import { ApiTags } from '@nestjs/swagger';
 import type { CommandMetadata } from '../../command-handling/command-metadata.js';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
-import { commandAnswer, type CommandAnswer } from '../../http/command-answer.js';
+import { CommandAnswerDto, commandAnswer, type CommandAnswer } from '../../http/command-answer.js';
 import { CommandContext } from '../../http/request-context.js';
 import { Permission } from '../../access/access.decorators.js';
 import { GivenPassword, NewPassword, assertLocalAccounts } from '../credentials.js';
 import { ChangePasswordCommand } from './change-password.command.js';
 import { LoginThrottle } from '../issue-token/login-throttle.js';
+import { Operation } from '../../http/openapi/operation.decorator.js';
 
 export class ChangePasswordDto {
   @GivenPassword()
@@ -30,6 +31,12 @@ export class ChangePasswordController {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
+  @Operation({
+    summary: 'Change your own password',
+    description: 'The current password is checked like a login and draws on the same budget (429 when spent).',
+    answer: CommandAnswerDto,
+    problems: { 403: ['wrong_current_password'], 404: ['local_accounts_disabled'], 422: ['invalid_credential'] },
+  })
   @Put()
   @Permission('identity.change-own-password')
   @HttpCode(200)

@@ -6,12 +6,13 @@ import { ApiProperty, ApiTags } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn } from 'class-validator';
 import type { CommandMetadata } from '../../command-handling/command-metadata.js';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
-import { commandAnswer, type CommandAnswer } from '../../http/command-answer.js';
+import { CommandAnswerDto, commandAnswer, type CommandAnswer } from '../../http/command-answer.js';
 import { CommandContext } from '../../http/request-context.js';
 import { Permission } from '../../access/access.decorators.js';
 import { AccountEmail, NewPassword, assertLocalAccounts } from '../credentials.js';
 import { ROLES, type Role } from '../../access/roles.js';
 import { CreateUserCommand } from './create-user.command.js';
+import { Operation } from '../../http/openapi/operation.decorator.js';
 
 export class CreateUserDto {
   @AccountEmail()
@@ -37,6 +38,12 @@ export class CreateUserController {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
+  @Operation({
+    summary: 'Create a user with roles (admin)',
+    status: 201,
+    answer: CommandAnswerDto,
+    problems: { 404: ['local_accounts_disabled'], 409: ['email_already_registered'], 422: ['invalid_email', 'invalid_credential', 'invalid_role'] },
+  })
   @Post()
   @Permission('identity.create-user')
   @HttpCode(201)

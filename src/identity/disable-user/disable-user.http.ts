@@ -4,7 +4,7 @@ import { ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsString, Length } from 'class-validator';
 import type { CommandMetadata } from '../../command-handling/command-metadata.js';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
-import { commandAnswer, type CommandAnswer } from '../../http/command-answer.js';
+import { CommandAnswerDto, commandAnswer, type CommandAnswer } from '../../http/command-answer.js';
 import { uuidParam } from '../../http/ids.js';
 import { IfMatchRevision } from '../../http/if-match.js';
 import { CommandContext } from '../../http/request-context.js';
@@ -13,6 +13,7 @@ import { Permission } from '../../access/access.decorators.js';
 import { assertLocalAccounts } from '../credentials.js';
 import { actorKey } from '../../access/ownership.js';
 import { UserCommandMessage } from '../user-command.js';
+import { Operation } from '../../http/openapi/operation.decorator.js';
 
 export class DisableUserDto {
   @ApiProperty({ description: 'Why: recorded for auditors', example: 'left the company' })
@@ -30,6 +31,11 @@ export class DisableUserController {
   ) {}
 
   /** Disables the account: no more logins, and its tokens stop working at once. */
+  @Operation({
+    summary: 'Disable a user: no more logins, and their tokens stop working at once (admin)',
+    answer: CommandAnswerDto,
+    problems: { 404: ['user_not_found', 'local_accounts_disabled'], 409: ['cannot_disable_self', 'last_admin', 'user_disabled'], 422: ['invalid_reason'] },
+  })
   @Post()
   @Permission('identity.disable-user')
   @HttpCode(200)

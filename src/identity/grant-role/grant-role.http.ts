@@ -4,7 +4,7 @@ import { ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsIn } from 'class-validator';
 import type { CommandMetadata } from '../../command-handling/command-metadata.js';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
-import { commandAnswer, type CommandAnswer } from '../../http/command-answer.js';
+import { CommandAnswerDto, commandAnswer, type CommandAnswer } from '../../http/command-answer.js';
 import { uuidParam } from '../../http/ids.js';
 import { IfMatchRevision } from '../../http/if-match.js';
 import { CommandContext } from '../../http/request-context.js';
@@ -14,6 +14,7 @@ import { assertLocalAccounts } from '../credentials.js';
 import { actorKey } from '../../access/ownership.js';
 import { ROLES, type Role } from '../../access/roles.js';
 import { UserCommandMessage } from '../user-command.js';
+import { Operation } from '../../http/openapi/operation.decorator.js';
 
 export class GrantRoleDto {
   @ApiProperty({ enum: ROLES, example: 'analyst' })
@@ -30,6 +31,11 @@ export class GrantRoleController {
   ) {}
 
   /** Grants a role; granting one the user holds records nothing. */
+  @Operation({
+    summary: 'Grant a role (admin); granting one the user holds records nothing',
+    answer: CommandAnswerDto,
+    problems: { 404: ['user_not_found', 'local_accounts_disabled'], 409: ['user_disabled'], 422: ['invalid_role'] },
+  })
   @Post()
   @Permission('identity.grant-role')
   @HttpCode(200)

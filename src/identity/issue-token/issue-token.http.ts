@@ -2,7 +2,7 @@
 // password and disabled account all answer the same 401 after the same hashing work, so the
 // answer does not reveal which accounts exist.
 import { Body, Controller, Header, HttpCode, Inject, Post, Req } from '@nestjs/common';
-import { ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import { ProblemException } from '../../http/problem.js';
@@ -15,6 +15,8 @@ import { UserAccounts } from '../user-accounts.js';
 import { userIdForEmail } from '../user-id.js';
 import { normalizeEmail } from '../users.decider.js';
 import { LoginThrottle } from './login-throttle.js';
+import { Operation } from '../../http/openapi/operation.decorator.js';
+import { IssuedTokenDto } from '../queries/user-views.dto.js';
 
 export class IssueTokenDto {
   @AccountEmail()
@@ -35,11 +37,16 @@ export class IssueTokenController {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
+  @Operation({
+    summary: 'Sign in: exchange an email and password for an access token',
+    description: 'More than RATE_LIMIT_LOGIN_PER_MINUTE attempts for one email from one address (or RATE_LIMIT_LOGIN_PER_MINUTE_PER_IP from the address) answer 429; see Retry-After.',
+    answer: IssuedTokenDto,
+    problems: { 401: ['invalid_credentials'], 404: ['local_accounts_disabled'] },
+  })
   @Post()
   @Public()
   @HttpCode(200)
   @Header('Cache-Control', 'no-store')
-  @ApiTooManyRequestsResponse({ description: 'More than RATE_LIMIT_LOGIN_PER_MINUTE attempts for this email from this address; see Retry-After' })
   async issue(@Body() body: IssueTokenDto, @Req() request: FastifyRequest): Promise<IssuedToken> {
     assertLocalAccounts(this.config);
     const email = normalizeEmail(body.email)!;

@@ -1,6 +1,6 @@
 import { Controller, Get, Header, Inject, Param, Query as QueryParams, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { usersProjection } from '../../../projections/users/users.projection.js';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
@@ -12,12 +12,15 @@ import { PageQueryDto, type Page } from '../../http/pagination.js';
 import { CurrentActor, Permission } from '../../access/access.decorators.js';
 import { UserAccounts } from '../user-accounts.js';
 import { GetUserQuery, ListUsersQuery, type UserView } from './user-queries.js';
+import { Operation } from '../../http/openapi/operation.decorator.js';
+import { UserDto } from './user-views.dto.js';
 
 @ApiTags('identity')
 @Controller('v1/admin/users')
 export class UsersController {
   constructor(private readonly queries: QueryBus) {}
 
+  @Operation({ summary: 'List users (admin)', answer: { page: UserDto }, problems: { 400: ['invalid_cursor'] } })
   @Get()
   @Permission('identity.list-users')
   @Header('Cache-Control', 'no-store')
@@ -26,6 +29,7 @@ export class UsersController {
     return this.queries.execute(new ListUsersQuery(page.limit, page.cursor));
   }
 
+  @Operation({ summary: 'Read a user (admin)', answer: UserDto, headers: ['ETag'], problems: { 404: ['user_not_found'] } })
   @Get(':id')
   @Permission('identity.read-user')
   @ReadsFrom(usersProjection.name)
@@ -44,6 +48,12 @@ export interface AccountView {
   roles: string[];
 }
 
+export class AccountDto implements AccountView {
+  @ApiProperty({ description: 'The user id' }) id!: string;
+  @ApiPropertyOptional({ format: 'email', description: 'Absent for users of an external identity provider' }) email?: string;
+  @ApiProperty({ type: [String], description: 'The roles in force for this token' }) roles!: string[];
+}
+
 @ApiTags('identity')
 @Controller('v1/users/me')
 export class MeController {
@@ -53,6 +63,7 @@ export class MeController {
   ) {}
 
   /** Who the token stands for. Read from the account itself, so it is current right after registering. */
+  @Operation({ summary: 'Who the token stands for: your id, email and roles in force', answer: AccountDto })
   @Get()
   @Permission('identity.read-own-account')
   @Header('Cache-Control', 'no-store')

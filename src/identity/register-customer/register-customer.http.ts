@@ -10,16 +10,17 @@
 // costs no hash (it is refused before hashing), so probing cannot starve anyone either.
 import { Body, Controller, HttpCode, Inject, Post, Req } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import type { CommandMetadata } from '../../command-handling/command-metadata.js';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
-import { commandAnswer, type CommandAnswer } from '../../http/command-answer.js';
+import { CommandAnswerDto, commandAnswer, type CommandAnswer } from '../../http/command-answer.js';
 import { CommandContext } from '../../http/request-context.js';
 import { Public } from '../../access/access.decorators.js';
 import { AccountEmail, NewPassword, assertLocalAccounts } from '../credentials.js';
 import { CreateUserCommand } from '../create-user/create-user.command.js';
 import { LoginThrottle } from '../issue-token/login-throttle.js';
+import { Operation } from '../../http/openapi/operation.decorator.js';
 
 export class RegisterCustomerDto {
   @AccountEmail()
@@ -39,10 +40,16 @@ export class RegisterCustomerController {
   ) {}
 
   /** Opens a customer account; then POST /v1/auth/token with the same email and password. */
+  @Operation({
+    summary: 'Register as a customer (self-service)',
+    description: 'Then POST /v1/auth/token with the same email and password. More than RATE_LIMIT_REGISTRATIONS_PER_MINUTE_PER_IP registrations from one address (an IPv6 /64) answer 429; see Retry-After.',
+    status: 201,
+    answer: CommandAnswerDto,
+    problems: { 404: ['local_accounts_disabled'], 409: ['email_already_registered'], 422: ['invalid_email', 'invalid_credential'] },
+  })
   @Post()
   @Public()
   @HttpCode(201)
-  @ApiTooManyRequestsResponse({ description: 'More than RATE_LIMIT_REGISTRATIONS_PER_MINUTE_PER_IP registrations from this address (an IPv6 /64); see Retry-After' })
   async register(@Body() body: RegisterCustomerDto, @CommandContext() metadata: CommandMetadata, @Req() request: FastifyRequest): Promise<CommandAnswer> {
     assertLocalAccounts(this.config);
     // Every registration costs a password hash, and anyone may send one: a budget per client,

@@ -3,7 +3,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { ApiParam, ApiTags } from '@nestjs/swagger';
 import type { CommandMetadata } from '../../command-handling/command-metadata.js';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
-import { commandAnswer, type CommandAnswer } from '../../http/command-answer.js';
+import { CommandAnswerDto, commandAnswer, type CommandAnswer } from '../../http/command-answer.js';
 import { uuidParam } from '../../http/ids.js';
 import { IfMatchRevision } from '../../http/if-match.js';
 import { ProblemException } from '../../http/problem.js';
@@ -14,6 +14,7 @@ import { assertLocalAccounts } from '../credentials.js';
 import { actorKey } from '../../access/ownership.js';
 import { ROLES, isRole } from '../../access/roles.js';
 import { UserCommandMessage } from '../user-command.js';
+import { Operation } from '../../http/openapi/operation.decorator.js';
 
 @ApiTags('identity')
 @Controller('v1/admin/users/:id/roles/:role')
@@ -24,6 +25,11 @@ export class RevokeRoleController {
   ) {}
 
   /** Revokes a role; revoking one the user does not hold records nothing. Takes effect on the user's next request. */
+  @Operation({
+    summary: "Revoke a role (admin); it takes effect on the user's next request",
+    answer: CommandAnswerDto,
+    problems: { 400: ['invalid_role'], 404: ['user_not_found', 'local_accounts_disabled'], 409: ['cannot_revoke_own_admin', 'last_admin'] },
+  })
   @Delete()
   @Permission('identity.revoke-role')
   @HttpCode(200)

@@ -3,7 +3,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsInt, IsString, Length, Max, Min, NotEquals } from 'class-validator';
 import type { CommandMetadata } from '../../command-handling/command-metadata.js';
-import { commandAnswer, type CommandAnswer } from '../../http/command-answer.js';
+import { CommandAnswerDto, commandAnswer, type CommandAnswer } from '../../http/command-answer.js';
 import { uuidParam } from '../../http/ids.js';
 import { IfMatchRevision } from '../../http/if-match.js';
 import { CommandContext } from '../../http/request-context.js';
@@ -11,6 +11,7 @@ import { IdempotencyInterceptor } from '../../idempotency/idempotency.intercepto
 import { MAX_QUANTITY } from '../inventory.decider.js';
 import { InventoryCommandMessage } from '../inventory-command.js';
 import { Permission } from '../../access/access.decorators.js';
+import { Operation } from '../../http/openapi/operation.decorator.js';
 
 export class AdjustStockDto {
   @ApiProperty({ description: 'Units added (positive) or removed (negative)', example: -2 })
@@ -31,6 +32,11 @@ export class AdjustStockDto {
 export class AdjustStockController {
   constructor(private readonly commands: CommandBus) {}
 
+  @Operation({
+    summary: 'Adjust stock on hand (a count, damage), with a reason',
+    answer: CommandAnswerDto,
+    problems: { 404: ['product_not_found'], 409: ['insufficient_stock'], 422: ['invalid_quantity'] },
+  })
   @Post()
   @Permission('inventory.adjust-stock')
   @HttpCode(200)

@@ -2,7 +2,7 @@ import { Body, Controller, HttpCode, Param, Put, UseInterceptors } from '@nestjs
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiTags } from '@nestjs/swagger';
 import type { CommandMetadata } from '../../command-handling/command-metadata.js';
-import { commandAnswer, type CommandAnswer } from '../../http/command-answer.js';
+import { CommandAnswerDto, commandAnswer, type CommandAnswer } from '../../http/command-answer.js';
 import { uuidParam } from '../../http/ids.js';
 import { IfMatchRevision } from '../../http/if-match.js';
 import { CommandContext } from '../../http/request-context.js';
@@ -10,6 +10,7 @@ import { IdempotencyInterceptor } from '../../idempotency/idempotency.intercepto
 import { MoneyDto } from '../../money/money.dto.js';
 import { InventoryCommandMessage } from '../inventory-command.js';
 import { Permission } from '../../access/access.decorators.js';
+import { Operation } from '../../http/openapi/operation.decorator.js';
 
 @ApiTags('inventory')
 @Controller('v1/products/:id/price')
@@ -17,6 +18,12 @@ export class ChangePriceController {
   constructor(private readonly commands: CommandBus) {}
 
   /** Sets the price; setting the current price again records nothing and answers the current revision. */
+  @Operation({
+    summary: "Change a product's price",
+    description: 'Setting the current price again records nothing and answers the current revision.',
+    answer: CommandAnswerDto,
+    problems: { 404: ['product_not_found'], 422: ['invalid_price', 'invalid_currency'] },
+  })
   @Put()
   @Permission('inventory.change-price')
   @HttpCode(200)

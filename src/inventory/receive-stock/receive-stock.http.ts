@@ -3,7 +3,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsInt, IsString, Length, Max, Min } from 'class-validator';
 import type { CommandMetadata } from '../../command-handling/command-metadata.js';
-import { commandAnswer, type CommandAnswer } from '../../http/command-answer.js';
+import { CommandAnswerDto, commandAnswer, type CommandAnswer } from '../../http/command-answer.js';
 import { uuidParam } from '../../http/ids.js';
 import { IfMatchRevision } from '../../http/if-match.js';
 import { CommandContext } from '../../http/request-context.js';
@@ -11,6 +11,7 @@ import { IdempotencyInterceptor } from '../../idempotency/idempotency.intercepto
 import { MAX_QUANTITY } from '../inventory.decider.js';
 import { InventoryCommandMessage } from '../inventory-command.js';
 import { Permission } from '../../access/access.decorators.js';
+import { Operation } from '../../http/openapi/operation.decorator.js';
 
 export class ReceiveStockDto {
   @ApiProperty({ example: 24, minimum: 1, maximum: MAX_QUANTITY })
@@ -30,6 +31,11 @@ export class ReceiveStockDto {
 export class ReceiveStockController {
   constructor(private readonly commands: CommandBus) {}
 
+  @Operation({
+    summary: 'Record a stock receipt (goods in)',
+    answer: CommandAnswerDto,
+    problems: { 404: ['product_not_found'], 422: ['invalid_quantity'] },
+  })
   @Post()
   @Permission('inventory.receive-stock')
   @HttpCode(200)

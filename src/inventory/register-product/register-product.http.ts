@@ -5,13 +5,14 @@ import { Type } from 'class-transformer';
 import { IsObject, IsString, Length, Matches, ValidateNested } from 'class-validator';
 import type { FastifyReply } from 'fastify';
 import type { CommandMetadata } from '../../command-handling/command-metadata.js';
-import { commandAnswer, type CommandAnswer } from '../../http/command-answer.js';
+import { CommandAnswerDto, commandAnswer, type CommandAnswer } from '../../http/command-answer.js';
 import { CommandContext } from '../../http/request-context.js';
 import { IdempotencyInterceptor } from '../../idempotency/idempotency.interceptor.js';
 import { MoneyDto } from '../../money/money.dto.js';
 import { SKU_PATTERN } from '../inventory.decider.js';
 import { RegisterProductCommand } from './register-product.command.js';
 import { Permission } from '../../access/access.decorators.js';
+import { Operation } from '../../http/openapi/operation.decorator.js';
 
 export class RegisterProductDto {
   @ApiProperty({ example: 'MUG-01', pattern: SKU_PATTERN.source })
@@ -36,6 +37,13 @@ export class RegisterProductDto {
 export class RegisterProductController {
   constructor(private readonly commands: CommandBus) {}
 
+  @Operation({
+    summary: 'Register a product',
+    status: 201,
+    answer: CommandAnswerDto,
+    headers: ['Location'],
+    problems: { 409: ['sku_already_registered'], 422: ['invalid_sku', 'invalid_price', 'invalid_currency'] },
+  })
   @Post()
   @Permission('inventory.register-product')
   @HttpCode(201)

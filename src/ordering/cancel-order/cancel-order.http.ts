@@ -2,7 +2,7 @@ import { Controller, HttpCode, Param, Post, UseInterceptors } from '@nestjs/comm
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiTags } from '@nestjs/swagger';
 import type { CommandMetadata } from '../../command-handling/command-metadata.js';
-import { commandAnswer, type CommandAnswer } from '../../http/command-answer.js';
+import { CommandAnswerDto, commandAnswer, type CommandAnswer } from '../../http/command-answer.js';
 import { uuidParam } from '../../http/ids.js';
 import { IfMatchRevision } from '../../http/if-match.js';
 import { CommandContext } from '../../http/request-context.js';
@@ -10,6 +10,7 @@ import { IdempotencyInterceptor } from '../../idempotency/idempotency.intercepto
 import { OrderCommandMessage } from '../order-command.js';
 import { Permission, RequestScope } from '../../access/access.decorators.js';
 import type { AccessScope } from '../../access/ownership.js';
+import { Operation } from '../../http/openapi/operation.decorator.js';
 
 /**
  * The customer cancels before dispatch: the order saga then releases the stock and voids or
@@ -20,6 +21,12 @@ import type { AccessScope } from '../../access/ownership.js';
 export class CancelOrderController {
   constructor(private readonly commands: CommandBus) {}
 
+  @Operation({
+    summary: 'Cancel an order before it ships',
+    description: "A customer cancels only their own orders (another's is 404). The saga releases the stock and refunds or voids the payment.",
+    answer: CommandAnswerDto,
+    problems: { 404: ['order_not_found'], 409: ['order_already_shipped', 'order_cancelled'] },
+  })
   @Post()
   @Permission('ordering.cancel-order')
   @HttpCode(200)

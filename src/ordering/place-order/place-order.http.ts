@@ -1,18 +1,19 @@
 import { Body, Controller, HttpCode, Post, Res, UseInterceptors } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiHeader, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsInt, IsObject, IsOptional, IsString, IsUUID, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
 import type { FastifyReply } from 'fastify';
 import { productDetailsProjection } from '../../../projections/product-details/product-details.projection.js';
 import type { CommandMetadata } from '../../command-handling/command-metadata.js';
-import { commandAnswer, type CommandAnswer } from '../../http/command-answer.js';
+import { CommandAnswerDto, commandAnswer, type CommandAnswer } from '../../http/command-answer.js';
 import { ReadsFrom } from '../../http/min-position.interceptor.js';
 import { CommandContext } from '../../http/request-context.js';
 import { IdempotencyInterceptor } from '../../idempotency/idempotency.interceptor.js';
 import { Permission } from '../../access/access.decorators.js';
 import { MAX_LINE_QUANTITY, MAX_ORDER_LINES, PAYMENT_TOKEN_PATTERN } from '../ordering.decider.js';
 import { PlaceOrderCommand } from './place-order.command.js';
+import { Operation } from '../../http/openapi/operation.decorator.js';
 
 export class OrderLineDto {
   @ApiProperty({ format: 'uuid' })
@@ -86,10 +87,17 @@ export class PlaceOrderController {
   constructor(private readonly commands: CommandBus) {}
 
   /** X-Min-Position here makes sure the catalogue (prices) includes a product just registered. */
+  @Operation({
+    summary: 'Place an order',
+    description: 'The fulfilment saga then reserves the stock, authorizes the payment and confirms or cancels the order: follow it with GET /v1/orders/{id}.',
+    status: 201,
+    answer: CommandAnswerDto,
+    headers: ['Location'],
+    problems: { 422: ['unknown_product', 'invalid_order_lines', 'duplicate_order_line', 'invalid_quantity', 'line_quantity_over_limit', 'mixed_currencies', 'invalid_payment_token'] },
+  })
   @Post()
   @Permission('ordering.place-order')
   @HttpCode(201)
-  @ApiHeader({ name: 'X-Min-Position', required: false, description: 'Wait until the catalogue includes this position' })
   @ReadsFrom(productDetailsProjection.name)
   @UseInterceptors(IdempotencyInterceptor)
   async place(

@@ -1,6 +1,6 @@
 import { Controller, Get, Header, Param, Query as QueryParams, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import { ApiHeader, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { customerOrdersProjection } from '../../../projections/customer-orders/customer-orders.projection.js';
 import { orderDetailsProjection } from '../../../projections/order-details/order-details.projection.js';
@@ -11,8 +11,8 @@ import { PageQueryDto, type Page } from '../../http/pagination.js';
 import { Permission, RequestScope } from '../../access/access.decorators.js';
 import type { AccessScope } from '../../access/ownership.js';
 import { GetOrderQuery, ListCustomerOrdersQuery, type OrderSummary, type OrderView } from './order-queries.js';
-
-const minPositionHeader = { name: 'X-Min-Position', required: false, description: 'Wait until the read model includes this position (from a command answer)' };
+import { Operation } from '../../http/openapi/operation.decorator.js';
+import { OrderDto, OrderSummaryDto } from './order-views.dto.js';
 
 @ApiTags('orders')
 @Controller('v1/orders')
@@ -20,10 +20,10 @@ export class OrdersController {
   constructor(private readonly queries: QueryBus) {}
 
   /** The order's status and its timeline: every step, when it happened and what caused it. */
+  @Operation({ summary: 'Read an order: status, lines, payment, shipment and timeline', answer: OrderDto, headers: ['ETag'], problems: { 404: ['order_not_found'] } })
   @Get(':id')
   @Permission('ordering.read-order')
   @Header('Cache-Control', 'no-store')
-  @ApiHeader(minPositionHeader)
   @ReadsFrom(orderDetailsProjection.name)
   async get(@Param('id', uuidParam()) orderId: string, @RequestScope() scope: AccessScope, @Res({ passthrough: true }) reply: FastifyReply): Promise<OrderView> {
     const order = await this.queries.execute(new GetOrderQuery(orderId, scope.kind === 'own' ? scope.userId : undefined));
@@ -32,10 +32,10 @@ export class OrdersController {
   }
 
   /** The caller's own orders, newest first (staff: everyone's). */
+  @Operation({ summary: "List orders, newest first (a customer's own; staff: everyone's)", answer: { page: OrderSummaryDto }, problems: { 400: ['invalid_cursor'] } })
   @Get()
   @Permission('ordering.list-orders')
   @Header('Cache-Control', 'no-store')
-  @ApiHeader(minPositionHeader)
   @ReadsFrom(customerOrdersProjection.name)
   list(@QueryParams() page: PageQueryDto, @RequestScope() scope: AccessScope): Promise<Page<OrderSummary>> {
     return this.queries.execute(new ListCustomerOrdersQuery(scope.kind === 'own' ? scope.userId : undefined, page.limit, page.cursor));

@@ -2,12 +2,13 @@ import { Controller, HttpCode, Param, Post, UseInterceptors } from '@nestjs/comm
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiTags } from '@nestjs/swagger';
 import type { CommandMetadata } from '../../command-handling/command-metadata.js';
-import { commandAnswer, type CommandAnswer } from '../../http/command-answer.js';
+import { CommandAnswerDto, commandAnswer, type CommandAnswer } from '../../http/command-answer.js';
 import { uuidParam } from '../../http/ids.js';
 import { CommandContext } from '../../http/request-context.js';
 import { Permission } from '../../access/access.decorators.js';
 import { IdempotencyInterceptor } from '../../idempotency/idempotency.interceptor.js';
 import { ShipmentCommandMessage } from '../shipment-command.js';
+import { Operation } from '../../http/openapi/operation.decorator.js';
 
 /** Staff (or the carrier's hook): the parcel arrived. The order saga marks the order delivered. */
 @ApiTags('shipments')
@@ -15,6 +16,11 @@ import { ShipmentCommandMessage } from '../shipment-command.js';
 export class DeliverShipmentController {
   constructor(private readonly commands: CommandBus) {}
 
+  @Operation({
+    summary: 'Record a shipment as delivered (staff)',
+    answer: CommandAnswerDto,
+    problems: { 404: ['shipment_not_found'], 409: ['shipment_not_dispatched', 'shipment_cancelled'] },
+  })
   @Post()
   @Permission('shipping.deliver-order')
   @HttpCode(200)

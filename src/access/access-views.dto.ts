@@ -1,0 +1,22 @@
+// The answer of GET /v1/admin/access-control, as the OpenAPI document describes it.
+import { ApiProperty } from '@nestjs/swagger';
+
+export class RouteAccessDto {
+  @ApiProperty({ example: 'GET' }) method!: string;
+  @ApiProperty({ example: '/v1/products/:id' }) path!: string;
+  @ApiProperty({ type: String, nullable: true, description: "'public', a permission, or null for a route that declares nothing (refused to all)" }) access!: string | null;
+  @ApiProperty({ oneOf: [{ type: 'array', items: { type: 'string' } }, { type: 'string', enum: ['anyone'] }] }) roles!: string[] | 'anyone';
+}
+
+export class HttpRouteDto {
+  @ApiProperty() method!: string;
+  @ApiProperty() path!: string;
+}
+
+export class AccessControlDto {
+  @ApiProperty({ type: [String] }) roles!: string[];
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'object', additionalProperties: { type: 'string', enum: ['any', 'own'] } }, description: 'permission -> role -> scope' })
+  permissions!: Record<string, Record<string, string>>;
+  @ApiProperty({ type: [RouteAccessDto] }) routes!: RouteAccessDto[];
+  @ApiProperty({ type: [HttpRouteDto], description: "Served without Nest's guards (the OpenAPI UI and document): public by construction" }) routesOutsideGuards!: HttpRouteDto[];
+}
