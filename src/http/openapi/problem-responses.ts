@@ -70,7 +70,7 @@ export const REQUEST_HEADERS = {
   },
   correlationId: {
     name: 'X-Correlation-Id',
-    description: "Groups this request's events with others of the caller's (recorded as <userId>:<id>; echoed in the answer)",
+    description: "Groups this request's events with others of the caller's (recorded as `{userId}:{id}`; echoed in the answer)",
     schema: { type: 'string', pattern: '^[A-Za-z0-9._:-]{1,128}$', example: 'checkout-7f3a' },
   },
 } satisfies Record<string, DocumentedHeader>;
