@@ -1,4 +1,6 @@
 import 'reflect-metadata';
+// First: tracing (when configured) must start before Fastify and the MongoDB driver load.
+import { stopTracing } from './observability/start-tracing.js';
 import type { AddressInfo } from 'node:net';
 import { ConfigError, loadConfig, type AppConfig } from './config/app-config.js';
 import { createApp } from './create-app.js';
@@ -48,6 +50,7 @@ async function shutDown(signal: NodeJS.Signals): Promise<void> {
   const drained = await drainHttp(app.getHttpServer(), graceMs);
   if (!drained) console.warn(`orderstream: requests still open after ${graceMs} ms were cut off`);
   await app.close();
+  await stopTracing();
   process.exit(0);
 }
 /** Time allowed after the grace period for the modules to stop (stores flush and close). */

@@ -15,6 +15,8 @@ export interface PendingAuthorization extends ReadDocument {
   requestEventId: string;
   correlationId: string;
   requestedAt: string;
+  /** The request's trace (when tracing is on), which the worker's call and answer continue. */
+  traceparent?: string;
 }
 
 /** A request, and the two answers that settle it. */
@@ -32,6 +34,7 @@ export const paymentRequestsProjection: DocumentProjection<PendingAuthorization,
     return {
       _id: paymentId, _position: Number(event.position), orderId, amount, paymentToken,
       requestEventId: event.eventId, correlationId: event.metadata.correlationId, requestedAt: event.metadata.occurredAt,
+      ...(event.metadata.traceparent === undefined ? {} : { traceparent: event.metadata.traceparent }),
     };
   },
 };

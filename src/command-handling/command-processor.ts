@@ -13,6 +13,7 @@ import { envelopeEvents } from './event-envelope.js';
 import { eventOf } from './load-state.js';
 import { StreamStateCache, type StreamView } from './stream-state-cache.js';
 import { DomainError } from '../decider/domain-error.js';
+import { inSpan } from '../observability/tracing.js';
 
 export interface CommandResult {
   /** Revision of the stream after the command (its last event's revision). */
@@ -55,7 +56,7 @@ export class CommandProcessor {
   ): Promise<CommandResult> {
     const commandType = request.command.type;
     try {
-      return await this.decideAndAppend(decider, request);
+      return await inSpan(`command ${commandType}`, { 'orderstream.stream': request.streamId }, () => this.decideAndAppend(decider, request));
     } catch (error) {
       if (error instanceof DomainError || error instanceof PreconditionFailedError) commandMetrics.outcome(commandType, 'refused');
       if (error instanceof ConcurrencyConflictError) commandMetrics.outcome(commandType, 'conflict');
@@ -89,11 +90,11 @@ export class CommandProcessor {
       }
 
       try {
-        const result = await this.store.append(
+        const result = await inSpan('eventstore append', { 'orderstream.stream': streamId, 'orderstream.events': decided.length }, () => this.store.append(
           streamId,
           envelopeEvents(decided, { commandType, metadata, occurredAt: this.clock.now() }),
           stream.revision < 0 ? 'no_stream' : stream.revision,
-        );
+        ));
         commandMetrics.outcome(commandType, 'recorded');
         const recorded = { revision: result.nextRevision, position: result.position };
         stream.commands.set(metadata.commandId, recorded);

@@ -5,6 +5,7 @@ import type { DomainEvent } from '../decider/decider.js';
 import type { NewEvent } from '../eventstore/event-store.port.js';
 import type { CommandMetadata } from './command-metadata.js';
 import { eventIdFor } from './event-id.js';
+import { currentTraceparent } from '../observability/tracing.js';
 
 export interface EnvelopeContext {
   /** The command that recorded the events, as auditors read it (e.g. ReceiveStock). */
@@ -16,6 +17,7 @@ export interface EnvelopeContext {
 
 export function envelopeEvents(events: readonly DomainEvent[], { commandType, metadata, occurredAt }: EnvelopeContext): NewEvent[] {
   const { commandId, correlationId, causationId, requestId, actor } = metadata;
+  const traceparent = currentTraceparent();
   return events.map((event, index) => ({
     eventId: eventIdFor(commandId, index),
     type: event.type,
@@ -25,6 +27,7 @@ export function envelopeEvents(events: readonly DomainEvent[], { commandType, me
       actor, commandId, commandType, correlationId, causationId, occurredAt: occurredAt.toISOString(),
       // Left out when absent: a key holding undefined would not survive the JSON round trip.
       ...(requestId === undefined ? {} : { requestId }),
+      ...(traceparent === undefined ? {} : { traceparent }),
     },
   }));
 }

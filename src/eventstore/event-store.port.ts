@@ -24,6 +24,8 @@ export interface EventMetadata {
   causationId: string;
   requestId?: string;
   occurredAt: string; // ISO-8601, from the command's clock, not the store's
+  /** W3C trace context of the command that recorded the event, when tracing is on (src/observability/tracing.ts). */
+  traceparent?: string;
 }
 
 export interface StoredMetadata extends EventMetadata {

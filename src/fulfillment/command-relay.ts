@@ -21,6 +21,7 @@ import { backOffDelay, type BackOff } from '../scheduling/back-off.js';
 import { messageOf } from '../subscriptions/event-processing-error.js';
 import type { EventHandler } from '../subscriptions/subscriber.js';
 import { unreachable } from '../decider/decider.js';
+import { inEventSpan } from '../observability/tracing.js';
 import { FULFILLMENT_ACTOR } from './fulfillment-saga.js';
 import { fulfillmentDecider, type FulfillmentCommand } from './fulfillment.decider.js';
 
@@ -53,7 +54,7 @@ export class FulfillmentCommandRelay implements EventHandler {
     }
     const outcomes = await Promise.allSettled(
       [...byStream.values()].map(async (sagaEvents) => {
-        for (const event of sagaEvents) await this.relay(event);
+        for (const event of sagaEvents) await inEventSpan(`saga relay ${event.type}`, event, () => this.relay(event));
       }),
     );
     const failed = outcomes.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');

@@ -16,6 +16,7 @@ import type { CommandProcessor, CommandResult } from '../command-handling/comman
 import type { RecordedEvent } from '../eventstore/event-store.port.js';
 import { KeyedSerializer } from '../scheduling/keyed-serializer.js';
 import type { EventHandler } from '../subscriptions/subscriber.js';
+import { inEventSpan } from '../observability/tracing.js';
 import {
   FULFILLMENT_TRIGGER_TYPES,
   answerTrigger,
@@ -56,7 +57,7 @@ export class FulfillmentSaga implements EventHandler {
     }
     const outcomes = await Promise.allSettled(
       [...byOrder.values()].map(async (orderEvents) => {
-        for (const event of orderEvents) await this.answer(triggerOf(event));
+        for (const event of orderEvents) await inEventSpan(`saga ${event.type}`, event, () => this.answer(triggerOf(event)));
       }),
     );
     const failed = outcomes.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');

@@ -123,6 +123,7 @@ export function projectionProcessor(projection: DocumentProjection, readStore: R
   return {
     name: projection.name,
     checkpointName,
+    eventTypes: new Set(projection.eventTypes),
     prepare: () => readStore.ensureCollection(projection.collection),
     process: async (events) => (await engine.apply(readStore, events)).writes,
   };

@@ -10,6 +10,7 @@ import { BoundedBuffer, BUFFER_ENDED } from './bounded-buffer.js';
 import { EventProcessingError, isEventFailure, messageOf } from './event-processing-error.js';
 import type { BatchProcessor } from './subscriber.js';
 import type { SubscriptionMetrics } from './subscription-metrics.js';
+import { inBatchSpan } from '../observability/tracing.js';
 
 export interface SubscriptionOptions {
   /** Most events processed and committed together. */
@@ -194,8 +195,10 @@ export class SubscriberWorker {
     const { processor, context } = this;
     for (let attempt = 1; ; attempt += 1) {
       try {
-        const writes = await processor.process(events);
-        await this.commit(writes, events.at(-1)!.position, events.length);
+        await inBatchSpan(processor.name, events, processor.eventTypes, async () => {
+          const writes = await processor.process(events);
+          await this.commit(writes, events.at(-1)!.position, events.length);
+        });
         return undefined;
       } catch (error) {
         if (!isEventFailure(error)) throw error;

@@ -19,6 +19,8 @@ export interface BatchProcessor {
   readonly name: string;
   readonly checkpointName: string;
   readonly filter?: AllFilter;
+  /** The event types it applies (the rest only move its checkpoint); its trace shows those (tracing.ts). */
+  readonly eventTypes?: ReadonlySet<string>;
   /** Runs once before the subscription starts (and again after an outage), e.g. to ensure a collection. */
   prepare(): Promise<void>;
   /** Does the subscriber's work; returns the writes to commit with the checkpoint. */

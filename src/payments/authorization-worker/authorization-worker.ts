@@ -14,6 +14,7 @@ import { messageOf } from '../../subscriptions/event-processing-error.js';
 import { gatewayKey, type AuthorizationAnswer, type PaymentGateway } from '../gateway/payment-gateway.port.js';
 import { GATEWAY_BACK_OFF, retryTransient } from '../gateway/retry-transient.js';
 import { PaymentCommandMessage } from '../payment-command.js';
+import { inEventSpan } from '../../observability/tracing.js';
 
 const OUTCOME_NAMESPACE = '0c2b5d7e-91a4-4f38-b6f0-3e7d2a9c4b15';
 /** Most processor calls in flight at once. */
@@ -61,7 +62,8 @@ export class AuthorizationWorker {
     for (const request of pending) {
       if (this.inFlight.size >= MAX_IN_FLIGHT || this.stopping.signal.aborted) break;
       if (this.inFlight.has(request._id) || this.answered.has(request._id)) continue;
-      const work = this.authorize(request).finally(() => this.inFlight.delete(request._id));
+      const work = inEventSpan('payment authorization', { type: 'PaymentAuthorizationRequested', eventId: request.requestEventId, metadata: { ...(request.traceparent === undefined ? {} : { traceparent: request.traceparent }) } }, () => this.authorize(request))
+        .finally(() => this.inFlight.delete(request._id));
       this.inFlight.set(request._id, work);
     }
   }
