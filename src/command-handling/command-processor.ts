@@ -14,6 +14,7 @@ import { eventOf } from './load-state.js';
 import { StreamStateCache, type StreamView } from './stream-state-cache.js';
 import { DomainError } from '../decider/domain-error.js';
 import { inSpan } from '../observability/tracing.js';
+import { eventStoreMetrics } from '../eventstore/event-store-metrics.js';
 
 export interface CommandResult {
   /** Revision of the stream after the command (its last event's revision). */
@@ -90,11 +91,11 @@ export class CommandProcessor {
       }
 
       try {
-        const result = await inSpan('eventstore append', { 'orderstream.stream': streamId, 'orderstream.events': decided.length }, () => this.store.append(
+        const result = await inSpan('eventstore append', { 'orderstream.stream': streamId, 'orderstream.events': decided.length }, () => eventStoreMetrics.timeAppend(() => this.store.append(
           streamId,
           envelopeEvents(decided, { commandType, metadata, occurredAt: this.clock.now() }),
           stream.revision < 0 ? 'no_stream' : stream.revision,
-        ));
+        )));
         commandMetrics.outcome(commandType, 'recorded');
         const recorded = { revision: result.nextRevision, position: result.position };
         stream.commands.set(metadata.commandId, recorded);

@@ -10,6 +10,7 @@ import type { EventHandler } from '../subscriptions/subscriber.js';
 import { FulfillmentCommandRelay } from './command-relay.js';
 import { FulfillmentSaga } from './fulfillment-saga.js';
 import { PaymentDeadlineScheduler } from './payment-deadline-scheduler.js';
+import { reportSagaBacklog } from './saga-backlog-metrics.js';
 import type { LogData } from '../access/log-read-policy.js';
 import { FULFILLMENT_EVENT_TYPES, fulfillmentStreamId } from './fulfillment.decider.js';
 
@@ -45,10 +46,15 @@ export const fulfillmentLogData: LogData = { kind: 'order fulfillments', streamP
   exports: [FULFILLMENT_EVENT_HANDLERS],
 })
 export class FulfillmentModule implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  constructor(@Inject(PaymentDeadlineScheduler) private readonly deadlines: PaymentDeadlineScheduler) {}
+  constructor(
+    @Inject(PaymentDeadlineScheduler) private readonly deadlines: PaymentDeadlineScheduler,
+    @Inject(READ_STORE) private readonly readStore: ReadStore,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
 
   onApplicationBootstrap(): void {
     this.deadlines.start();
+    reportSagaBacklog(this.readStore, this.clock);
   }
 
   async beforeApplicationShutdown(): Promise<void> {

@@ -8,6 +8,7 @@ import { READ_STORE, type ReadStore } from '../readstore/read-store.port.js';
 import { AuthorizationWorker } from './authorization-worker/authorization-worker.js';
 import { PAYMENT_GATEWAY, type PaymentGateway } from './gateway/payment-gateway.port.js';
 import { TestPaymentGateway } from './gateway/test-payment-gateway.js';
+import { MeasuredPaymentGateway } from './gateway/measured-payment-gateway.js';
 import { PaymentCommandHandler } from './payment-command.js';
 import type { LogData } from '../access/log-read-policy.js';
 import { PAYMENT_EVENT_TYPES, paymentStreamId } from './payments.decider.js';
@@ -21,7 +22,7 @@ export const paymentsLogData: LogData = { kind: 'payments', streamPrefixes: [pay
       provide: PAYMENT_GATEWAY,
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig): PaymentGateway =>
-        new TestPaymentGateway({ slowMs: config.fulfillment.testGatewaySlowMs, transientFailures: config.fulfillment.testGatewayTransientFailures }),
+        new MeasuredPaymentGateway(new TestPaymentGateway({ slowMs: config.fulfillment.testGatewaySlowMs, transientFailures: config.fulfillment.testGatewayTransientFailures })),
     },
     PaymentCommandHandler,
     {

@@ -80,6 +80,7 @@ export class SubscriptionRunner {
     };
     this.handlers = new HandlerGroup((config.handlers ?? []).map((handler) => this.worker(handlerProcessor(handler))));
     this.claim(this.handlers);
+    this.context.metrics.reportParkedFrom(() => this.status());
   }
 
   get state(): RunnerState {

@@ -23,6 +23,7 @@ import { EVENT_COLUMNS, type EventRow, toRecordedEvent } from './event-rows.js';
 import { openDatabase } from './open-database.js';
 import { DEFAULT_MAX_APPEND_BYTES, type PreparedAppend, prepareAppend } from '../prepare-append.js';
 import { StorageFaultError, StorageMonitor, isStorageFault } from '../../sqlite/storage-monitor.js';
+import { eventStoreMetrics } from '../event-store-metrics.js';
 
 export interface SqliteEventStoreOptions {
   /** Wait for another writer to let go of the file at start-up (ms); default 5000. */
@@ -123,6 +124,7 @@ export class SqliteEventStore implements EventStore {
     let outcomes;
     try {
       outcomes = this.writer.commit(batch);
+      eventStoreMetrics.groupCommitted(batch.length);
     } catch (error) {
       // The whole transaction was rolled back: nothing of the batch is in the log.
       const refused = this.storage.failed(error);
