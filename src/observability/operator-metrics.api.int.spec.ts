@@ -1,5 +1,7 @@
 // What an operator alerts on, on GET /metrics after a workload: append latency, appends per fsync,
 // the saga's backlog, payment processor calls by outcome and parked events per subscriber.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startApi, type ApiUnderTest } from '../../test/support/api-under-test.js';
 import { placeOrder, productWithStock, waitForOrder } from '../../test/support/orders-client.js';
@@ -68,6 +70,13 @@ describe('operator metrics after a workload', () => {
     expect(unsettled).toBe(1);
     expect((await samples('orderstream_saga_backlog_orders')).get('')).toBe(unsettled);
     expect((await samples('orderstream_saga_backlog_oldest_age_seconds')).get('')).toBeGreaterThanOrEqual(0);
+
+    // The dashboard and the alert rules in docs/monitoring use only metrics the service exports.
+    const exported = new Set(String((await api.request('GET', '/metrics')).body).split('\n').map((line) => /^(\w+)/.exec(line)?.[1]).filter(Boolean));
+    for (const file of ['grafana-dashboard.json', 'alerts.yml']) {
+      const used = new Set(readFileSync(join('docs/monitoring', file), 'utf8').match(/orderstream_\w+/g));
+      expect({ file, unknown: [...used].filter((name) => !exported.has(name)) }).toEqual({ file, unknown: [] });
+    }
 
     // Every subscriber reports its parked events (none here).
     const parked = await samples('orderstream_subscription_parked_events');
