@@ -15,6 +15,7 @@ export class EventMetadataDto {
   @ApiProperty({ format: 'date-time' }) occurredAt!: string;
   @ApiProperty({ description: 'Hash of the previous event of the stream' }) prevHash!: string;
   @ApiProperty({ description: 'sha256(prevHash + canonical JSON of the event without hash)' }) hash!: string;
+  @ApiPropertyOptional({ description: 'W3C trace context of the command that recorded it (when tracing was on)' }) traceparent?: string;
 }
 
 export class EventViewDto {
