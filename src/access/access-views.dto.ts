@@ -1,4 +1,5 @@
-// The answer of GET /v1/admin/access-control, as the OpenAPI document describes it.
+// The answers of GET /v1/admin/access-control and GET /v1/users/me/permissions, as the OpenAPI
+// document describes them.
 import { ApiProperty } from '@nestjs/swagger';
 
 export class RouteAccessDto {
@@ -19,4 +20,14 @@ export class AccessControlDto {
   permissions!: Record<string, Record<string, string>>;
   @ApiProperty({ type: [RouteAccessDto] }) routes!: RouteAccessDto[];
   @ApiProperty({ type: [HttpRouteDto], description: "Served without Nest's guards (the OpenAPI UI and document): public by construction" }) routesOutsideGuards!: HttpRouteDto[];
+}
+
+export class PermissionInForceDto {
+  @ApiProperty({ example: 'ordering.place-order' }) name!: string;
+  @ApiProperty({ enum: ['any', 'own'], description: "'own': only the caller's own resources" }) scope!: string;
+}
+
+export class MyPermissionsDto {
+  @ApiProperty({ type: [String], description: 'The roles in force for this token' }) roles!: string[];
+  @ApiProperty({ type: [PermissionInForceDto] }) permissions!: PermissionInForceDto[];
 }

@@ -7,6 +7,8 @@ import type { Actor } from '../eventstore/event-store.port.js';
 import { NoQueryDto } from '../http/no-query.js';
 import { CurrentActor, Permission } from './access.decorators.js';
 import { PERMISSION_NAMES, scopeFor, type PermissionName, type Scope } from './permissions.js';
+import { Operation } from '../http/openapi/operation.decorator.js';
+import { MyPermissionsDto } from './access-views.dto.js';
 
 export interface MyPermissionsView {
   roles: readonly string[];
@@ -24,6 +26,7 @@ export function permissionsOf(roles: readonly string[]): MyPermissionsView['perm
 @ApiTags('identity')
 @Controller('v1/users/me/permissions')
 export class MyPermissionsController {
+  @Operation({ summary: "What the caller's roles may do now: each permission with its scope", answer: MyPermissionsDto })
   @Get()
   @Permission('identity.read-own-account')
   @Header('Cache-Control', 'no-store')
