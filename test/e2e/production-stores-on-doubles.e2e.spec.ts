@@ -17,7 +17,9 @@ let customer: TestUser;
 
 beforeAll(async () => {
   [esdb, mongo] = await Promise.all([EsdbDouble.start(), MongoDouble.start()]);
-  env = { EVENTSTORE_URL: esdb.connectionString, MONGODB_URL: mongo.connectionString('orderstream_e2e'), FULFILLMENT_POLL_MS: '50', AUDIT_ANCHOR_INTERVAL_SECONDS: '0' };
+  // A short server selection, so the outage below is seen within a test's time, not after 10 s.
+  const mongoUrl = `${mongo.connectionString('orderstream_e2e')}&serverSelectionTimeoutMS=1500`;
+  env = { EVENTSTORE_URL: esdb.connectionString, MONGODB_URL: mongoUrl, FULFILLMENT_POLL_MS: '50', AUDIT_ANCHOR_INTERVAL_SECONDS: '0' };
   app = await startApp(env);
   customer = await app.newUser('customer');
 }, 60_000);
@@ -87,5 +89,32 @@ describe('the service on EventStoreDB and MongoDB (protocol test doubles)', () =
     await waitForOrder(app, customer.token, again.body.id, (o) => o.status === 'confirmed');
     const stock = await app.as('staff').request('GET', `/v1/products/${productId}`, { headers: { 'x-min-position': again.body.position } });
     expect(stock.body).toMatchObject({ onHand: 5 });
+  }, 90_000);
+
+  it('answers 503 and a degraded /health while MongoDB is unreachable, and recovers by itself when it is back', async () => {
+    mongo.setReachable(false);
+    try {
+      const product = await app.as('staff').request('GET', `/v1/products/${productId}`);
+      expect(product.status).toBe(503);
+      expect(product.headers.get('content-type')).toContain('application/problem+json');
+      expect(product.headers.get('retry-after')).toMatch(/^\d+$/);
+      expect(JSON.stringify(product.body)).not.toMatch(/Mongo|at .*\.js/);
+      const health = await app.as('admin').request('GET', '/health');
+      expect(health.status).toBe(503);
+      expect(health.body.details.readStore).toMatchObject({ status: 'down', adapter: 'mongodb' });
+    } finally {
+      mongo.setReachable(true);
+    }
+    const deadline = Date.now() + 30_000;
+    let product = await app.as('staff').request('GET', `/v1/products/${productId}`);
+    while (product.status !== 200 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 200));
+      product = await app.as('staff').request('GET', `/v1/products/${productId}`);
+    }
+    expect(product.status).toBe(200);
+    const placed = await placeOrder(app, customer, [{ productId, quantity: 1 }]);
+    expect(placed.status).toBe(201);
+    await waitForOrder(app, customer.token, placed.body.id, (o) => o.status === 'confirmed');
+    expect((await app.as('admin').request('GET', '/health')).status).toBe(200);
   }, 90_000);
 });

@@ -98,6 +98,17 @@ function query(docs: Document[], filter: Document | undefined, options: { sort?:
   });
 }
 
+/** The documents a filter selects; a filter on one _id alone is a lookup, as the server's IDHACK plan is. */
+function selected(txn: Transaction, db: string, name: string, filter: Document | undefined): Document[] {
+  const keys = Object.keys(filter ?? {});
+  const id = filter?._id;
+  if (keys.length === 1 && (typeof id === 'string' || typeof id === 'number')) {
+    const doc = txn.read(db, name, keyString(id));
+    return doc ? [doc] : [];
+  }
+  return query(txn.scan(db, name), filter);
+}
+
 function withId(doc: Document): Document {
   return doc._id === undefined ? { _id: new ObjectId(), ...doc } : doc;
 }
@@ -276,7 +287,7 @@ export const DATA_COMMANDS: Record<string, Handler> = {
       const arrayFilters = statement.arrayFilters as Document[] | undefined;
       // Counted from what the statement returns: a statement that waited runs again from the start.
       const result = await scope.statement((txn) => {
-        const matches = query(txn.scan(collection.db, collection.name), filter);
+        const matches = selected(txn, collection.db, collection.name, filter);
         const targets = statement.multi === true ? matches : matches.slice(0, 1);
         if (targets.length === 0 && statement.upsert === true) {
           const created = upsertedDocument(filter, change, arrayFilters);
@@ -304,7 +315,7 @@ export const DATA_COMMANDS: Record<string, Handler> = {
     let n = 0;
     const writeErrors = await eachStatement((command.deletes ?? []) as Document[], command.ordered !== false, scope, async (statement) => {
       n += await scope.statement((txn) => {
-        const matches = query(txn.scan(collection.db, collection.name), (statement.q ?? {}) as Document);
+        const matches = selected(txn, collection.db, collection.name, (statement.q ?? {}) as Document);
         const targets = Number(statement.limit) === 1 ? matches.slice(0, 1) : matches;
         for (const target of targets) txn.write(collection, keyString(target._id), null);
         return targets.length;
@@ -403,6 +414,7 @@ export const DATA_COMMANDS: Record<string, Handler> = {
         }
       }
       collection.indexes.push(wanted);
+      if (wanted.unique) collection.indexCommitted(wanted);
     }
     const after = collection.indexes.length;
     return { numIndexesBefore: before, numIndexesAfter: after, createdCollectionAutomatically: created, ...(before === after ? { note: 'all indexes already exist' } : {}), ok: 1 };
@@ -426,6 +438,7 @@ export const DATA_COMMANDS: Record<string, Handler> = {
       const at = collection.indexes.findIndex((index) => (typeof wanted === 'string' ? index.name === wanted : indexSpecsEqual(index.key, wanted as Document)));
       if (at < 0) throw new CommandError(27, 'IndexNotFound', `index not found with name [${typeof wanted === 'string' ? wanted : JSON.stringify(wanted)}]`);
       if (at === 0) throw new CommandError(72, 'InvalidOptions', 'cannot drop _id index');
+      collection.uniqueKeys.delete(collection.indexes[at]!.name);
       collection.indexes.splice(at, 1);
     }
     return { nIndexesWas: was, ok: 1 };

@@ -51,6 +51,37 @@ export class Collection {
   /** idKey -> committed versions, oldest first. */
   readonly records = new Map<string, Version[]>();
   readonly indexes: IndexDefinition[] = [{ v: 2, key: { _id: 1 }, name: '_id_' }];
+  /** Secondary unique index -> key -> the ids whose latest committed version holds that key. */
+  readonly uniqueKeys = new Map<string, Map<string, Set<string>>>();
+
+  /** Adds a unique index's entries for what is committed (createIndexes checked there is no clash). */
+  indexCommitted(index: IndexDefinition): void {
+    const keys = new Map<string, Set<string>>();
+    this.uniqueKeys.set(index.name, keys);
+    for (const [id, versions] of this.records) {
+      const doc = versions[versions.length - 1]!.doc;
+      if (doc) this.track(keys, index, doc, id, 'add');
+    }
+  }
+
+  /** Keeps the unique keys in step with a commit that replaces `before` by `after`. */
+  recommit(id: string, before: Document | null, after: Document | null): void {
+    for (const index of this.indexes) {
+      const keys = this.uniqueKeys.get(index.name);
+      if (!keys) continue;
+      if (before) this.track(keys, index, before, id, 'remove');
+      if (after) this.track(keys, index, after, id, 'add');
+    }
+  }
+
+  private track(keys: Map<string, Set<string>>, index: IndexDefinition, doc: Document, id: string, change: 'add' | 'remove'): void {
+    const key = keyString(indexKeyOf(index, doc));
+    const ids = keys.get(key) ?? new Set<string>();
+    if (change === 'add') ids.add(id);
+    else ids.delete(id);
+    if (ids.size === 0) keys.delete(key);
+    else keys.set(key, ids);
+  }
 
   constructor(
     readonly db: string,
@@ -151,12 +182,18 @@ export class Transaction {
       if (entry && entry.ts > this.snapshot) throw writeConflict();
     }
     if (doc) {
+      // Conflicts were checked first: a key committed after this snapshot is a WriteConflict
+      // already, so the latest committed keys plus this transaction's own writes are its view.
+      const own = this.writes.get(collection.ns);
       for (const index of unique) {
         const wanted = keyString(indexKeyOf(index, doc));
-        const clash = this.scan(collection.db, collection.name).find(
-          (other) => keyString(other._id) !== key && keyString(indexKeyOf(index, other)) === wanted,
-        );
-        if (clash) throw duplicateKeyError(collection, index, doc);
+        const candidates = new Set(collection.uniqueKeys.get(index.name)?.get(wanted) ?? []);
+        for (const [id, written] of own ?? []) if (written && keyString(indexKeyOf(index, written)) === wanted) candidates.add(id);
+        candidates.delete(key);
+        for (const id of candidates) {
+          const other = this.read(collection.db, collection.name, id);
+          if (other && keyString(indexKeyOf(index, other)) === wanted) throw duplicateKeyError(collection, index, doc);
+        }
       }
     }
     for (const resource of resources) {
@@ -239,6 +276,7 @@ export class StorageEngine {
         const { collection } = this.ensureCollection(ns.slice(0, dot), ns.slice(dot + 1));
         for (const [key, doc] of docs) {
           const versions = collection.records.get(key) ?? [];
+          collection.recommit(key, versions[versions.length - 1]?.doc ?? null, doc);
           versions.push({ ts, doc });
           collection.records.set(key, versions);
           this.prune(collection, key, versions);
