@@ -69,7 +69,8 @@ function isUnavailable(error: unknown): boolean {
   return error instanceof MongoError && (error.hasErrorLabel('RetryableWriteError') || error.hasErrorLabel('TransientTransactionError'));
 }
 
-async function answering<T>(run: () => Promise<T>): Promise<T> {
+/** Runs a driver call, turning "no server answered" into MongoUnavailableError. */
+export async function answering<T>(run: () => Promise<T>): Promise<T> {
   try {
     return await run();
   } catch (error) {
