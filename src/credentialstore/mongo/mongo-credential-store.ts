@@ -1,9 +1,10 @@
 // The credential store port on MongoDB (the engine of the read models in production), through the
 // official driver: one collection, one document per (subject, credential id), majority writes.
 // First-wins: an insert of an existing _id is a duplicate key (E11000), which is the idempotent
-// "already stored" answer, never an overwrite.
+// "already stored" answer, never an overwrite. No server to answer is MongoUnavailableError
+// (HTTP 503), as for the read models.
 import { MongoClient, MongoServerError, type Collection, type MongoClientOptions } from 'mongodb';
-import { databaseName } from '../../readstore/mongo/mongo-read-store.js';
+import { answering, databaseName } from '../../readstore/mongo/mongo-read-store.js';
 import { assertKey, type CredentialStore } from '../credential-store.port.js';
 
 export const CREDENTIALS_COLLECTION = '_credentials';
@@ -31,39 +32,43 @@ export class MongoCredentialStore implements CredentialStore {
     this.collection = client.db(database).collection<CredentialDocument>(CREDENTIALS_COLLECTION);
   }
 
-  static connect(url: string): MongoCredentialStore {
+  static connect(url: string, serverSelectionTimeoutMs = 10_000): MongoCredentialStore {
     const options: MongoClientOptions = { writeConcern: { w: 'majority' }, readConcern: { level: 'majority' } };
-    if (!/[?&]serverSelectionTimeoutMS=/i.test(url)) options.serverSelectionTimeoutMS = 10_000;
+    if (!/[?&]serverSelectionTimeoutMS=/i.test(url)) options.serverSelectionTimeoutMS = serverSelectionTimeoutMs;
     return new MongoCredentialStore(new MongoClient(url, options), databaseName(url));
   }
 
   async put(subject: string, credentialId: string, secret: string, storedAt: string): Promise<void> {
     assertKey(subject, credentialId);
-    await this.ensureIndex();
-    try {
-      await this.collection.insertOne({ _id: credentialDocumentId(subject, credentialId), subject, credentialId, secret, storedAt });
-    } catch (error) {
-      if (!(error instanceof MongoServerError && Number(error.code) === DUPLICATE_KEY)) throw error;
-    }
+    await answering(async () => {
+      await this.ensureIndex();
+      try {
+        await this.collection.insertOne({ _id: credentialDocumentId(subject, credentialId), subject, credentialId, secret, storedAt });
+      } catch (error) {
+        if (!(error instanceof MongoServerError && Number(error.code) === DUPLICATE_KEY)) throw error;
+      }
+    });
   }
 
   async get(subject: string, credentialId: string): Promise<string | undefined> {
-    const found = await this.collection.findOne({ _id: credentialDocumentId(subject, credentialId) }, { projection: { secret: 1 } });
+    const found = await answering(() => this.collection.findOne({ _id: credentialDocumentId(subject, credentialId) }, { projection: { secret: 1 } }));
     return found?.secret;
   }
 
   async retainOnly(subject: string, keep: string): Promise<number> {
-    return (await this.collection.deleteMany({ subject, credentialId: { $ne: keep } })).deletedCount;
+    return (await answering(() => this.collection.deleteMany({ subject, credentialId: { $ne: keep } }))).deletedCount;
   }
 
   async sweep(subject: string, before: string, keep = ''): Promise<number> {
-    return (await this.collection.deleteMany({ subject, storedAt: { $lt: before }, credentialId: { $ne: keep } })).deletedCount;
+    return (await answering(() => this.collection.deleteMany({ subject, storedAt: { $lt: before }, credentialId: { $ne: keep } }))).deletedCount;
   }
 
   async subjects(after: string | undefined, limit: number): Promise<string[]> {
-    const rows = await this.collection
-      .aggregate<{ _id: string }>([{ $match: { subject: { $gt: after ?? '' } } }, { $group: { _id: '$subject' } }, { $sort: { _id: 1 } }, { $limit: limit }])
-      .toArray();
+    const rows = await answering(() =>
+      this.collection
+        .aggregate<{ _id: string }>([{ $match: { subject: { $gt: after ?? '' } } }, { $group: { _id: '$subject' } }, { $sort: { _id: 1 } }, { $limit: limit }])
+        .toArray(),
+    );
     return rows.map((row) => row._id);
   }
 

@@ -1,19 +1,34 @@
 // The ReadStore port on MongoDB (a replica set: commits are multi-document transactions).
-// A commit reads the stored `_position` of every document it touches, judges each write against
-// it (and against the writes before it in the batch), then writes the survivors and the
-// subscriber's checkpoint in one transaction with majority write concern. Two commits racing
-// on a new document meet as a duplicate _id (E11000) or a write conflict; the commit is then
-// run again, when the document exists and the guard judges it as an update.
+// A commit reads the stored `_position` of every document it touches (one find per collection),
+// judges each write against it (and against the writes before it in the batch), then writes the
+// survivors with one bulkWrite per collection and the subscriber's checkpoint, all in one
+// transaction: a batch costs 2 round trips per collection it touches plus 2 (checkpoint, commit),
+// whatever its size. Two commits racing on a document meet as a write conflict
+// (TransientTransactionError: withTransaction runs the commit again, reading afresh) or, outside
+// the transaction's snapshot, a duplicate _id (E11000); the commit is then run again, when the
+// document exists and the guard judges it as an update.
+// Concerns: majority writes and majority reads (snapshot inside commits). A checkpoint and the
+// documents it covers are acknowledged only once a majority holds them, so a failover never
+// rolls back a checkpoint past documents that are gone, nor serves a read a new primary lost.
+// A driver error that means "no server to talk to" (selection timeout, network, a stepped-down
+// primary after the driver's one retry) becomes MongoUnavailableError: HTTP answers 503, the
+// subscription runner backs off; the driver reconnects by itself when the server is back.
 import {
   Long,
   MongoClient,
+  MongoError,
+  MongoNetworkError,
   MongoServerError,
+  MongoServerSelectionError,
+  MongoTopologyClosedError,
+  type AnyBulkWriteOperation,
   type ClientSession,
   type Db,
   type Document,
   type MongoClientOptions,
   type Sort,
 } from 'mongodb';
+import { StoreUnavailableError } from '../../eventstore/event-store.errors.js';
 import type { Position } from '../../eventstore/event-store.port.js';
 import { assertNoScriptOperators } from '../query-guard.js';
 import { UniqueIndexViolationError, WriteRejectedError } from '../read-store.errors.js';
@@ -38,6 +53,30 @@ const NAMESPACE_NOT_FOUND = 26;
 const INDEX_CONFLICTS = new Set([85, 86]); // IndexOptionsConflict, IndexKeySpecsConflict
 /** Runs of a commit that keeps meeting a racing writer on the same new document. */
 const RACE_ATTEMPTS = 5;
+
+/** MongoDB cannot be reached (or has no writable primary): the request may be retried. */
+export class MongoUnavailableError extends StoreUnavailableError {
+  override readonly code = 'read_store_unavailable';
+  constructor(cause: unknown) {
+    super(`MongoDB is unavailable: ${(cause as Error).message ?? String(cause)}`, { cause });
+    this.name = 'MongoUnavailableError';
+  }
+}
+
+/** The driver's errors that mean no server answered, as opposed to one refusing the request. */
+function isUnavailable(error: unknown): boolean {
+  if (error instanceof MongoNetworkError || error instanceof MongoServerSelectionError || error instanceof MongoTopologyClosedError) return true;
+  return error instanceof MongoError && (error.hasErrorLabel('RetryableWriteError') || error.hasErrorLabel('TransientTransactionError'));
+}
+
+/** Runs a driver call, turning "no server answered" into MongoUnavailableError. */
+export async function answering<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    throw isUnavailable(error) ? new MongoUnavailableError(error) : error;
+  }
+}
 
 export interface MongoReadStoreOptions {
   /** How long an operation waits for a reachable primary before failing. */
@@ -139,11 +178,11 @@ export class MongoReadStore implements ReadStore {
   }
 
   async findById<T extends ReadDocument>(collection: string, id: string): Promise<T | null> {
-    return (await this.db.collection<ReadDocument>(collection).findOne({ _id: id })) as T | null;
+    return answering(async () => (await this.db.collection<ReadDocument>(collection).findOne({ _id: id })) as T | null);
   }
 
   async findByIds<T extends ReadDocument>(collection: string, ids: string[]): Promise<Map<string, T>> {
-    const docs = await this.db.collection<ReadDocument>(collection).find({ _id: { $in: ids } }).toArray();
+    const docs = await answering(() => this.db.collection<ReadDocument>(collection).find({ _id: { $in: ids } }).toArray());
     return new Map(docs.map((doc) => [doc._id, doc as T]));
   }
 
@@ -157,12 +196,12 @@ export class MongoReadStore implements ReadStore {
       ...(options.sort ? { sort: options.sort as Sort } : {}),
       ...(options.limit ? { limit: options.limit } : {}),
     });
-    return (await cursor.toArray()) as T[];
+    return (await answering(() => cursor.toArray())) as T[];
   }
 
   async count(collection: string, query: Query): Promise<number> {
     assertNoScriptOperators(query);
-    return this.db.collection(collection).countDocuments(query as Document);
+    return answering(() => this.db.collection(collection).countDocuments(query as Document));
   }
 
   async commit(batch: ProjectionBatch): Promise<void> {
@@ -217,10 +256,11 @@ export class MongoReadStore implements ReadStore {
       }
     }
     for (const [name, changes] of staged) {
-      const collection = this.db.collection<ReadDocument>(name);
       // Deletes first, so a key a deleted document frees is free for the upserts.
-      for (const [id, doc] of changes) if (doc === null) await collection.deleteOne({ _id: id }, { session });
-      for (const [id, doc] of changes) if (doc !== null) await collection.replaceOne({ _id: id }, doc, { session, upsert: true });
+      const operations: AnyBulkWriteOperation<ReadDocument>[] = [];
+      for (const [id, doc] of changes) if (doc === null) operations.push({ deleteOne: { filter: { _id: id } } });
+      for (const [id, doc] of changes) if (doc !== null) operations.push({ replaceOne: { filter: { _id: id }, replacement: doc, upsert: true } });
+      if (operations.length > 0) await this.db.collection<ReadDocument>(name).bulkWrite(operations, { session, ordered: true });
     }
     await this.db
       .collection<{ _id: string; position: string }>(CHECKPOINTS)
@@ -228,7 +268,7 @@ export class MongoReadStore implements ReadStore {
   }
 
   async getCheckpoint(subscriber: string): Promise<Position | undefined> {
-    const doc = await this.db.collection<{ _id: string; position: string }>(CHECKPOINTS).findOne({ _id: subscriber });
+    const doc = await answering(() => this.db.collection<{ _id: string; position: string }>(CHECKPOINTS).findOne({ _id: subscriber }));
     return doc ? BigInt(doc.position) : undefined;
   }
 
@@ -246,10 +286,12 @@ export class MongoReadStore implements ReadStore {
   }
 
   async listParked(subscriber?: string): Promise<ParkedEvent[]> {
-    const docs = await this.db
-      .collection<StoredParkedEvent>(PARKED)
-      .find(subscriber === undefined ? {} : { subscriber }, { sort: { subscriber: 1, order: 1 }, projection: { _id: 0, order: 0 } })
-      .toArray();
+    const docs = await answering(() =>
+      this.db
+        .collection<StoredParkedEvent>(PARKED)
+        .find(subscriber === undefined ? {} : { subscriber }, { sort: { subscriber: 1, order: 1 }, projection: { _id: 0, order: 0 } })
+        .toArray(),
+    );
     return docs.map((doc) => ({ ...doc, position: BigInt(doc.position) }));
   }
 
@@ -263,17 +305,25 @@ export class MongoReadStore implements ReadStore {
   }
 }
 
-function isIdKey(error: MongoServerError): boolean {
-  const keyPattern = error.keyPattern as Document | undefined;
-  return keyPattern ? Object.keys(keyPattern).length === 1 && '_id' in keyPattern : /index: _id_ /.test(error.message);
+/** The server's duplicate-key report: on the error itself, or on a bulk write's first write error. */
+function duplicateKeyReport(error: MongoServerError): { message: string; keyPattern?: Document; keyValue?: Document } {
+  const first = (error as { writeErrors?: Array<{ err?: Document }> }).writeErrors?.[0]?.err;
+  if (first) return { message: String(first.errmsg ?? error.message), keyPattern: first.keyPattern as Document | undefined, keyValue: first.keyValue as Document | undefined };
+  return { message: error.message, keyPattern: error.keyPattern as Document | undefined, keyValue: error.keyValue as Document | undefined };
 }
 
-/** A duplicate key in a secondary unique index: the write can never succeed as it is. */
+function isIdKey(error: MongoServerError): boolean {
+  const { keyPattern, message } = duplicateKeyReport(error);
+  return keyPattern ? Object.keys(keyPattern).length === 1 && '_id' in keyPattern : /index: _id_ /.test(message);
+}
+
+/** A duplicate key in a secondary unique index: the write can never succeed as it is. No server: unavailable. */
 function translate(error: unknown, writes: readonly DocumentWrite[]): unknown {
+  if (isUnavailable(error)) return new MongoUnavailableError(error);
   if (!(error instanceof MongoServerError) || Number(error.code) !== DUPLICATE_KEY || isIdKey(error)) return error;
-  const index = /index: (\S+)/.exec(error.message)?.[1] ?? 'unknown';
-  const collection = /collection: \S+?\.(\S+)/.exec(error.message)?.[1] ?? writes[0]?.collection ?? 'unknown';
-  const keyValue = error.keyValue as Document | undefined;
+  const { message, keyValue } = duplicateKeyReport(error);
+  const index = /index: (\S+)/.exec(message)?.[1] ?? 'unknown';
+  const collection = /collection: \S+?\.(\S+)/.exec(message)?.[1] ?? writes[0]?.collection ?? 'unknown';
   const culprit = writes.find(
     (write) =>
       write.op === 'upsert' &&
