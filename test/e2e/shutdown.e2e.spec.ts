@@ -7,7 +7,9 @@ import { rawConnection, sleep, type RawConnection } from '../support/raw-connect
 
 jest.setTimeout(90_000);
 
-const GRACE_MS = 10_000;
+// Generous: on a loaded machine a queued login's password hash takes seconds, and a request still
+// open when the grace period ends is cut (as it should be), which is not what this spec is about.
+const GRACE_MS = 25_000;
 
 /** Waits (bounded) until `connection` has received a whole answer whose body ends with `tail`. */
 async function answerOn(connection: RawConnection, tail: string, withinMs = 10_000): Promise<string> {
@@ -38,7 +40,7 @@ describe('SIGTERM', () => {
     expect(await answerOn(idle, '}')).toMatch(/^HTTP\/1\.1 200/);
 
     // Requests in flight: logins hash a password (the hasher takes two at a time), so these queue.
-    const inFlight = Array.from({ length: 8 }, () => app.request('POST', '/v1/auth/token', { body: { email: TEST_ADMIN.email, password: TEST_ADMIN.password } }));
+    const inFlight = Array.from({ length: 4 }, () => app.request('POST', '/v1/auth/token', { body: { email: TEST_ADMIN.email, password: TEST_ADMIN.password } }));
     const keptAlive = await rawConnection(app);
     keptAlive.socket.write(loginRequest());
     await sleep(150);
