@@ -1,5 +1,5 @@
 // Append and read figures of the embedded event store, beside raw better-sqlite3 yardsticks
-// measured in the same run on the same disk (FACTS.md has the reference figures).
+// measured in the same run on the same disk: each store case runs right after its yardstick.
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -7,7 +7,6 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { EventStore, NewEvent, RecordedEvent } from '../src/eventstore/event-store.port.js';
 import { SqliteEventStore } from '../src/eventstore/sqlite/sqlite-event-store.js';
-import type { Figure } from './figure.js';
 
 export interface EventStoreBenchOptions {
   /** How long each throughput case runs. */
@@ -109,38 +108,78 @@ function rawInsertThroughput(synchronous: 'FULL' | 'NORMAL', perTransaction: num
   });
 }
 
-/** Median time to read a 1,000-event stream and fold it into a state. */
-function loadAndFold(): Promise<number> {
-  return withStore(async (store) => {
-    for (let i = 0; i < 10; i++) {
-      await store.append('order-1', Array.from({ length: 100 }, (_, k) => newEvent(i * 100 + k)), i === 0 ? 'no_stream' : i * 100 - 1);
-    }
-    const fold = (events: RecordedEvent[]): { count: number; quantity: number } =>
-      events.reduce(
-        (state, event) => {
-          const data = event.data as { lines: { quantity: number }[] };
-          return { count: state.count + 1, quantity: state.quantity + data.lines.reduce((sum, line) => sum + line.quantity, 0) };
-        },
-        { count: 0, quantity: 0 },
-      );
+type Fold = { count: number; quantity: number };
+function foldOne(state: Fold, data: unknown): Fold {
+  const { lines } = data as { lines: { quantity: number }[] };
+  return { count: state.count + 1, quantity: state.quantity + lines.reduce((sum, line) => sum + line.quantity, 0) };
+}
+
+function medianMs(runs: number, once: () => Promise<void> | void): Promise<number> {
+  return (async () => {
     const times: number[] = [];
-    for (let run = 0; run < 30; run++) {
+    for (let run = 0; run < runs; run++) {
       const started = performance.now();
-      const state = fold(await store.readStream('order-1'));
+      await once();
       times.push(performance.now() - started);
-      if (state.count !== 1000) throw new Error(`folded ${state.count} events, expected 1000`);
     }
     times.sort((a, b) => a - b);
     return times[Math.floor(times.length / 2)]!;
+  })();
+}
+
+/**
+ * Median time to read a 1,000-event stream and fold it into a state through the store, and the
+ * same read done raw in the same run (SELECT of the stream's rows + JSON.parse of data and
+ * metadata + the same fold) on the same file.
+ */
+function loadAndFold(): Promise<{ storeMs: number; rawMs: number }> {
+  return inTempDir(async (dir) => {
+    const check = (state: Fold) => {
+      if (state.count !== 1000) throw new Error(`folded ${state.count} events, expected 1000`);
+    };
+    const store = SqliteEventStore.inDataDir(dir);
+    let storeMs: number;
+    try {
+      for (let i = 0; i < 10; i++) {
+        await store.append('order-1', Array.from({ length: 100 }, (_, k) => newEvent(i * 100 + k)), i === 0 ? 'no_stream' : i * 100 - 1);
+      }
+      storeMs = await medianMs(30, async () => check((await store.readStream('order-1')).reduce((state: Fold, event: RecordedEvent) => foldOne(state, event.data), { count: 0, quantity: 0 })));
+    } finally {
+      await store.close();
+    }
+    // The store holds its file exclusively: the raw read opens it after.
+    const raw = new Database(join(dir, 'events.db'), { readonly: true });
+    try {
+      const select = raw.prepare<[string], { data: string; metadata: string }>('SELECT data, metadata FROM events WHERE stream_id = ? ORDER BY revision');
+      const rawMs = await medianMs(30, () => {
+        let state: Fold = { count: 0, quantity: 0 };
+        for (const row of select.all('order-1')) {
+          JSON.parse(row.metadata);
+          state = foldOne(state, JSON.parse(row.data));
+        }
+        check(state);
+      });
+      return { storeMs, rawMs };
+    } finally {
+      raw.close();
+    }
   });
 }
 
-export async function eventStoreBench({ secondsPerCase = 3 }: EventStoreBenchOptions = {}): Promise<Figure[]> {
-  return [
-    { name: 'append, 1 writer, sequential (1 event per append)', value: await appendThroughput(1, secondsPerCase), unit: 'events/s' },
-    { name: 'append, 64 concurrent writers, distinct streams', value: await appendThroughput(64, secondsPerCase), unit: 'events/s' },
-    { name: 'raw better-sqlite3 insert, FULL, 1 per transaction', value: await rawInsertThroughput('FULL', 1, secondsPerCase), unit: 'events/s', note: 'yardstick' },
-    { name: 'raw better-sqlite3 insert, NORMAL, 100 per transaction', value: await rawInsertThroughput('NORMAL', 100, secondsPerCase), unit: 'events/s', note: 'yardstick' },
-    { name: 'load and fold a 1,000-event stream (median of 30)', value: await loadAndFold(), unit: 'ms' },
-  ];
+export interface EventStoreFigures {
+  sequential: number;
+  concurrent: number;
+  rawFull1: number;
+  rawFull100: number;
+  foldMs: number;
+  rawFoldMs: number;
+}
+
+export async function eventStoreBench({ secondsPerCase = 3 }: EventStoreBenchOptions = {}): Promise<EventStoreFigures> {
+  const rawFull1 = await rawInsertThroughput('FULL', 1, secondsPerCase);
+  const sequential = await appendThroughput(1, secondsPerCase);
+  const rawFull100 = await rawInsertThroughput('FULL', 100, secondsPerCase);
+  const concurrent = await appendThroughput(64, secondsPerCase);
+  const { storeMs, rawMs } = await loadAndFold();
+  return { sequential, concurrent, rawFull1, rawFull100, foldMs: storeMs, rawFoldMs: rawMs };
 }
