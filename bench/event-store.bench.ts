@@ -1,5 +1,5 @@
 // Append and read figures of the embedded event store, beside raw better-sqlite3 yardsticks
-// measured in the same run on the same disk: each store case runs right after its yardstick.
+// measured in the same run on the same disk, in alternating turns.
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -51,59 +51,77 @@ async function inTempDir<T>(work: (dir: string) => Promise<T>): Promise<T> {
   }
 }
 
-async function withStore<T>(work: (store: EventStore) => Promise<T>): Promise<T> {
-  return inTempDir(async (dir) => {
-    const store = SqliteEventStore.inDataDir(dir);
-    try {
-      return await work(store);
-    } finally {
-      await store.close();
-    }
-  });
-}
+/** Something measured in slices: each call runs for about `ms` and says how many events it wrote. */
+type Slice = (ms: number) => Promise<number>;
 
-/** Events per second of `writers` loops, each appending one event to a new stream until time is up. */
-function appendThroughput(writers: number, seconds: number): Promise<number> {
-  return withStore(async (store) => {
+/** `writers` loops, each appending one event to a new stream until the slice's time is up. */
+function appendSlices(store: EventStore, writers: number): Slice {
+  let next = 0;
+  return async (ms) => {
     let appended = 0;
-    const started = performance.now();
-    const deadline = started + seconds * 1000;
-    const writer = async (w: number): Promise<void> => {
-      for (let i = 0; performance.now() < deadline; i++) {
-        await store.append(`order-${w}-${i}`, [newEvent(i)], 'no_stream');
+    const deadline = performance.now() + ms;
+    const writer = async (): Promise<void> => {
+      while (performance.now() < deadline) {
+        const i = next++;
+        await store.append(`order-${i}`, [newEvent(i)], 'no_stream');
         appended += 1;
       }
     };
-    await Promise.all(Array.from({ length: writers }, (_, w) => writer(w)));
-    return appended / ((performance.now() - started) / 1000);
-  });
+    await Promise.all(Array.from({ length: writers }, writer));
+    return appended;
+  };
 }
 
 /** Raw better-sqlite3 inserts into the same table shape, `perTransaction` rows per commit. */
-function rawInsertThroughput(synchronous: 'FULL' | 'NORMAL', perTransaction: number, seconds: number): Promise<number> {
-  return inTempDir(async (dir) => {
-    const db = new Database(join(dir, 'raw.db'));
-    try {
-      db.pragma('journal_mode = WAL');
-      db.pragma(`synchronous = ${synchronous}`);
-      db.exec(`CREATE TABLE events (position INTEGER PRIMARY KEY, stream_id TEXT NOT NULL, revision INTEGER NOT NULL,
-        event_id TEXT NOT NULL UNIQUE, type TEXT NOT NULL, data TEXT NOT NULL, metadata TEXT NOT NULL,
-        recorded_at TEXT NOT NULL, UNIQUE (stream_id, revision))`);
-      const insert = db.prepare('INSERT INTO events (stream_id, revision, event_id, type, data, metadata, recorded_at) VALUES (?, 0, ?, ?, ?, ?, ?)');
-      const sample = newEvent(0);
-      const metadata = JSON.stringify({ ...sample.metadata, prevHash: '0'.repeat(64), hash: 'f'.repeat(64) });
-      let n = 0;
-      const commit = db.transaction(() => {
-        for (let k = 0; k < perTransaction; k++, n++) {
-          insert.run(`order-${n}`, randomUUID(), 'OrderPlaced', JSON.stringify(eventData(n)), metadata, new Date().toISOString());
-        }
-      });
+function rawInsertSlices(db: Database.Database, synchronous: 'FULL' | 'NORMAL', perTransaction: number): Slice {
+  db.pragma('journal_mode = WAL');
+  db.pragma(`synchronous = ${synchronous}`);
+  db.exec(`CREATE TABLE events (position INTEGER PRIMARY KEY, stream_id TEXT NOT NULL, revision INTEGER NOT NULL,
+    event_id TEXT NOT NULL UNIQUE, type TEXT NOT NULL, data TEXT NOT NULL, metadata TEXT NOT NULL,
+    recorded_at TEXT NOT NULL, UNIQUE (stream_id, revision))`);
+  const insert = db.prepare('INSERT INTO events (stream_id, revision, event_id, type, data, metadata, recorded_at) VALUES (?, 0, ?, ?, ?, ?, ?)');
+  const metadata = JSON.stringify({ ...newEvent(0).metadata, prevHash: '0'.repeat(64), hash: 'f'.repeat(64) });
+  let n = 0;
+  const commit = db.transaction(() => {
+    for (let k = 0; k < perTransaction; k++, n++) {
+      insert.run(`order-${n}`, randomUUID(), 'OrderPlaced', JSON.stringify(eventData(n)), metadata, new Date().toISOString());
+    }
+  });
+  return async (ms) => {
+    const before = n;
+    const deadline = performance.now() + ms;
+    while (performance.now() < deadline) commit();
+    return n - before;
+  };
+}
+
+/**
+ * The store and its yardstick measured in turns (yardstick, store, yardstick, store, ...), so
+ * both see the same disk and the same neighbours on a shared machine; events/s of each.
+ */
+async function inTurns(yardstick: Slice, ours: Slice, seconds: number, turns = 6): Promise<{ ours: number; yardstick: number }> {
+  const total = { ours: { events: 0, ms: 0 }, yardstick: { events: 0, ms: 0 } };
+  const sliceMs = (seconds * 1000) / turns;
+  for (let turn = 0; turn < turns; turn++) {
+    for (const [side, slice] of [['yardstick', yardstick], ['ours', ours]] as const) {
       const started = performance.now();
-      const deadline = started + seconds * 1000;
-      while (performance.now() < deadline) commit();
-      return n / ((performance.now() - started) / 1000);
+      total[side].events += await slice(sliceMs);
+      total[side].ms += performance.now() - started;
+    }
+  }
+  return { ours: total.ours.events / (total.ours.ms / 1000), yardstick: total.yardstick.events / (total.yardstick.ms / 1000) };
+}
+
+/** Appends by `writers` concurrent writers against raw inserts of `perTransaction` rows per FULL commit. */
+function appendAgainstRaw(writers: number, perTransaction: number, seconds: number): Promise<{ ours: number; yardstick: number }> {
+  return inTempDir(async (dir) => {
+    const store = SqliteEventStore.inDataDir(dir);
+    const raw = new Database(join(dir, 'raw.db'));
+    try {
+      return await inTurns(rawInsertSlices(raw, 'FULL', perTransaction), appendSlices(store, writers), seconds);
     } finally {
-      db.close();
+      raw.close();
+      await store.close();
     }
   });
 }
@@ -176,10 +194,11 @@ export interface EventStoreFigures {
 }
 
 export async function eventStoreBench({ secondsPerCase = 3 }: EventStoreBenchOptions = {}): Promise<EventStoreFigures> {
-  const rawFull1 = await rawInsertThroughput('FULL', 1, secondsPerCase);
-  const sequential = await appendThroughput(1, secondsPerCase);
-  const rawFull100 = await rawInsertThroughput('FULL', 100, secondsPerCase);
-  const concurrent = await appendThroughput(64, secondsPerCase);
+  const sequential = await appendAgainstRaw(1, 1, secondsPerCase * 2);
+  const concurrent = await appendAgainstRaw(64, 100, secondsPerCase * 2);
   const { storeMs, rawMs } = await loadAndFold();
-  return { sequential, concurrent, rawFull1, rawFull100, foldMs: storeMs, rawFoldMs: rawMs };
+  return {
+    sequential: sequential.ours, concurrent: concurrent.ours, rawFull1: sequential.yardstick, rawFull100: concurrent.yardstick,
+    foldMs: storeMs, rawFoldMs: rawMs,
+  };
 }

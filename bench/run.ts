@@ -1,13 +1,14 @@
 // `npm run bench`: each row of the performance table beside its yardstick measured in the same
 // run, as a ratio, with the 1-minute load average when the row was measured.
-//   --compare <git-ref>   also runs the order workload on that ref's build (temporary worktree)
+//   --compare <git-ref>   also runs the order workload and the HTTP command on that ref's build
+//                         (temporary worktree), beside this build's figures
 //   --all                 also the long-operation sections (restart, export, verification, cold commands)
 import { auditBench } from './audit.bench.js';
 import { commandBench } from './command.bench.js';
 import { withBuildOf } from './compare.js';
 import { eventStoreBench } from './event-store.bench.js';
 import type { BenchSection, Figure } from './figure.js';
-import { httpCommandBench } from './http-command.bench.js';
+import { httpCommandBench, stockReceiptsLoad, type ServiceLoadResult } from './http-command.bench.js';
 import { loadAverage } from './load-average.js';
 import { ordersBench, type OrdersFigures } from './orders.bench.js';
 import { rebuildBench } from './rebuild.bench.js';
@@ -40,9 +41,10 @@ console.log('| workload | orderstream | yardstick (same run) | ratio | goal | lo
 console.log('|---|---|---|---|---|---|');
 
 const http = await httpCommandBench();
+const httpRow = (load: ServiceLoadResult) => `${n(load.perSecond)} req/s, p50 ${ms(load.p50Ms)}, p99 ${ms(load.p99Ms)}, ${load.cpuMsPerRequest.toFixed(2)} CPU ms/req`;
 print({
   workload: 'HTTP command: POST stock-receipts, 50 connections, 200 products',
-  ours: `${n(http.service.perSecond)} req/s, p50 ${ms(http.service.p50Ms)}, p99 ${ms(http.service.p99Ms)}`,
+  ours: httpRow(http.service),
   yardstick: `bare NestJS + Fastify POST: ${n(http.bare.perSecond)} req/s, p99 ${ms(http.bare.p99Ms)}`,
   ratio: http.service.perSecond / http.bare.perSecond, goal: '>= 0.40x, p99 <= 50 ms', load: loadAverage(),
 });
@@ -50,7 +52,8 @@ print({
 const ordersRow = (figures: OrdersFigures) => `${figures.ordersPerSecond.toFixed(1)} orders/s; POST /v1/orders p99 ${ms(figures.p99Ms)}`;
 const orders = await ordersBench();
 if (compareRef) {
-  const before = await withBuildOf(compareRef, (root) => ordersBench({ root }));
+  const [before, httpBefore] = await withBuildOf(compareRef, async (root) => [await ordersBench({ root }), await stockReceiptsLoad({ root })] as const);
+  print({ workload: 'HTTP command, as above', ours: httpRow(http.service), yardstick: `${compareRef}: ${httpRow(httpBefore)}`, ratio: http.service.perSecond / httpBefore.perSecond, goal: '(what the change bought)', load: loadAverage() });
   print({ workload: 'orders end to end (500 orders, 64 clients, placed -> confirmed with shipment)', ours: ordersRow(orders), yardstick: `${compareRef}: ${ordersRow(before)}`, ratio: orders.ordersPerSecond / before.ordersPerSecond, goal: '>= 10x (vs 8341e5c), p99 <= 100 ms', load: loadAverage() });
 } else {
   print({ workload: 'orders end to end (500 orders, 64 clients, placed -> confirmed with shipment)', ours: ordersRow(orders), yardstick: '(--compare <ref> to measure)', ratio: undefined, goal: '>= 10x (vs 8341e5c), p99 <= 100 ms', load: loadAverage() });

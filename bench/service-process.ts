@@ -8,11 +8,17 @@ export interface RunningProcess {
   pid: number;
   /** Resident memory of the process now (Linux /proc), in MiB. */
   rssMb(): number;
+  /** CPU time (user + system) the process has used so far, in ms (Linux /proc): unlike
+   * throughput, CPU per request hardly moves with what else the machine is running. */
+  cpuMs(): number;
   stop(): Promise<void>;
 }
 
 /** Extra node flags for every process the bench starts, e.g. BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof". */
 const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+
+/** USER_HZ: 100 on every Linux build Node supports. */
+const CLOCK_TICKS_PER_SECOND = 100;
 
 export async function startProcess(script: string, env: Record<string, string>, startTimeoutMs = 120_000): Promise<RunningProcess> {
   const child: ChildProcess = spawn(process.execPath, [...nodeArgs, script], {
@@ -39,6 +45,11 @@ export async function startProcess(script: string, env: Record<string, string>, 
       rssMb() {
         const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
         return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? Number.NaN) / 1024;
+      },
+      cpuMs() {
+        // Fields 14 and 15 of /proc/<pid>/stat (after the parenthesised name), in clock ticks.
+        const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+        return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
       },
       async stop() {
         if (child.exitCode === null) child.kill('SIGTERM');
