@@ -1,5 +1,6 @@
-// The embedded event store: one SQLite file (WAL, synchronous=FULL) written by one connection,
-// with concurrent appends group-committed into one transaction and one fsync.
+// The embedded event store: one SQLite file (WAL) written by one connection, with concurrent
+// appends group-committed into one transaction, and the commits made while an fsync runs
+// sharing the next one (wal-sync.ts). Nothing is answered or shown to a reader before its fsync.
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
@@ -15,12 +16,13 @@ import type {
   SubscribeOptions,
   SubscriptionMessage,
 } from '../event-store.port.js';
-import { AppendWriter } from './append-writer.js';
+import { type AppendOutcome, AppendWriter } from './append-writer.js';
 import { filterSql } from './all-filter-sql.js';
 import { catchUp } from './catch-up-subscription.js';
 import { CommitNotifier } from './commit-notifier.js';
 import { EVENT_COLUMNS, type EventRow, toRecordedEvent } from './event-rows.js';
 import { openDatabase } from './open-database.js';
+import { type SyncOutcome, WalSync, type WalSyncOptions } from './wal-sync.js';
 import { DEFAULT_MAX_APPEND_BYTES, type PreparedAppend, prepareAppend } from '../prepare-append.js';
 import { StorageFaultError, StorageMonitor, isStorageFault } from '../../sqlite/storage-monitor.js';
 import { eventStoreMetrics } from '../event-store-metrics.js';
@@ -30,6 +32,8 @@ export interface SqliteEventStoreOptions {
   busyTimeoutMs?: number;
   /** Largest append, data plus metadata, in bytes; default 1 MiB like EventStoreDB. */
   maxAppendBytes?: number;
+  /** Replaces the WAL's asynchronous fsync (tests hold or fail it); fs.fsync by default. */
+  fsync?: WalSyncOptions['fsync'];
 }
 
 export const EVENTS_DB_FILE = 'events.db';
@@ -44,12 +48,26 @@ interface QueuedAppend extends PreparedAppend {
   reject(error: unknown): void;
 }
 
+/** A committed batch waiting for the fsync that makes it durable. */
+interface CommittedBatch {
+  batch: QueuedAppend[];
+  outcomes: AppendOutcome[];
+  /** The committed head right after this batch. */
+  head: Position | undefined;
+}
+
 export class StoreClosedError extends Error {
   readonly code = 'store_closed';
   constructor() {
     super('The event store is closed');
     this.name = 'StoreClosedError';
   }
+}
+
+/** A failed fsync of the WAL, in SQLite's terms, so /health and the 503 answer name it like any storage fault. */
+function fsyncFailure(cause: unknown): Error {
+  const message = cause instanceof Error ? cause.message : String(cause);
+  return Object.assign(new Error(`fsync of the event log failed: ${message}`, { cause }), { code: 'SQLITE_IOERR_FSYNC' });
 }
 
 function checkMaxCount(maxCount: number | undefined): number {
@@ -63,6 +81,11 @@ export class SqliteEventStore implements EventStore {
   private readonly writer: AppendWriter;
   private readonly commits = new CommitNotifier();
   private readonly queue: QueuedAppend[] = [];
+  /** Committed, in commit order, not yet fsynced. */
+  private unsynced: CommittedBatch[] = [];
+  private readonly walSync: WalSync;
+  /** Last durable position: what answers and readers may see. */
+  private durableHead: Position | undefined;
   private flushScheduled: NodeJS.Immediate | undefined;
   private closing = false;
   private readonly maxAppendBytes: number;
@@ -79,6 +102,14 @@ export class SqliteEventStore implements EventStore {
     this.maxAppendBytes = options.maxAppendBytes ?? DEFAULT_MAX_APPEND_BYTES;
     this.writer = new AppendWriter(db);
     this.storage = new StorageMonitor('event store', db);
+    this.walSync = new WalSync({ file, committedHead: () => this.writer.head, synced: (outcome) => this.synced(outcome), ...(options.fsync ? { fsync: options.fsync } : {}) });
+    try {
+      this.walSync.open();
+    } catch (error) {
+      db.close();
+      throw error;
+    }
+    this.durableHead = this.writer.head;
     this.streamForwards = db
       .prepare<[string, number, number], EventRow>(
         `SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision LIMIT ?`,
@@ -134,9 +165,27 @@ export class SqliteEventStore implements EventStore {
     // An append can also be refused alone (its savepoint rolled back) while the others commit.
     outcomes = outcomes.map((outcome) => (outcome.ok ? outcome : { ok: false as const, error: this.storage.failed(outcome.error) }));
     if (!outcomes.some((outcome) => !outcome.ok && outcome.error instanceof StorageFaultError)) this.storage.succeeded();
-    // Answers and wake-ups only after COMMIT (and its fsync) returned: acknowledged = durable,
+    // Answers and wake-ups wait for the fsync that covers this commit: acknowledged = durable,
     // and nothing is announced that a reader could not yet see.
-    outcomes.forEach((outcome, i) => (outcome.ok ? batch[i]!.resolve(outcome.result) : batch[i]!.reject(outcome.error)));
+    this.unsynced.push({ batch, outcomes, head: this.writer.head });
+    this.walSync.request();
+  }
+
+  /** An fsync returned: answer the batches it covered and show readers what it made durable. */
+  private synced(outcome: SyncOutcome): void {
+    const covered = (entry: CommittedBatch) => (entry.head ?? 0n) <= (outcome.head ?? 0n);
+    const done = this.unsynced.filter(covered);
+    this.unsynced = this.unsynced.filter((entry) => !covered(entry));
+    if (outcome.ok) {
+      if (outcome.head !== undefined && (this.durableHead === undefined || outcome.head > this.durableHead)) this.durableHead = outcome.head;
+      for (const { batch, outcomes } of done) outcomes.forEach((result, i) => (result.ok ? batch[i]!.resolve(result.result) : batch[i]!.reject(result.error)));
+    } else {
+      // The events are committed but maybe not on disk: their appends are refused (an unknown
+      // outcome, like a timeout: a retry with the same event ids is answered idempotently), and
+      // readers keep waiting until a later fsync succeeds.
+      const refused = this.storage.failed(fsyncFailure(outcome.error));
+      for (const { batch } of done) for (const append of batch) append.reject(refused);
+    }
     this.commits.notify();
   }
 
@@ -149,7 +198,12 @@ export class SqliteEventStore implements EventStore {
       options.direction === 'backwards'
         ? this.streamBackwards.all(streamId, from ?? Number.MAX_SAFE_INTEGER, limit)
         : this.streamForwards.all(streamId, from ?? 0, limit);
-    return rows.map(toRecordedEvent);
+    const events = rows.map(toRecordedEvent);
+    // A stream read (a command deciding) may see a commit whose fsync is still running: it waits
+    // for it rather than deciding on, or showing, what is not yet durable.
+    const newest = events.reduce<Position>((max, event) => (event.position > max ? event.position : max), 0n);
+    while (newest > (this.durableHead ?? 0n) && this.db.open) await this.commits.next();
+    return events;
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
@@ -157,13 +211,13 @@ export class SqliteEventStore implements EventStore {
   }
 
   async headPosition(): Promise<Position | undefined> {
-    return this.writer.head;
+    return this.durableHead;
   }
 
   subscribeToAll(options: SubscribeOptions = {}): AsyncIterable<SubscriptionMessage> {
     const readPage = this.allReader(options.filter);
     return catchUp(
-      { readPage, head: () => this.writer.head, isOpen: () => this.db.open, commits: this.commits },
+      { readPage, head: () => this.durableHead, isOpen: () => this.db.open, commits: this.commits },
       options.after,
       options.signal,
     );
@@ -176,7 +230,7 @@ export class SqliteEventStore implements EventStore {
    */
   async backup(destination: string): Promise<{ coversPosition: Position | undefined; bytes: number }> {
     this.checkOpen();
-    const coversPosition = this.writer.head;
+    const coversPosition = this.durableHead;
     try {
       await this.db.backup(destination);
     } catch (error) {
@@ -192,6 +246,7 @@ export class SqliteEventStore implements EventStore {
     if (this.flushScheduled) clearImmediate(this.flushScheduled);
     this.flushScheduled = undefined;
     while (this.queue.length > 0) this.flush();
+    this.walSync.closeSync();
     this.db.close();
     this.commits.notify(); // waiting subscriptions see the store closed and end
   }
@@ -206,11 +261,12 @@ export class SqliteEventStore implements EventStore {
     let statement = this.allStatements.get(shape);
     if (!statement) {
       statement = this.db
-        .prepare<unknown[], EventRow>(`SELECT ${EVENT_COLUMNS} FROM events WHERE position > ?${where} ORDER BY position LIMIT ?`)
+        .prepare<unknown[], EventRow>(`SELECT ${EVENT_COLUMNS} FROM events WHERE position > ? AND position <= ?${where} ORDER BY position LIMIT ?`)
         .safeIntegers();
       this.allStatements.set(shape, statement);
     }
     const query = statement;
-    return (after, maxCount) => query.all(after, ...params, maxCount).map(toRecordedEvent);
+    // Only what is durable: a commit whose fsync still runs is not shown yet.
+    return (after, maxCount) => query.all(after, this.durableHead ?? 0n, ...params, maxCount).map(toRecordedEvent);
   }
 }
