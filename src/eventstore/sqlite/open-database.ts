@@ -61,6 +61,11 @@ export function openDatabase(file: string, { busyTimeoutMs }: OpenOptions): Data
     // WAL itself on the thread pool (wal-sync.ts) and answers an append only after that fsync,
     // so an acknowledged append is durable exactly as with FULL. Checkpoints sync as before.
     db.pragma('synchronous = NORMAL');
+    // A checkpoint fsyncs the WAL and the database on the event loop. An append dirties about six
+    // pages (the row, two indexes, the stream's head), so the default (1,000 pages) checkpointed
+    // every ~170 appends; at 8,000 pages (~32 MiB of WAL) hot index pages are copied once per
+    // checkpoint instead of once per 1,000 pages, and the loop stops for fsync 8x less often.
+    db.pragma('wal_autocheckpoint = 8000');
     // Each append runs in a savepoint; keep its sub-journal in memory rather than a temp file.
     db.pragma('temp_store = MEMORY');
     // Appends to many streams touch random index pages (event ids are UUIDs); 32 MiB of page
