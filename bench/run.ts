@@ -49,7 +49,8 @@ print({
   ratio: http.service.perSecond / http.bare.perSecond, goal: '>= 0.40x, p99 <= 50 ms', load: loadAverage(),
 });
 
-const ordersRow = (figures: OrdersFigures) => `${figures.ordersPerSecond.toFixed(1)} orders/s; POST /v1/orders p99 ${ms(figures.p99Ms)}`;
+const ordersRow = (figures: OrdersFigures) =>
+  `${figures.ordersPerSecond.toFixed(1)} orders/s; POST /v1/orders p99 ${ms(figures.p99Ms)}, ${Number.isFinite(figures.cpuMsPerOrder) ? figures.cpuMsPerOrder.toFixed(1) : '?'} CPU ms/order`;
 const orders = await ordersBench();
 if (compareRef) {
   const [before, httpBefore] = await withBuildOf(compareRef, async (root) => [await ordersBench({ root }), await stockReceiptsLoad({ root })] as const);
