@@ -49,7 +49,7 @@ export class ReadModelsFile {
   private readonly db: Database.Database;
   private readonly statements: ReturnType<typeof prepareStatements>;
   /** Made once: better-sqlite3 builds a transaction function's wrappers (and savepoint SQL) at each db.transaction call. */
-  private readonly commitTransaction: (changes: readonly DocumentChange[], subscriber: string, checkpoint: Position) => void;
+  private readonly commitTransaction: (changes: readonly DocumentChange[], checkpoints: ReadonlyMap<string, Position>) => void;
   /** Whether the disk refuses this file's writes (GET /health). */
   readonly storage: StorageMonitor;
 
@@ -72,12 +72,12 @@ export class ReadModelsFile {
       checkIntact(this.db, path);
       this.db.exec(SCHEMA);
       this.statements = prepareStatements(this.db);
-      this.commitTransaction = this.db.transaction((changes: readonly DocumentChange[], subscriber: string, checkpoint: Position) => {
+      this.commitTransaction = this.db.transaction((changes: readonly DocumentChange[], checkpoints: ReadonlyMap<string, Position>) => {
         for (const { collection, id, doc } of changes) {
           if (doc === null) this.statements.deleteDocument.run(collection, id);
           else this.statements.upsertDocument.run(collection, id, doc._position, JSON.stringify(doc));
         }
-        this.statements.saveCheckpoint.run(subscriber, checkpoint);
+        for (const [subscriber, checkpoint] of checkpoints) this.statements.saveCheckpoint.run(subscriber, checkpoint);
       });
       this.storage = new StorageMonitor('read model store', this.db);
     } catch (error) {
@@ -101,9 +101,9 @@ export class ReadModelsFile {
     return new Map(rows.map((row) => [row.subscriber, row.position]));
   }
 
-  /** Writes the document changes and the checkpoint in one transaction. */
-  commit(changes: readonly DocumentChange[], subscriber: string, checkpoint: Position): void {
-    this.storage.write(() => this.commitTransaction(changes, subscriber, checkpoint));
+  /** Writes the document changes and the checkpoints (the changes' subscriber's among them) in one transaction. */
+  commit(changes: readonly DocumentChange[], checkpoints: ReadonlyMap<string, Position>): void {
+    this.storage.write(() => this.commitTransaction(changes, checkpoints));
   }
 
   saveCollectionSpec(spec: CollectionSpec): void {
