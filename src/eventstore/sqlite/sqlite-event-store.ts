@@ -113,13 +113,11 @@ export class SqliteEventStore implements EventStore {
     this.streamForwards = db
       .prepare<[string, number, number], EventRow>(
         `SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision LIMIT ?`,
-      )
-      .safeIntegers();
+      );
     this.streamBackwards = db
       .prepare<[string, number, number], EventRow>(
         `SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = ? AND revision <= ? ORDER BY revision DESC LIMIT ?`,
-      )
-      .safeIntegers();
+      );
   }
 
   /** The store of a service: `<dataDir>/events.db`. */
@@ -261,8 +259,7 @@ export class SqliteEventStore implements EventStore {
     let statement = this.allStatements.get(shape);
     if (!statement) {
       statement = this.db
-        .prepare<unknown[], EventRow>(`SELECT ${EVENT_COLUMNS} FROM events WHERE position > ? AND position <= ?${where} ORDER BY position LIMIT ?`)
-        .safeIntegers();
+        .prepare<unknown[], EventRow>(`SELECT ${EVENT_COLUMNS} FROM events WHERE position > ? AND position <= ?${where} ORDER BY position LIMIT ?`);
       this.allStatements.set(shape, statement);
     }
     const query = statement;
