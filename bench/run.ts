@@ -3,6 +3,8 @@
 //   --compare <git-ref>   also runs the order workload and the HTTP command on that ref's build
 //                         (temporary worktree), beside this build's figures
 //   --all                 also the long-operation sections (restart, export, verification, cold commands)
+//   --scale               only the scale figures: a 1M-event log (first start, restart, memory, a
+//                         command on a 100k-event stream right after a restart); several minutes
 import { auditBench } from './audit.bench.js';
 import { commandBench } from './command.bench.js';
 import { withBuildOf } from './compare.js';
@@ -13,6 +15,7 @@ import { loadAverage } from './load-average.js';
 import { ordersBench, type OrdersFigures } from './orders.bench.js';
 import { rebuildBench } from './rebuild.bench.js';
 import { restartBench } from './restart.bench.js';
+import { scaleBench } from './scale.bench.js';
 
 const args = process.argv.slice(2);
 const compareRef = args.includes('--compare') ? args[args.indexOf('--compare') + 1] : undefined;
@@ -35,6 +38,18 @@ function print(row: Row): void {
   rows.push(row);
   const ratio = row.ratio === undefined ? '-' : `${row.ratio.toFixed(2)}x`;
   console.log(`| ${row.workload} | ${row.ours} | ${row.yardstick} | ${ratio} | ${row.goal} | ${row.load} |`);
+}
+
+if (args.includes('--scale')) {
+  const scale = await scaleBench();
+  const events = scale.events.toLocaleString('en-US');
+  console.log(`Scale: ${events} events on the embedded default (load average ${loadAverage()})`);
+  console.log(`  first start, every projection built from the log   ${(scale.firstStartMs / 1000).toFixed(1)} s`);
+  console.log(`  restart to every subscriber caught up                ${(scale.restartMs / 1000).toFixed(1)} s   (goal <= 10 s)`);
+  console.log(`  resident memory while serving                        ${Math.round(scale.rssMb)} MB   (goal <= 500 MB)`);
+  console.log(`  first command on the 100k-event stream after restart ${ms(scale.longStreamCommandMs)}`);
+  console.log(`  first command on a 100-event stream after restart    ${ms(scale.shortStreamCommandMs)}`);
+  process.exit(0);
 }
 
 console.log('| workload | orderstream | yardstick (same run) | ratio | goal | load avg |');
