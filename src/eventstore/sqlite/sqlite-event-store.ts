@@ -163,8 +163,14 @@ export class SqliteEventStore implements EventStore {
     // An append can also be refused alone (its savepoint rolled back) while the others commit.
     outcomes = outcomes.map((outcome) => (outcome.ok ? outcome : { ok: false as const, error: this.storage.failed(outcome.error) }));
     if (!outcomes.some((outcome) => !outcome.ok && outcome.error instanceof StorageFaultError)) this.storage.succeeded();
-    // Answers and wake-ups wait for the fsync that covers this commit: acknowledged = durable,
-    // and nothing is announced that a reader could not yet see.
+    // A refused append (a wrong expected revision, a duplicate id) wrote nothing: it is answered at
+    // once, so a command that lost a race retries against the newest state instead of an fsync
+    // later, when more commits have passed it (on a hot stream it kept losing).
+    outcomes.forEach((outcome, i) => {
+      if (!outcome.ok) batch[i]!.reject(outcome.error);
+    });
+    // The others wait for the fsync that covers this commit: acknowledged = durable, and nothing
+    // is announced that a reader could not yet see.
     this.unsynced.push({ batch, outcomes, head: this.writer.head });
     this.walSync.request();
   }
@@ -176,13 +182,13 @@ export class SqliteEventStore implements EventStore {
     this.unsynced = this.unsynced.filter((entry) => !covered(entry));
     if (outcome.ok) {
       if (outcome.head !== undefined && (this.durableHead === undefined || outcome.head > this.durableHead)) this.durableHead = outcome.head;
-      for (const { batch, outcomes } of done) outcomes.forEach((result, i) => (result.ok ? batch[i]!.resolve(result.result) : batch[i]!.reject(result.error)));
+      for (const { batch, outcomes } of done) outcomes.forEach((result, i) => result.ok && batch[i]!.resolve(result.result));
     } else {
       // The events are committed but maybe not on disk: their appends are refused (an unknown
       // outcome, like a timeout: a retry with the same event ids is answered idempotently), and
       // readers keep waiting until a later fsync succeeds.
       const refused = this.storage.failed(fsyncFailure(outcome.error));
-      for (const { batch } of done) for (const append of batch) append.reject(refused);
+      for (const { batch, outcomes } of done) outcomes.forEach((result, i) => result.ok && batch[i]!.reject(refused));
     }
     this.commits.notify();
   }
@@ -196,12 +202,11 @@ export class SqliteEventStore implements EventStore {
       options.direction === 'backwards'
         ? this.streamBackwards.all(streamId, from ?? Number.MAX_SAFE_INTEGER, limit)
         : this.streamForwards.all(streamId, from ?? 0, limit);
-    const events = rows.map(toRecordedEvent);
-    // A stream read (a command deciding) may see a commit whose fsync is still running: it waits
-    // for it rather than deciding on, or showing, what is not yet durable.
-    const newest = events.reduce<Position>((max, event) => (event.position > max ? event.position : max), 0n);
-    while (newest > (this.durableHead ?? 0n) && this.db.open) await this.commits.next();
-    return events;
+    // A stream read sees commits whose fsync is still running, so a command decides on the newest
+    // state: its own append is answered only after an fsync, which covers everything it read.
+    // (Waiting for durability here made commands on a hot stream lose every race against the
+    // commits made during the wait.) $all reads and subscriptions see only what is durable.
+    return rows.map(toRecordedEvent);
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {

@@ -64,7 +64,7 @@ export class ReadModelsFile {
       // NORMAL, not FULL: nothing here is the source of truth. In WAL mode a power loss can only
       // drop the last commits whole, and each commit carries its checkpoint, so documents and
       // checkpoint roll back together and the lost tail is replayed from the event log.
-      // (The event log itself stays synchronous=FULL: acknowledged means durable.)
+      // (The event log is fsynced before every acknowledgement, eventstore/sqlite/wal-sync.ts.)
       this.db.pragma('synchronous = NORMAL');
       // Every subscriber's batch is a commit here; a checkpoint (fsyncs on the event loop) every
       // 1,000 pages came every few hundred batches under load. 8,000 pages is ~32 MiB of WAL.
