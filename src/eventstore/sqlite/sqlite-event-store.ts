@@ -210,7 +210,9 @@ export class SqliteEventStore implements EventStore {
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
-    return this.allReader(options.filter)(options.after ?? 0n, checkMaxCount(options.maxCount));
+    // Like a stream read, a read of $all sees every commit (a caller that saw an event in its
+    // stream finds it here too); subscriptions, which act on what they read, see only what is durable.
+    return this.allReader(options.filter, () => this.writer.head)(options.after ?? 0n, checkMaxCount(options.maxCount));
   }
 
   async headPosition(): Promise<Position | undefined> {
@@ -218,7 +220,7 @@ export class SqliteEventStore implements EventStore {
   }
 
   subscribeToAll(options: SubscribeOptions = {}): AsyncIterable<SubscriptionMessage> {
-    const readPage = this.allReader(options.filter);
+    const readPage = this.allReader(options.filter, () => this.durableHead);
     return catchUp(
       { readPage, head: () => this.durableHead, isOpen: () => this.db.open, commits: this.commits },
       options.after,
@@ -258,7 +260,7 @@ export class SqliteEventStore implements EventStore {
     if (!this.db.open) throw new StoreClosedError();
   }
 
-  private allReader(filter: ReadAllOptions['filter']): (after: Position, maxCount: number) => RecordedEvent[] {
+  private allReader(filter: ReadAllOptions['filter'], upTo: () => Position | undefined): (after: Position, maxCount: number) => RecordedEvent[] {
     this.checkOpen();
     const { shape, where, params } = filterSql(filter);
     let statement = this.allStatements.get(shape);
@@ -268,7 +270,6 @@ export class SqliteEventStore implements EventStore {
       this.allStatements.set(shape, statement);
     }
     const query = statement;
-    // Only what is durable: a commit whose fsync still runs is not shown yet.
-    return (after, maxCount) => query.all(after, this.durableHead ?? 0n, ...params, maxCount).map(toRecordedEvent);
+    return (after, maxCount) => query.all(after, upTo() ?? 0n, ...params, maxCount).map(toRecordedEvent);
   }
 }
