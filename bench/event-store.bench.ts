@@ -1,5 +1,5 @@
 // Append and read figures of the embedded event store, beside raw better-sqlite3 yardsticks
-// measured in the same run on the same disk (FACTS.md has the reference figures).
+// measured in the same run on the same disk, in alternating turns.
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -7,7 +7,6 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { EventStore, NewEvent, RecordedEvent } from '../src/eventstore/event-store.port.js';
 import { SqliteEventStore } from '../src/eventstore/sqlite/sqlite-event-store.js';
-import type { Figure } from './figure.js';
 
 export interface EventStoreBenchOptions {
   /** How long each throughput case runs. */
@@ -52,95 +51,154 @@ async function inTempDir<T>(work: (dir: string) => Promise<T>): Promise<T> {
   }
 }
 
-async function withStore<T>(work: (store: EventStore) => Promise<T>): Promise<T> {
+/** Something measured in slices: each call runs for about `ms` and says how many events it wrote. */
+type Slice = (ms: number) => Promise<number>;
+
+/** `writers` loops, each appending one event to a new stream until the slice's time is up. */
+function appendSlices(store: EventStore, writers: number): Slice {
+  let next = 0;
+  return async (ms) => {
+    let appended = 0;
+    const deadline = performance.now() + ms;
+    const writer = async (): Promise<void> => {
+      while (performance.now() < deadline) {
+        const i = next++;
+        await store.append(`order-${i}`, [newEvent(i)], 'no_stream');
+        appended += 1;
+      }
+    };
+    await Promise.all(Array.from({ length: writers }, writer));
+    return appended;
+  };
+}
+
+/** Raw better-sqlite3 inserts into the same table shape, `perTransaction` rows per commit. */
+function rawInsertSlices(db: Database.Database, synchronous: 'FULL' | 'NORMAL', perTransaction: number): Slice {
+  db.pragma('journal_mode = WAL');
+  db.pragma(`synchronous = ${synchronous}`);
+  db.exec(`CREATE TABLE events (position INTEGER PRIMARY KEY, stream_id TEXT NOT NULL, revision INTEGER NOT NULL,
+    event_id TEXT NOT NULL UNIQUE, type TEXT NOT NULL, data TEXT NOT NULL, metadata TEXT NOT NULL,
+    recorded_at TEXT NOT NULL, UNIQUE (stream_id, revision))`);
+  const insert = db.prepare('INSERT INTO events (stream_id, revision, event_id, type, data, metadata, recorded_at) VALUES (?, 0, ?, ?, ?, ?, ?)');
+  const metadata = JSON.stringify({ ...newEvent(0).metadata, prevHash: '0'.repeat(64), hash: 'f'.repeat(64) });
+  let n = 0;
+  const commit = db.transaction(() => {
+    for (let k = 0; k < perTransaction; k++, n++) {
+      insert.run(`order-${n}`, randomUUID(), 'OrderPlaced', JSON.stringify(eventData(n)), metadata, new Date().toISOString());
+    }
+  });
+  return async (ms) => {
+    const before = n;
+    const deadline = performance.now() + ms;
+    while (performance.now() < deadline) commit();
+    return n - before;
+  };
+}
+
+/**
+ * The store and its yardstick measured in turns (yardstick, store, yardstick, store, ...), so
+ * both see the same disk and the same neighbours on a shared machine; events/s of each.
+ */
+async function inTurns(yardstick: Slice, ours: Slice, seconds: number, turns = 6): Promise<{ ours: number; yardstick: number }> {
+  const total = { ours: { events: 0, ms: 0 }, yardstick: { events: 0, ms: 0 } };
+  const sliceMs = (seconds * 1000) / turns;
+  for (let turn = 0; turn < turns; turn++) {
+    for (const [side, slice] of [['yardstick', yardstick], ['ours', ours]] as const) {
+      const started = performance.now();
+      total[side].events += await slice(sliceMs);
+      total[side].ms += performance.now() - started;
+    }
+  }
+  return { ours: total.ours.events / (total.ours.ms / 1000), yardstick: total.yardstick.events / (total.yardstick.ms / 1000) };
+}
+
+/** Appends by `writers` concurrent writers against raw inserts of `perTransaction` rows per FULL commit. */
+function appendAgainstRaw(writers: number, perTransaction: number, seconds: number): Promise<{ ours: number; yardstick: number }> {
   return inTempDir(async (dir) => {
     const store = SqliteEventStore.inDataDir(dir);
+    const raw = new Database(join(dir, 'raw.db'));
     try {
-      return await work(store);
+      return await inTurns(rawInsertSlices(raw, 'FULL', perTransaction), appendSlices(store, writers), seconds);
     } finally {
+      raw.close();
       await store.close();
     }
   });
 }
 
-/** Events per second of `writers` loops, each appending one event to a new stream until time is up. */
-function appendThroughput(writers: number, seconds: number): Promise<number> {
-  return withStore(async (store) => {
-    let appended = 0;
-    const started = performance.now();
-    const deadline = started + seconds * 1000;
-    const writer = async (w: number): Promise<void> => {
-      for (let i = 0; performance.now() < deadline; i++) {
-        await store.append(`order-${w}-${i}`, [newEvent(i)], 'no_stream');
-        appended += 1;
-      }
-    };
-    await Promise.all(Array.from({ length: writers }, (_, w) => writer(w)));
-    return appended / ((performance.now() - started) / 1000);
-  });
+type Fold = { count: number; quantity: number };
+function foldOne(state: Fold, data: unknown): Fold {
+  const { lines } = data as { lines: { quantity: number }[] };
+  return { count: state.count + 1, quantity: state.quantity + lines.reduce((sum, line) => sum + line.quantity, 0) };
 }
 
-/** Raw better-sqlite3 inserts into the same table shape, `perTransaction` rows per commit. */
-function rawInsertThroughput(synchronous: 'FULL' | 'NORMAL', perTransaction: number, seconds: number): Promise<number> {
-  return inTempDir(async (dir) => {
-    const db = new Database(join(dir, 'raw.db'));
-    try {
-      db.pragma('journal_mode = WAL');
-      db.pragma(`synchronous = ${synchronous}`);
-      db.exec(`CREATE TABLE events (position INTEGER PRIMARY KEY, stream_id TEXT NOT NULL, revision INTEGER NOT NULL,
-        event_id TEXT NOT NULL UNIQUE, type TEXT NOT NULL, data TEXT NOT NULL, metadata TEXT NOT NULL,
-        recorded_at TEXT NOT NULL, UNIQUE (stream_id, revision))`);
-      const insert = db.prepare('INSERT INTO events (stream_id, revision, event_id, type, data, metadata, recorded_at) VALUES (?, 0, ?, ?, ?, ?, ?)');
-      const sample = newEvent(0);
-      const metadata = JSON.stringify({ ...sample.metadata, prevHash: '0'.repeat(64), hash: 'f'.repeat(64) });
-      let n = 0;
-      const commit = db.transaction(() => {
-        for (let k = 0; k < perTransaction; k++, n++) {
-          insert.run(`order-${n}`, randomUUID(), 'OrderPlaced', JSON.stringify(eventData(n)), metadata, new Date().toISOString());
-        }
-      });
-      const started = performance.now();
-      const deadline = started + seconds * 1000;
-      while (performance.now() < deadline) commit();
-      return n / ((performance.now() - started) / 1000);
-    } finally {
-      db.close();
-    }
-  });
-}
-
-/** Median time to read a 1,000-event stream and fold it into a state. */
-function loadAndFold(): Promise<number> {
-  return withStore(async (store) => {
-    for (let i = 0; i < 10; i++) {
-      await store.append('order-1', Array.from({ length: 100 }, (_, k) => newEvent(i * 100 + k)), i === 0 ? 'no_stream' : i * 100 - 1);
-    }
-    const fold = (events: RecordedEvent[]): { count: number; quantity: number } =>
-      events.reduce(
-        (state, event) => {
-          const data = event.data as { lines: { quantity: number }[] };
-          return { count: state.count + 1, quantity: state.quantity + data.lines.reduce((sum, line) => sum + line.quantity, 0) };
-        },
-        { count: 0, quantity: 0 },
-      );
+function medianMs(runs: number, once: () => Promise<void> | void): Promise<number> {
+  return (async () => {
     const times: number[] = [];
-    for (let run = 0; run < 30; run++) {
+    for (let run = 0; run < runs; run++) {
       const started = performance.now();
-      const state = fold(await store.readStream('order-1'));
+      await once();
       times.push(performance.now() - started);
-      if (state.count !== 1000) throw new Error(`folded ${state.count} events, expected 1000`);
     }
     times.sort((a, b) => a - b);
     return times[Math.floor(times.length / 2)]!;
+  })();
+}
+
+/**
+ * Median time to read a 1,000-event stream and fold it into a state through the store, and the
+ * same read done raw in the same run (SELECT of the stream's rows + JSON.parse of data and
+ * metadata + the same fold) on the same file.
+ */
+function loadAndFold(): Promise<{ storeMs: number; rawMs: number }> {
+  return inTempDir(async (dir) => {
+    const check = (state: Fold) => {
+      if (state.count !== 1000) throw new Error(`folded ${state.count} events, expected 1000`);
+    };
+    const store = SqliteEventStore.inDataDir(dir);
+    let storeMs: number;
+    try {
+      for (let i = 0; i < 10; i++) {
+        await store.append('order-1', Array.from({ length: 100 }, (_, k) => newEvent(i * 100 + k)), i === 0 ? 'no_stream' : i * 100 - 1);
+      }
+      storeMs = await medianMs(30, async () => check((await store.readStream('order-1')).reduce((state: Fold, event: RecordedEvent) => foldOne(state, event.data), { count: 0, quantity: 0 })));
+    } finally {
+      await store.close();
+    }
+    // The store holds its file exclusively: the raw read opens it after.
+    const raw = new Database(join(dir, 'events.db'), { readonly: true });
+    try {
+      const select = raw.prepare<[string], { data: string; metadata: string }>('SELECT data, metadata FROM events WHERE stream_id = ? ORDER BY revision');
+      const rawMs = await medianMs(30, () => {
+        let state: Fold = { count: 0, quantity: 0 };
+        for (const row of select.all('order-1')) {
+          JSON.parse(row.metadata);
+          state = foldOne(state, JSON.parse(row.data));
+        }
+        check(state);
+      });
+      return { storeMs, rawMs };
+    } finally {
+      raw.close();
+    }
   });
 }
 
-export async function eventStoreBench({ secondsPerCase = 3 }: EventStoreBenchOptions = {}): Promise<Figure[]> {
-  return [
-    { name: 'append, 1 writer, sequential (1 event per append)', value: await appendThroughput(1, secondsPerCase), unit: 'events/s' },
-    { name: 'append, 64 concurrent writers, distinct streams', value: await appendThroughput(64, secondsPerCase), unit: 'events/s' },
-    { name: 'raw better-sqlite3 insert, FULL, 1 per transaction', value: await rawInsertThroughput('FULL', 1, secondsPerCase), unit: 'events/s', note: 'yardstick' },
-    { name: 'raw better-sqlite3 insert, NORMAL, 100 per transaction', value: await rawInsertThroughput('NORMAL', 100, secondsPerCase), unit: 'events/s', note: 'yardstick' },
-    { name: 'load and fold a 1,000-event stream (median of 30)', value: await loadAndFold(), unit: 'ms' },
-  ];
+export interface EventStoreFigures {
+  sequential: number;
+  concurrent: number;
+  rawFull1: number;
+  rawFull100: number;
+  foldMs: number;
+  rawFoldMs: number;
+}
+
+export async function eventStoreBench({ secondsPerCase = 3 }: EventStoreBenchOptions = {}): Promise<EventStoreFigures> {
+  const sequential = await appendAgainstRaw(1, 1, secondsPerCase * 2);
+  const concurrent = await appendAgainstRaw(64, 100, secondsPerCase * 2);
+  const { storeMs, rawMs } = await loadAndFold();
+  return {
+    sequential: sequential.ours, concurrent: concurrent.ours, rawFull1: sequential.yardstick, rawFull100: concurrent.yardstick,
+    foldMs: storeMs, rawFoldMs: rawMs,
+  };
 }

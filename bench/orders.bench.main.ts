@@ -1,9 +1,7 @@
 // Runs only the order throughput section: `node dist/bench/orders.bench.main.js [orders] [concurrency]`.
-import 'reflect-metadata';
 import { ordersBench } from './orders.bench.js';
 
 const [orders, concurrency] = process.argv.slice(2).map(Number);
-for (const figure of await ordersBench({ ...(orders ? { orders } : {}), ...(concurrency ? { concurrency } : {}) })) {
-  console.log(`${figure.name}: ${figure.value.toFixed(1)} ${figure.unit} (${figure.note ?? ''})`);
-}
-process.exit(0);
+const figures = await ordersBench({ ...(orders ? { orders } : {}), ...(concurrency ? { concurrency } : {}) });
+console.log(`orders end to end: ${figures.ordersPerSecond.toFixed(1)} orders/s (${figures.totalSeconds.toFixed(1)} s); ` +
+  `POST /v1/orders ${figures.acceptedPerSecond.toFixed(1)}/s, p50 ${figures.p50Ms.toFixed(1)} ms, p99 ${figures.p99Ms.toFixed(1)} ms`);

@@ -118,11 +118,8 @@ async function place(productId: string, paymentToken: string): Promise<{ orderId
   return { orderId, placed: placed! };
 }
 
-beforeEach(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'orderstream-fulfillment-'));
-  clock = new ManualClock();
-  gateway = new HeldGateway();
-  const config = loadConfig({ DATA_DIR: dir, LOG_LEVEL: 'error', JWT_SECRET: 'orderstream-int-secret-0123456789-0123456789', PAYMENT_DEADLINE_MS: String(DEADLINE_MS), FULFILLMENT_POLL_MS: '10' });
+async function startApp(pollMs: number): Promise<void> {
+  const config = loadConfig({ DATA_DIR: dir, LOG_LEVEL: 'error', JWT_SECRET: 'orderstream-int-secret-0123456789-0123456789', PAYMENT_DEADLINE_MS: String(DEADLINE_MS), FULFILLMENT_POLL_MS: String(pollMs) });
   module = await Test.createTestingModule({ imports: [fulfillmentApp(config)] })
     .overrideProvider(CLOCK).useValue(clock)
     .overrideProvider(PAYMENT_GATEWAY).useValue(gateway)
@@ -131,6 +128,13 @@ beforeEach(async () => {
   await module.init();
   commands = module.get(CommandBus);
   store = module.get(EVENT_STORE);
+}
+
+beforeEach(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'orderstream-fulfillment-'));
+  clock = new ManualClock();
+  gateway = new HeldGateway();
+  await startApp(10);
 });
 afterEach(async () => {
   gateway.answerSlowOnes();
@@ -190,6 +194,14 @@ describe('order fulfillment over the embedded stores', () => {
     await streamHas(`fulfillment-${orderId}`, 'FulfillmentCompleted');
     const payment = (await store.readStream(`payment-${paymentId}`)).map((e) => e.type);
     expect(payment).toEqual(['PaymentAuthorizationRequested', 'PaymentAuthorized', 'PaymentVoided']);
+  });
+
+  it('the authorization worker is woken by the commit that requests a payment, not by its poll interval', async () => {
+    await module.close();
+    await startApp(60_000); // after the first poll at start, the next would come only in a minute
+    const productId = await product('INT-PLATE', 5);
+    const { orderId } = await place(productId, 'tok_ok');
+    await streamHas(`order-${orderId}`, 'OrderConfirmed');
   });
 
   it('a customer cancellation after capture refunds the payment and cancels the shipment', async () => {

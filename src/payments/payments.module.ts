@@ -5,6 +5,8 @@ import { Inject, Logger, Module, type BeforeApplicationShutdown, type OnApplicat
 import { CommandBus } from '@nestjs/cqrs';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { READ_STORE, type ReadStore } from '../readstore/read-store.port.js';
+import { paymentRequestsProjection } from '../../projections/payment-requests/payment-requests.projection.js';
+import { SubscriptionRunner } from '../subscriptions/subscription-runner.js';
 import { AuthorizationWorker } from './authorization-worker/authorization-worker.js';
 import { PAYMENT_GATEWAY, type PaymentGateway } from './gateway/payment-gateway.port.js';
 import { TestPaymentGateway } from './gateway/test-payment-gateway.js';
@@ -34,13 +36,30 @@ export const paymentsLogData: LogData = { kind: 'payments', streamPrefixes: [pay
   ],
 })
 export class PaymentsModule implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  constructor(@Inject(AuthorizationWorker) private readonly worker: AuthorizationWorker) {}
+  private stopWaking: (() => void) | undefined;
+
+  constructor(
+    @Inject(AuthorizationWorker) private readonly worker: AuthorizationWorker,
+    @Inject(SubscriptionRunner) private readonly subscriptions: SubscriptionRunner,
+  ) {}
 
   onApplicationBootstrap(): void {
     this.worker.start();
+    // Woken when the payment requests' projection moves, so an authorization request waits for
+    // no poll interval (FULFILLMENT_POLL_MS remains the fallback).
+    let seen: bigint | undefined;
+    const name = paymentRequestsProjection.name;
+    this.stopWaking = this.subscriptions.onProgress(() => {
+      // Any move wakes it while the projection is not (yet) registered with the runner.
+      const checkpoint = this.subscriptions.subscriberNames.includes(name) ? this.subscriptions.progress(name).checkpoint : undefined;
+      if (checkpoint === seen) return;
+      seen = checkpoint;
+      this.worker.wake();
+    });
   }
 
   async beforeApplicationShutdown(): Promise<void> {
+    this.stopWaking?.();
     await this.worker.stop();
   }
 }

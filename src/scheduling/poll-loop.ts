@@ -1,5 +1,6 @@
 // Polls for due work at a fixed interval: the payment authorization worker, the payment deadline
-// scheduler and the audit anchor scheduler. Polls never overlap (the next is scheduled when one
+// scheduler and the audit anchor scheduler; wake() polls at once when a commit says new work may
+// be there, the interval remaining the fallback (and what finds due deadlines). Polls never overlap (the next is scheduled when one
 // ends); a failed poll is logged and the next one tries again. Stopping waits, for a bounded
 // time, for the poll in progress, so a stuck store cannot hold the shutdown up.
 
@@ -26,6 +27,8 @@ export class PollLoop {
   private timer: NodeJS.Timeout | undefined;
   private polling: Promise<void> | undefined;
   private stopped = false;
+  /** A wake-up came while a poll ran: poll again as soon as it ends. */
+  private wokenWhilePolling = false;
 
   constructor(
     private readonly poll: () => Promise<unknown>,
@@ -43,6 +46,21 @@ export class PollLoop {
     if (this.stopped) return;
     clearTimeout(this.timer);
     await this.pollOnce();
+  }
+
+  /**
+   * New work may be there (a commit woke us): poll now if idle, or right after the poll in
+   * progress, instead of at the end of the interval. Wake-ups that come while a poll is
+   * scheduled or running fold into one poll, so a burst of commits costs one poll each way.
+   */
+  wake(): void {
+    if (this.stopped) return;
+    if (this.polling) {
+      this.wokenWhilePolling = true;
+      return;
+    }
+    clearTimeout(this.timer);
+    this.schedule(0);
   }
 
   /** No more polls; waits up to `graceMs` for the one in progress. */
@@ -67,7 +85,9 @@ export class PollLoop {
       )
       .finally(() => {
         this.polling = undefined;
-        this.schedule(this.options.intervalMs);
+        const woken = this.wokenWhilePolling;
+        this.wokenWhilePolling = false;
+        this.schedule(woken ? 0 : this.options.intervalMs);
       });
     return this.polling;
   }

@@ -71,6 +71,35 @@ describe('PollLoop', () => {
     await subject.stop();
   });
 
+  it('polls at once when woken instead of waiting out the interval, and once more after a poll that a wake-up came during', async () => {
+    jest.useFakeTimers();
+    let polls = 0;
+    let release: (() => void) | undefined;
+    const { loop: subject } = loop(async () => {
+      polls++;
+      if (polls === 2) await new Promise<void>((done) => (release = done));
+    }, { intervalMs: 60_000 });
+    subject.start();
+    await jest.advanceTimersByTimeAsync(0);
+    expect(polls).toBe(1);
+    subject.wake();
+    await jest.advanceTimersByTimeAsync(0);
+    expect(polls).toBe(2); // not a minute later
+    subject.wake(); // during the second poll: folded into one more poll right after it
+    subject.wake();
+    await jest.advanceTimersByTimeAsync(0);
+    expect(polls).toBe(2);
+    release!();
+    await jest.advanceTimersByTimeAsync(0);
+    expect(polls).toBe(3);
+    await jest.advanceTimersByTimeAsync(59_000);
+    expect(polls).toBe(3); // then the interval again
+    await subject.stop();
+    subject.wake();
+    await jest.advanceTimersByTimeAsync(120_000);
+    expect(polls).toBe(3);
+  });
+
   it('stops within the grace period even if a poll never ends', async () => {
     const { loop: subject } = loop(() => new Promise(() => undefined), { intervalMs: 100 });
     subject.start();

@@ -36,6 +36,10 @@ export class BoundedBuffer<T> {
       if (this.failure) throw this.failure.error;
       if (this.ended) return BUFFER_ENDED;
       await new Promise<void>((resolve) => (this.wakeConsumer = resolve));
+      // Woken by the first item: a producer handing over a page it read in one go pushes the rest
+      // on microtasks, so give it that turn before taking. Without it a catch-up was taken ~2
+      // events at a time, and each batch paid a read-model commit of its own.
+      if (this.items.length < max && !this.ended) await new Promise((resolve) => setImmediate(resolve));
     }
     let count = 0;
     while (count < Math.min(max, this.items.length)) {

@@ -95,6 +95,15 @@ describe('SubscriptionRunner', () => {
     expect(await harness.readStore.getCheckpoint(recorder.handler.name)).toBe(23n);
   });
 
+  it('takes history in full batches: a page read from the store is not split into small batches', async () => {
+    for (let i = 0; i < 120; i += 1) await harness.append('ItemAdded', { cartId: `c${i % 4}`, sku: 'MUG', quantity: 1 });
+    const recorder = recordingHandler(uniqueName('full-batches'));
+    const runner = harness.runner({ handlers: [recorder.handler], options: { batchSize: 50 } });
+    runner.start();
+    expect(await runner.waitForPosition([recorder.handler.name], 120n, PATIENCE_MS)).toBe(true);
+    expect(recorder.batches.map((batch) => batch.length)).toEqual([50, 50, 20]);
+  });
+
   it('stops pulling from the store while the buffer is full (backpressure)', async () => {
     for (let i = 0; i < 40; i += 1) await harness.append('CartOpened', { cartId: `c${i}` });
     let pulled = 0;

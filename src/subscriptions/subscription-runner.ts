@@ -55,6 +55,7 @@ export class SubscriptionRunner {
   private readonly names = new Set<string>();
   private readonly checkpointNames = new Set<string>();
   private readonly waiters = new PositionWaiters();
+  private readonly progressListeners = new Set<() => void>();
   private readonly stopping = new AbortController();
   private currentState: RunnerState = 'idle';
   private readonly context: WorkerContext;
@@ -169,6 +170,15 @@ export class SubscriptionRunner {
     return this.waiters.wait(reached, timeoutMs);
   }
 
+  /**
+   * Calls `listener` after every checkpoint move of any subscriber (a worker that reads a read
+   * model polls again: the commit may have brought it work). Returns the unsubscribe function.
+   */
+  onProgress(listener: () => void): () => void {
+    this.progressListeners.add(listener);
+    return () => this.progressListeners.delete(listener);
+  }
+
   /** Wakes the waits after a group changed what a name's progress means (a switch-over). */
   recheck(): void {
     this.waiters.recheck();
@@ -219,6 +229,7 @@ export class SubscriptionRunner {
 
   private progressed(): void {
     this.waiters.recheck();
+    for (const listener of this.progressListeners) listener();
     for (const group of this.groups) group.progressed?.();
   }
 }

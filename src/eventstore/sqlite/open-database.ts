@@ -1,4 +1,4 @@
-// Opens the embedded event store's SQLite file: durability pragmas, the single-writer lock
+// Opens the embedded event store's SQLite file: durability pragmas (fsync: wal-sync.ts), the single-writer lock
 // and the schema.
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -57,8 +57,15 @@ export function openDatabase(file: string, { busyTimeoutMs }: OpenOptions): Data
     // (the WAL index lives in this connection's memory), which is right for a single user.
     db.pragma('locking_mode = EXCLUSIVE');
     db.pragma('journal_mode = WAL');
-    // FULL in WAL mode fsyncs the WAL on every commit: an acknowledged append is durable.
-    db.pragma('synchronous = FULL');
+    // NORMAL: a commit writes the WAL without fsyncing it on the event loop; the store fsyncs the
+    // WAL itself on the thread pool (wal-sync.ts) and answers an append only after that fsync,
+    // so an acknowledged append is durable exactly as with FULL. Checkpoints sync as before.
+    db.pragma('synchronous = NORMAL');
+    // A checkpoint fsyncs the WAL and the database on the event loop. An append dirties about six
+    // pages (the row, two indexes, the stream's head), so the default (1,000 pages) checkpointed
+    // every ~170 appends; at 8,000 pages (~32 MiB of WAL) hot index pages are copied once per
+    // checkpoint instead of once per 1,000 pages, and the loop stops for fsync 8x less often.
+    db.pragma('wal_autocheckpoint = 8000');
     // Each append runs in a savepoint; keep its sub-journal in memory rather than a temp file.
     db.pragma('temp_store = MEMORY');
     // Appends to many streams touch random index pages (event ids are UUIDs); 32 MiB of page

@@ -1,5 +1,6 @@
-// The embedded event store: one SQLite file (WAL, synchronous=FULL) written by one connection,
-// with concurrent appends group-committed into one transaction and one fsync.
+// The embedded event store: one SQLite file (WAL) written by one connection, with concurrent
+// appends group-committed into one transaction, and the commits made while an fsync runs
+// sharing the next one (wal-sync.ts). Nothing is answered or shown to a reader before its fsync.
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
@@ -15,12 +16,13 @@ import type {
   SubscribeOptions,
   SubscriptionMessage,
 } from '../event-store.port.js';
-import { AppendWriter } from './append-writer.js';
+import { type AppendOutcome, AppendWriter } from './append-writer.js';
 import { filterSql } from './all-filter-sql.js';
 import { catchUp } from './catch-up-subscription.js';
 import { CommitNotifier } from './commit-notifier.js';
 import { EVENT_COLUMNS, type EventRow, toRecordedEvent } from './event-rows.js';
 import { openDatabase } from './open-database.js';
+import { type SyncOutcome, WalSync, type WalSyncOptions } from './wal-sync.js';
 import { DEFAULT_MAX_APPEND_BYTES, type PreparedAppend, prepareAppend } from '../prepare-append.js';
 import { StorageFaultError, StorageMonitor, isStorageFault } from '../../sqlite/storage-monitor.js';
 import { eventStoreMetrics } from '../event-store-metrics.js';
@@ -30,6 +32,8 @@ export interface SqliteEventStoreOptions {
   busyTimeoutMs?: number;
   /** Largest append, data plus metadata, in bytes; default 1 MiB like EventStoreDB. */
   maxAppendBytes?: number;
+  /** Replaces the WAL's asynchronous fsync (tests hold or fail it); fs.fsync by default. */
+  fsync?: WalSyncOptions['fsync'];
 }
 
 export const EVENTS_DB_FILE = 'events.db';
@@ -44,12 +48,26 @@ interface QueuedAppend extends PreparedAppend {
   reject(error: unknown): void;
 }
 
+/** A committed batch waiting for the fsync that makes it durable. */
+interface CommittedBatch {
+  batch: QueuedAppend[];
+  outcomes: AppendOutcome[];
+  /** The committed head right after this batch. */
+  head: Position | undefined;
+}
+
 export class StoreClosedError extends Error {
   readonly code = 'store_closed';
   constructor() {
     super('The event store is closed');
     this.name = 'StoreClosedError';
   }
+}
+
+/** A failed fsync of the WAL, in SQLite's terms, so /health and the 503 answer name it like any storage fault. */
+function fsyncFailure(cause: unknown): Error {
+  const message = cause instanceof Error ? cause.message : String(cause);
+  return Object.assign(new Error(`fsync of the event log failed: ${message}`, { cause }), { code: 'SQLITE_IOERR_FSYNC' });
 }
 
 function checkMaxCount(maxCount: number | undefined): number {
@@ -63,6 +81,11 @@ export class SqliteEventStore implements EventStore {
   private readonly writer: AppendWriter;
   private readonly commits = new CommitNotifier();
   private readonly queue: QueuedAppend[] = [];
+  /** Committed, in commit order, not yet fsynced. */
+  private unsynced: CommittedBatch[] = [];
+  private readonly walSync: WalSync;
+  /** Last durable position: what answers and readers may see. */
+  private durableHead: Position | undefined;
   private flushScheduled: NodeJS.Immediate | undefined;
   private closing = false;
   private readonly maxAppendBytes: number;
@@ -79,16 +102,22 @@ export class SqliteEventStore implements EventStore {
     this.maxAppendBytes = options.maxAppendBytes ?? DEFAULT_MAX_APPEND_BYTES;
     this.writer = new AppendWriter(db);
     this.storage = new StorageMonitor('event store', db);
+    this.walSync = new WalSync({ file, committedHead: () => this.writer.head, synced: (outcome) => this.synced(outcome), ...(options.fsync ? { fsync: options.fsync } : {}) });
+    try {
+      this.walSync.open();
+    } catch (error) {
+      db.close();
+      throw error;
+    }
+    this.durableHead = this.writer.head;
     this.streamForwards = db
       .prepare<[string, number, number], EventRow>(
         `SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision LIMIT ?`,
-      )
-      .safeIntegers();
+      );
     this.streamBackwards = db
       .prepare<[string, number, number], EventRow>(
         `SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = ? AND revision <= ? ORDER BY revision DESC LIMIT ?`,
-      )
-      .safeIntegers();
+      );
   }
 
   /** The store of a service: `<dataDir>/events.db`. */
@@ -134,9 +163,33 @@ export class SqliteEventStore implements EventStore {
     // An append can also be refused alone (its savepoint rolled back) while the others commit.
     outcomes = outcomes.map((outcome) => (outcome.ok ? outcome : { ok: false as const, error: this.storage.failed(outcome.error) }));
     if (!outcomes.some((outcome) => !outcome.ok && outcome.error instanceof StorageFaultError)) this.storage.succeeded();
-    // Answers and wake-ups only after COMMIT (and its fsync) returned: acknowledged = durable,
-    // and nothing is announced that a reader could not yet see.
-    outcomes.forEach((outcome, i) => (outcome.ok ? batch[i]!.resolve(outcome.result) : batch[i]!.reject(outcome.error)));
+    // A refused append (a wrong expected revision, a duplicate id) wrote nothing: it is answered at
+    // once, so a command that lost a race retries against the newest state instead of an fsync
+    // later, when more commits have passed it (on a hot stream it kept losing).
+    outcomes.forEach((outcome, i) => {
+      if (!outcome.ok) batch[i]!.reject(outcome.error);
+    });
+    // The others wait for the fsync that covers this commit: acknowledged = durable, and nothing
+    // is announced that a reader could not yet see.
+    this.unsynced.push({ batch, outcomes, head: this.writer.head });
+    this.walSync.request();
+  }
+
+  /** An fsync returned: answer the batches it covered and show readers what it made durable. */
+  private synced(outcome: SyncOutcome): void {
+    const covered = (entry: CommittedBatch) => (entry.head ?? 0n) <= (outcome.head ?? 0n);
+    const done = this.unsynced.filter(covered);
+    this.unsynced = this.unsynced.filter((entry) => !covered(entry));
+    if (outcome.ok) {
+      if (outcome.head !== undefined && (this.durableHead === undefined || outcome.head > this.durableHead)) this.durableHead = outcome.head;
+      for (const { batch, outcomes } of done) outcomes.forEach((result, i) => result.ok && batch[i]!.resolve(result.result));
+    } else {
+      // The events are committed but maybe not on disk: their appends are refused (an unknown
+      // outcome, like a timeout: a retry with the same event ids is answered idempotently), and
+      // readers keep waiting until a later fsync succeeds.
+      const refused = this.storage.failed(fsyncFailure(outcome.error));
+      for (const { batch, outcomes } of done) outcomes.forEach((result, i) => result.ok && batch[i]!.reject(refused));
+    }
     this.commits.notify();
   }
 
@@ -149,21 +202,27 @@ export class SqliteEventStore implements EventStore {
       options.direction === 'backwards'
         ? this.streamBackwards.all(streamId, from ?? Number.MAX_SAFE_INTEGER, limit)
         : this.streamForwards.all(streamId, from ?? 0, limit);
+    // A stream read sees commits whose fsync is still running, so a command decides on the newest
+    // state: its own append is answered only after an fsync, which covers everything it read.
+    // (Waiting for durability here made commands on a hot stream lose every race against the
+    // commits made during the wait.) $all reads and subscriptions see only what is durable.
     return rows.map(toRecordedEvent);
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
-    return this.allReader(options.filter)(options.after ?? 0n, checkMaxCount(options.maxCount));
+    // Like a stream read, a read of $all sees every commit (a caller that saw an event in its
+    // stream finds it here too); subscriptions, which act on what they read, see only what is durable.
+    return this.allReader(options.filter, () => this.writer.head)(options.after ?? 0n, checkMaxCount(options.maxCount));
   }
 
   async headPosition(): Promise<Position | undefined> {
-    return this.writer.head;
+    return this.durableHead;
   }
 
   subscribeToAll(options: SubscribeOptions = {}): AsyncIterable<SubscriptionMessage> {
-    const readPage = this.allReader(options.filter);
+    const readPage = this.allReader(options.filter, () => this.durableHead);
     return catchUp(
-      { readPage, head: () => this.writer.head, isOpen: () => this.db.open, commits: this.commits },
+      { readPage, head: () => this.durableHead, isOpen: () => this.db.open, commits: this.commits },
       options.after,
       options.signal,
     );
@@ -176,7 +235,7 @@ export class SqliteEventStore implements EventStore {
    */
   async backup(destination: string): Promise<{ coversPosition: Position | undefined; bytes: number }> {
     this.checkOpen();
-    const coversPosition = this.writer.head;
+    const coversPosition = this.durableHead;
     try {
       await this.db.backup(destination);
     } catch (error) {
@@ -192,6 +251,7 @@ export class SqliteEventStore implements EventStore {
     if (this.flushScheduled) clearImmediate(this.flushScheduled);
     this.flushScheduled = undefined;
     while (this.queue.length > 0) this.flush();
+    this.walSync.closeSync();
     this.db.close();
     this.commits.notify(); // waiting subscriptions see the store closed and end
   }
@@ -200,17 +260,16 @@ export class SqliteEventStore implements EventStore {
     if (!this.db.open) throw new StoreClosedError();
   }
 
-  private allReader(filter: ReadAllOptions['filter']): (after: Position, maxCount: number) => RecordedEvent[] {
+  private allReader(filter: ReadAllOptions['filter'], upTo: () => Position | undefined): (after: Position, maxCount: number) => RecordedEvent[] {
     this.checkOpen();
     const { shape, where, params } = filterSql(filter);
     let statement = this.allStatements.get(shape);
     if (!statement) {
       statement = this.db
-        .prepare<unknown[], EventRow>(`SELECT ${EVENT_COLUMNS} FROM events WHERE position > ?${where} ORDER BY position LIMIT ?`)
-        .safeIntegers();
+        .prepare<unknown[], EventRow>(`SELECT ${EVENT_COLUMNS} FROM events WHERE position > ? AND position <= ?${where} ORDER BY position LIMIT ?`);
       this.allStatements.set(shape, statement);
     }
     const query = statement;
-    return (after, maxCount) => query.all(after, ...params, maxCount).map(toRecordedEvent);
+    return (after, maxCount) => query.all(after, upTo() ?? 0n, ...params, maxCount).map(toRecordedEvent);
   }
 }

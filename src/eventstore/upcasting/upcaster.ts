@@ -34,6 +34,9 @@ export class UpcasterChain {
 
   /** The event in the current shape of its type; the same object if it already is. */
   upcast<E extends RecordedEvent>(event: E): E {
+    // Most events are in their type's current shape: one map lookup, no key to build.
+    const current = this.current.get(event.type);
+    if (current === undefined || event.schemaVersion >= current) return event;
     let result = event;
     for (;;) {
       const step = this.steps.get(`${result.type}@${result.schemaVersion}`);

@@ -12,6 +12,7 @@ import type { JwtSettings } from '../../config/security-config.js';
 import type { Actor } from '../../eventstore/event-store.port.js';
 import { UserAccounts } from '../user-accounts.js';
 import { isRole, type Role } from '../../access/roles.js';
+import { hs256KeyForPassport } from './hs256-key.js';
 
 export const LOCAL_ALGORITHMS = ['HS256'] as const;
 export const JWKS_ALGORITHMS = ['RS256', 'ES256'] as const;
@@ -24,7 +25,7 @@ function strategyOptions(settings: JwtSettings): StrategyOptionsWithoutRequest {
     ignoreExpiration: false,
     jsonWebTokenOptions: { clockTolerance: settings.clockToleranceSeconds },
   };
-  if (settings.mode === 'local') return { ...common, secretOrKey: settings.secret, algorithms: [...LOCAL_ALGORITHMS] };
+  if (settings.mode === 'local') return { ...common, secretOrKey: hs256KeyForPassport(settings.secret), algorithms: [...LOCAL_ALGORITHMS] };
   return {
     ...common,
     algorithms: [...JWKS_ALGORITHMS],

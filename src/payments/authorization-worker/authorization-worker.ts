@@ -46,6 +46,11 @@ export class AuthorizationWorker {
     this.loop.start();
   }
 
+  /** The payment requests may have changed (a commit moved the read model): look now, not at the next interval. */
+  wake(): void {
+    this.loop.wake();
+  }
+
   /** Stops polling; waits a little for calls in flight (a slow processor's is resumed after the restart). */
   async stop(graceMs = 1_000): Promise<void> {
     this.stopping.abort();

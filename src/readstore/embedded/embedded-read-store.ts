@@ -30,6 +30,15 @@ export class EmbeddedReadStore implements ReadStore {
   private readonly file: ReadModelsFile;
   private readonly collections = new Map<string, InMemoryCollection>();
   private readonly checkpoints: Map<string, Position>;
+  /**
+   * Checkpoints moved by batches that changed no document (a handler's batch, events a
+   * projection does not read), written together at the next turn of the event loop or with the
+   * next commit that has documents: one transaction instead of one per subscriber per batch.
+   * A crash before that write replays those events to their subscribers, which changes nothing:
+   * projections guard every document by position, handlers are idempotent by command id.
+   */
+  private readonly pendingCheckpoints = new Map<string, Position>();
+  private pendingWrite: NodeJS.Immediate | undefined;
   private closed = false;
 
   /** The store of a service: `<dataDir>/readmodels.db`. */
@@ -134,10 +143,34 @@ export class EmbeddedReadStore implements ReadStore {
       if (violation) throw violation;
     }
     const changes: DocumentChange[] = [...staged].flatMap(([collection, docs]) => [...docs].map(([id, doc]) => ({ collection, id, doc })));
-    this.file.commit(changes, batch.subscriber, batch.checkpoint);
-    for (const { collection, id, doc } of changes) this.collections.get(collection)!.put(id, doc);
+    if (changes.length === 0) {
+      this.pendingCheckpoints.set(batch.subscriber, batch.checkpoint);
+      this.pendingWrite ??= setImmediate(this.writePendingCheckpoints);
+    } else {
+      this.pendingCheckpoints.delete(batch.subscriber);
+      const checkpoints = new Map(this.pendingCheckpoints).set(batch.subscriber, batch.checkpoint);
+      this.file.commit(changes, checkpoints);
+      for (const subscriber of checkpoints.keys()) this.pendingCheckpoints.delete(subscriber);
+      for (const { collection, id, doc } of changes) this.collections.get(collection)!.put(id, doc);
+    }
     this.checkpoints.set(batch.subscriber, batch.checkpoint);
   }
+
+  private readonly writePendingCheckpoints = (): void => {
+    this.pendingWrite = undefined;
+    if (this.pendingCheckpoints.size === 0 || this.closed) return;
+    const checkpoints = new Map(this.pendingCheckpoints);
+    try {
+      this.file.commit([], checkpoints);
+    } catch (error) {
+      // Left pending: the next commit writes them (the fault shows in /health meanwhile).
+      new Logger('ReadStore').warn(`Checkpoints not written yet: ${error instanceof Error ? error.message : String(error)}`);
+      return;
+    }
+    for (const [subscriber, checkpoint] of checkpoints) {
+      if (this.pendingCheckpoints.get(subscriber) === checkpoint) this.pendingCheckpoints.delete(subscriber);
+    }
+  };
 
   async getCheckpoint(subscriber: string): Promise<Position | undefined> {
     this.assertOpen();
@@ -146,6 +179,7 @@ export class EmbeddedReadStore implements ReadStore {
 
   async resetCheckpoint(subscriber: string): Promise<void> {
     this.assertOpen();
+    this.pendingCheckpoints.delete(subscriber);
     this.file.resetCheckpoint(subscriber);
     this.checkpoints.delete(subscriber);
   }
@@ -162,6 +196,8 @@ export class EmbeddedReadStore implements ReadStore {
 
   async close(): Promise<void> {
     if (this.closed) return;
+    if (this.pendingWrite) clearImmediate(this.pendingWrite);
+    this.writePendingCheckpoints();
     this.closed = true;
     this.file.close();
   }

@@ -1,0 +1,114 @@
+// Acknowledged means fsynced: with the WAL's fsync held by the test (a double of fs.fsync), an
+// append stays unanswered and subscriptions (and the head) see nothing of it; commits made meanwhile share the next
+// fsync; a failed fsync refuses the appends it covered and keeps readers waiting for a good one.
+import { randomUUID } from 'node:crypto';
+import { fsync as realFsync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import type { AppendResult, NewEvent, SubscriptionMessage } from '../event-store.port.js';
+import { SqliteEventStore } from './sqlite-event-store.js';
+
+type Done = (error: NodeJS.ErrnoException | null) => void;
+
+/** A double of fs.fsync that holds each call until the test lets it go (really fsyncing then) or fails it. */
+class HeldFsync {
+  readonly calls: { fd: number; done: Done }[] = [];
+  readonly fsync = (fd: number, done: Done): void => void this.calls.push({ fd, done });
+  release(index = this.calls.length - 1): Promise<void> {
+    const call = this.calls[index]!;
+    return new Promise((resolve) => realFsync(call.fd, (error) => { call.done(error); resolve(); }));
+  }
+  fail(index = this.calls.length - 1): void {
+    this.calls[index]!.done(Object.assign(new Error('EIO: i/o error, fsync'), { code: 'EIO' }));
+  }
+}
+
+const event = (): NewEvent => ({
+  eventId: randomUUID(), type: 'ThingRecorded', data: { n: 1 },
+  metadata: { actor: { system: 'test' }, commandId: randomUUID(), commandType: 'RecordThing', correlationId: 'c', causationId: 'c', occurredAt: '2026-12-03T00:00:00.000Z' },
+});
+const turn = () => new Promise((resolve) => setImmediate(resolve));
+const settledState = async (promise: Promise<unknown>) => {
+  let state = 'pending';
+  promise.then(() => (state = 'resolved'), () => (state = 'rejected'));
+  await turn();
+  await turn();
+  return state;
+};
+
+describe('SqliteEventStore: an append is answered and shown only after the fsync that covers it', () => {
+  let dir: string;
+  let held: HeldFsync;
+  let store: SqliteEventStore;
+
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'orderstream-walsync-'));
+    held = new HeldFsync();
+    store = SqliteEventStore.inDataDir(dir, { fsync: held.fsync });
+  });
+  afterEach(async () => {
+    await store.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('holds the answer, the head and subscriptions until the fsync returns', async () => {
+    const appended = store.append('thing-1', [event()], 'no_stream');
+    await turn();
+    expect(held.calls).toHaveLength(1);
+    expect(await settledState(appended)).toBe('pending');
+    expect(await store.headPosition()).toBeUndefined();
+    // A command deciding sees the commit at once (its own append waits for an fsync covering it),
+    // and so does a read of $all; a subscription, which acts on what it reads, does not.
+    expect((await store.readStream('thing-1')).map((e) => e.position)).toEqual([1n]);
+    expect((await store.readAll()).map((e) => e.position)).toEqual([1n]);
+    const abort = new AbortController();
+    const seen: SubscriptionMessage[] = [];
+    const subscription = (async () => {
+      for await (const message of store.subscribeToAll({ signal: abort.signal })) {
+        seen.push(message);
+        if (message.kind === 'event') abort.abort();
+      }
+    })();
+    await turn();
+    expect(seen.filter((m) => m.kind === 'event')).toEqual([]);
+
+    await held.release();
+    const result: AppendResult = await appended;
+    expect(result.position).toBe(1n);
+    expect((await store.readAll()).map((e) => e.position)).toEqual([1n]);
+    expect(await store.headPosition()).toBe(1n);
+    await subscription;
+    expect(seen.filter((m) => m.kind === 'event').map((m) => m.kind === 'event' && m.event.position)).toEqual([1n]);
+  });
+
+  it('lets the commits made while one fsync runs share the next one', async () => {
+    const first = store.append('thing-1', [event()], 'no_stream');
+    await turn();
+    const later = Array.from({ length: 10 }, (_, i) => store.append(`other-${i}`, [event()], 'no_stream'));
+    await turn();
+    expect(held.calls).toHaveLength(1); // the ten are committed, waiting behind the running fsync
+    await held.release(0);
+    await first;
+    expect(await settledState(Promise.all(later))).toBe('pending');
+    expect(held.calls).toHaveLength(2);
+    await held.release(1);
+    expect((await Promise.all(later)).map((r) => r.position)).toEqual(Array.from({ length: 10 }, (_, i) => BigInt(i + 2)));
+  });
+
+  it('refuses the appends a failed fsync covered, keeps the head (what subscriptions follow) before them until a later fsync succeeds', async () => {
+    const appended = store.append('thing-1', [event()], 'no_stream');
+    await turn();
+    held.fail(0);
+    await expect(appended).rejects.toMatchObject({ code: 'storage_io_error' });
+    expect(await store.headPosition()).toBeUndefined();
+    expect(store.storage.fault?.sqliteCode).toBe('SQLITE_IOERR_FSYNC');
+    // The events are committed, so their fate is unknown to the writer, like a timeout; a retry
+    // with the same ids is answered idempotently once a later fsync covers them.
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(held.calls).toHaveLength(2);
+    await held.release(1);
+    expect(await store.headPosition()).toBe(1n);
+  });
+});
