@@ -10,6 +10,7 @@ import { BoundedBuffer, BUFFER_ENDED } from './bounded-buffer.js';
 import { EventProcessingError, isEventFailure, messageOf } from './event-processing-error.js';
 import type { BatchProcessor } from './subscriber.js';
 import type { SubscriptionMetrics } from './subscription-metrics.js';
+import { withBatchLogContext } from '../observability/logging/batch-logging.js';
 
 export interface SubscriptionOptions {
   /** Most events processed and committed together. */
@@ -194,7 +195,7 @@ export class SubscriberWorker {
     const { processor, context } = this;
     for (let attempt = 1; ; attempt += 1) {
       try {
-        const writes = await processor.process(events);
+        const writes = await withBatchLogContext(processor.name, events, () => processor.process(events));
         await this.commit(writes, events.at(-1)!.position, events.length);
         return undefined;
       } catch (error) {
