@@ -1,13 +1,16 @@
 // Builds the HTTP application exactly as main.ts runs it; e2e tests use the same function.
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import type { LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { AppModule } from './app.module.js';
 import type { AppConfig } from './config/app-config.js';
+import type { Logger } from 'pino';
 import { measureHttpRequests } from './observability/http-metrics.js';
+import { nestLoggerOver } from './observability/logging/nest-logger.js';
+import { logRequests } from './observability/logging/request-logging.js';
+import { createRootLogger } from './observability/logging/root-logger.js';
 import { depthLimitedJsonParser } from './http/body-depth.js';
 import { closeConnectionsWhileDraining } from './http/graceful-shutdown.js';
 import { setUpOpenApi } from './http/openapi/openapi-document.js';
@@ -19,7 +22,12 @@ import { applySecurityDefences, fastifyTrustProxy } from './http/security-defenc
 import { sendProblem } from './http/send-problem.js';
 import { validationPipe } from './http/validation.js';
 
-export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
+/** The service's root logger for these settings (main.ts writes the start and stop lines with it). */
+export function rootLoggerFor(config: AppConfig): Logger {
+  return createRootLogger({ level: config.logLevel, production: config.security.production });
+}
+
+export async function createApp(config: AppConfig, logger: Logger = rootLoggerFor(config)): Promise<NestFastifyApplication> {
   mkdirSync(config.dataDir, { recursive: true });
   const adapter = new FastifyAdapter({
     bodyLimit: config.bodyLimit,
@@ -36,15 +44,18 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     // Errors of the router itself (an over-long path parameter, a malformed URL) come here,
     // outside Nest's exception layer.
     frameworkErrors: (error: FastifyError, _request: FastifyRequest, reply: FastifyReply) => sendProblem(reply, toProblem(error)),
+    // Fastify's own request logging is off: request-logging.ts writes one access line of our shape.
     logger: false,
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
-    logger: nestLogLevels(config.logLevel),
+    logger: nestLoggerOver(logger),
   });
   const fastify = app.getHttpAdapter().getInstance();
   // Beyond this many open connections, Node closes a new one as soon as it is accepted.
   fastify.server.maxConnections = config.http.maxConnections;
   registerRequestContext(fastify);
+  // After the request context: the access line and every inner line name its ids.
+  logRequests(fastify, logger);
   fastify.addHook('preHandler', refuseOperatorKeys);
   applySecurityDefences(app, config);
   measureHttpRequests(fastify);
@@ -58,10 +69,4 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   closeConnectionsWhileDraining(fastify);
   setUpOpenApi(app);
   return app;
-}
-
-function nestLogLevels(level: AppConfig['logLevel']): LogLevel[] {
-  const order: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
-  const upTo = { fatal: 0, error: 1, warn: 2, info: 3, debug: 4, trace: 5 }[level];
-  return order.slice(0, upTo + 1);
 }

@@ -1,4 +1,6 @@
-// A customer's orders, newest first, for GET /v1/orders: small documents indexed by customer.
+// A customer's orders, newest first, for GET /v1/orders: small documents indexed by customer, and
+// by status for staff's lists of work to do (?status=awaiting-dispatch). v2 added the shipment id
+// (a summary leads to the shipment to dispatch) and the status index.
 import { unreachable } from '../../src/decider/decider.js';
 import type { Money } from '../../src/money/money.js';
 import { ORDER_EVENT_TYPES, type OrderEvent, type OrderStatus } from '../../src/ordering/ordering.decider.js';
@@ -8,6 +10,8 @@ import type { DocumentProjection } from '../../src/projection-engine/projection.
 export interface CustomerOrder extends ReadDocument {
   customerId: string;
   status: OrderStatus;
+  /** The shipment the saga creates for this order (dispatch and delivery act on it). */
+  shipmentId: string;
   total: Money;
   lineCount: number;
   placedAt: string;
@@ -17,17 +21,17 @@ export interface CustomerOrder extends ReadDocument {
 
 export const customerOrdersProjection: DocumentProjection<CustomerOrder, OrderEvent> = {
   name: 'customer-orders',
-  version: 1,
-  collection: { name: 'customer_orders_v1', indexes: [{ fields: { customerId: 1, placedPosition: -1 } }] },
+  version: 2,
+  collection: { name: 'customer_orders_v2', indexes: [{ fields: { customerId: 1, placedPosition: -1 } }, { fields: { status: 1, placedPosition: -1 } }] },
   eventTypes: ORDER_EVENT_TYPES,
   documentId: (event) => event.data.orderId,
   evolve(current, event) {
     const position = Number(event.position);
     switch (event.type) {
       case 'OrderPlaced': {
-        const { orderId, customerId, total, lines } = event.data;
+        const { orderId, customerId, shipmentId, total, lines } = event.data;
         return {
-          _id: orderId, _position: position, customerId, status: 'placed', total, lineCount: lines.length,
+          _id: orderId, _position: position, customerId, status: 'placed', shipmentId, total, lineCount: lines.length,
           placedAt: event.metadata.occurredAt, placedPosition: position,
         };
       }

@@ -13,8 +13,8 @@ describe('customer-orders projection', () => {
       ...inStream('order-o1', orderConfirmed('o1'), orderShipped('o1'), orderDelivered('o1')),
       ...inStream('order-o2', orderCancelled('o2')),
     ).then(
-      { _id: 'o1', _position: 5, customerId: 'customer-1', status: 'delivered', total: eur(3000), lineCount: 1, placedAt: occurredAt(1), placedPosition: 1 },
-      { _id: 'o2', _position: 6, customerId: 'customer-2', status: 'cancelled', total: eur(1000), lineCount: 1, placedAt: occurredAt(2), placedPosition: 2 },
+      { _id: 'o1', _position: 5, customerId: 'customer-1', status: 'delivered', shipmentId: 'shipment-o1', total: eur(3000), lineCount: 1, placedAt: occurredAt(1), placedPosition: 1 },
+      { _id: 'o2', _position: 6, customerId: 'customer-2', status: 'cancelled', shipmentId: 'shipment-o2', total: eur(1000), lineCount: 1, placedAt: occurredAt(2), placedPosition: 2 },
     );
   });
 

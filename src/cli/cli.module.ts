@@ -4,8 +4,9 @@ import { BackupCommand } from './commands/backup.command.js';
 import { ExportCommand } from './commands/export.command.js';
 import { KeygenCommand } from './commands/keygen.command.js';
 import { ProjectionsCommand, RebuildCommand, ReplayCommand } from './commands/projections.command.js';
+import { PublicKeyCommand } from './commands/public-key.command.js';
 import { VerifyExportCommand } from './commands/verify-export.command.js';
 import { VerifyCommand } from './commands/verify.command.js';
 
-@Module({ providers: [VerifyCommand, AnchorCommand, ExportCommand, VerifyExportCommand, KeygenCommand, ProjectionsCommand, RebuildCommand, ReplayCommand, BackupCommand] })
+@Module({ providers: [VerifyCommand, AnchorCommand, ExportCommand, VerifyExportCommand, KeygenCommand, ProjectionsCommand, RebuildCommand, ReplayCommand, BackupCommand, PublicKeyCommand] })
 export class CliModule {}

@@ -1,20 +1,20 @@
-// The orderstream CLI (npm run cli -- <command> --help). Works on the running service over HTTP
-// (--url, --token) or on the files of a stopped one (--data-dir); see target.ts.
+#!/usr/bin/env node
+// The orderstream CLI (`npx orderstream <command> --help`, or `npm run cli -- <command>`): the
+// built code, no compilation per call. Works on the running service over HTTP (--url, and the
+// token in ORDERSTREAM_TOKEN) or on the files of a stopped one (--data-dir); see target.ts.
 import 'reflect-metadata';
 import { CommandFactory } from 'nest-commander';
-import { CliError } from './cli-error.js';
 import { CliModule } from './cli.module.js';
+import { plainCliError } from './plain-error.js';
 
-await CommandFactory.run(CliModule, {
-  logger: ['error'],
-  cliName: 'orderstream',
-  serviceErrorHandler: (error: Error) => {
-    if (error instanceof CliError) {
-      console.error(`error: ${error.message}`);
-      process.exitCode = error.exitCode;
-      return;
-    }
-    console.error(error);
-    process.exitCode = 2;
-  },
-});
+const sayPlainly = (error: unknown) => {
+  const { message, exitCode } = plainCliError(error);
+  console.error(`error: ${message}`);
+  process.exitCode = exitCode;
+};
+
+try {
+  await CommandFactory.run(CliModule, { logger: ['error'], cliName: 'orderstream', serviceErrorHandler: sayPlainly });
+} catch (error) {
+  sayPlainly(error);
+}

@@ -21,3 +21,33 @@ export function progressBar(label: string, total: number, unit = 'events'): Prog
     stop: () => bar.stop(),
   };
 }
+
+/** Several bars drawn together, one line each (e.g. `rebuild --all`); on a terminal only. */
+export interface ProgressBars {
+  add(label: string, total: number, unit?: string): Progress;
+  stop(): void;
+}
+
+export function progressBars(stream: NodeJS.WriteStream = process.stderr): ProgressBars {
+  if (!stream.isTTY) return { add: () => ({ update() {}, stop() {} }), stop() {} };
+  const bars = new cliProgress.MultiBar(
+    { format: '{label} [{bar}] {percentage}% | {value}/{total} {unit}', stream, hideCursor: true, clearOnComplete: false },
+    cliProgress.Presets.shades_classic,
+  );
+  const width = { label: 0 };
+  return {
+    add(label, total, unit = 'events') {
+      width.label = Math.max(width.label, label.length);
+      const bar = bars.create(Math.max(total, 1), 0, { label: label.padEnd(width.label), unit });
+      return {
+        update(value, newTotal) {
+          if (newTotal !== undefined) bar.setTotal(Math.max(newTotal, 1));
+          bar.update(value, { label: label.padEnd(width.label), unit });
+        },
+        // A finished rebuild's bar stays, full, among the others until all are done.
+        stop: () => bar.update(bar.getTotal()),
+      };
+    },
+    stop: () => bars.stop(),
+  };
+}

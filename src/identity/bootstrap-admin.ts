@@ -4,6 +4,15 @@
 // customer first; a warning says so). Concurrent starts race on "no stream" and one wins.
 // If the event store cannot be reached at start, the service still starts (degraded, as
 // /health shows) and the registration is retried in the background until the store answers.
+//
+// Without ADMIN_EMAIL/ADMIN_PASSWORD, and no active admin in the log, nobody could manage users:
+// - on the embedded default outside production (the quick start), an admin is created with a
+//   random password, shown once on the console (never through the logger: logs are kept and
+//   shipped) with how to change it, and recorded like the ADMIN_EMAIL bootstrap;
+// - in production mode (NODE_ENV=production) the start stops with one sentence;
+// - on the production engines outside production, a warning says so (the engines may be
+//   shared with instances that have the admin variables).
+import { randomBytes } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { v5 as uuidv5 } from 'uuid';
@@ -12,12 +21,15 @@ import { DomainError } from '../decider/domain-error.js';
 import { CreateUserCommand } from './create-user/create-user.command.js';
 import { UserAccounts } from './user-accounts.js';
 import { AccountCredentials } from './passwords/account-credentials.js';
+import { AdminRoster } from './admin-roster/admin-roster.js';
 import { userIdForEmail } from './user-id.js';
 import { normalizeEmail } from './users.decider.js';
 
 const BOOTSTRAP_NAMESPACE = '5e0c2d7a-93b4-4f18-a6c1-7d2e8b9f0a36';
 const BOOTSTRAP_ACTOR = { system: 'admin-bootstrap' } as const;
 const START_WAIT_MS = 5000;
+/** The account created when none is configured (quick start); the operator may rename nothing, only change its password. */
+export const GENERATED_ADMIN_EMAIL = 'admin@orderstream.local';
 
 @Injectable()
 export class AdminBootstrap implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -28,6 +40,7 @@ export class AdminBootstrap implements OnApplicationBootstrap, OnApplicationShut
     private readonly accounts: UserAccounts,
     private readonly commands: CommandBus,
     private readonly credentials: AccountCredentials,
+    private readonly roster: AdminRoster,
   ) {}
 
   private retry: NodeJS.Timeout | undefined;
@@ -37,7 +50,10 @@ export class AdminBootstrap implements OnApplicationBootstrap, OnApplicationShut
     if (jwt.mode === 'local' && jwt.secretGenerated) {
       this.logger.warn('JWT_SECRET is not set: using a random secret for this run only, so tokens stop working when the service restarts. Set JWT_SECRET (32+ bytes) to keep them.');
     }
-    if (admin === undefined) return;
+    if (admin === undefined) {
+      if (jwt.mode === 'local') await this.whenNoAdminConfigured();
+      return;
+    }
     if (jwt.mode !== 'local') {
       this.logger.warn('ADMIN_EMAIL is ignored: with JWT_JWKS_URL, users and roles come from the identity provider');
       return;
@@ -51,6 +67,43 @@ export class AdminBootstrap implements OnApplicationBootstrap, OnApplicationShut
     let waited: NodeJS.Timeout | undefined;
     await Promise.race([this.attempt(email, admin.password, 1), new Promise<void>((done) => (waited = setTimeout(done, START_WAIT_MS)))]);
     clearTimeout(waited);
+  }
+
+  private async whenNoAdminConfigured(): Promise<void> {
+    let hasAdmin: boolean;
+    try {
+      hasAdmin = await this.roster.hasActiveAdmin();
+    } catch (error) {
+      // A store that does not answer: the service starts degraded (/health); nothing to decide yet.
+      this.logger.warn(`Could not tell whether an admin exists (${(error as Error).message}); set ADMIN_EMAIL and ADMIN_PASSWORD to be sure of one`);
+      return;
+    }
+    if (hasAdmin) return;
+    if (this.config.security.production) {
+      throw new ConfigError('no admin exists yet and ADMIN_EMAIL/ADMIN_PASSWORD are not set: in production (NODE_ENV=production) set both for the first admin');
+    }
+    if (this.config.stores.eventStoreUrl !== undefined) {
+      this.logger.warn('No admin exists and ADMIN_EMAIL/ADMIN_PASSWORD are not set: nobody can manage users until an instance starts with them');
+      return;
+    }
+    const password = randomBytes(18).toString('base64url');
+    if (!(await this.ensureAdmin(GENERATED_ADMIN_EMAIL, password))) {
+      this.logger.warn(`No active admin exists and ${GENERATED_ADMIN_EMAIL} is taken by an account that is not one: set ADMIN_EMAIL and ADMIN_PASSWORD for a first admin`);
+      return;
+    }
+    // On the console, once: the password is in no log line and nowhere on disk but its hash.
+    process.stderr.write(
+      [
+        '',
+        'orderstream: no admin was configured, so one was created for this data directory (shown this once):',
+        `  email:    ${GENERATED_ADMIN_EMAIL}`,
+        `  password: ${password}`,
+        'Sign in with POST /v1/auth/token, then change the password with PUT /v1/users/me/password',
+        '{"currentPassword": "...", "newPassword": "..."}. Set ADMIN_EMAIL and ADMIN_PASSWORD to choose the first admin yourself.',
+        '',
+      ].join('\n') + '\n',
+    );
+    this.logger.log({ event: 'admin_generated', email: GENERATED_ADMIN_EMAIL }, 'Created the first admin with a random password (shown once on the console)');
   }
 
   onApplicationShutdown(): void {
@@ -68,7 +121,8 @@ export class AdminBootstrap implements OnApplicationBootstrap, OnApplicationShut
     }
   }
 
-  private async ensureAdmin(email: string, password: string): Promise<void> {
+  /** True when this call registered the account (false: it existed, or another instance registered it). */
+  private async ensureAdmin(email: string, password: string): Promise<boolean> {
     const existing = await this.accounts.byEmail(email);
     if (existing.status === 'registered') {
       if (!existing.roles.includes('admin') || existing.disabled) {
@@ -80,7 +134,7 @@ export class AdminBootstrap implements OnApplicationBootstrap, OnApplicationShut
         await this.credentials.restore(existing, password);
         this.logger.warn('The credential store had no password for the ADMIN_EMAIL account (an event log restored without credentials.db?): ADMIN_PASSWORD is its password now. Other accounts without a stored password cannot sign in until it is set again.');
       }
-      return;
+      return false;
     }
     const metadata = {
       commandId: uuidv5(`bootstrap-admin\n${email}`, BOOTSTRAP_NAMESPACE),
@@ -90,10 +144,12 @@ export class AdminBootstrap implements OnApplicationBootstrap, OnApplicationShut
     };
     try {
       await this.commands.execute(new CreateUserCommand({ email, password, roles: ['admin'] }, metadata));
-      this.logger.log('Registered the first admin from ADMIN_EMAIL');
+      if (email !== GENERATED_ADMIN_EMAIL) this.logger.log('Registered the first admin from ADMIN_EMAIL');
+      return true;
     } catch (error) {
       // Another instance starting at the same moment registered it first.
       if (!(error instanceof DomainError && error.code === 'email_already_registered')) throw error;
+      return false;
     }
   }
 }

@@ -11,7 +11,7 @@ import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { DeciderCommandMessage } from '../command-handling/decider-command-handler.js';
 import { CommandProcessor, type CommandResult } from '../command-handling/command-processor.js';
 import { EVENT_STORE, type EventStore } from '../eventstore/event-store.port.js';
-import { Inject } from '@nestjs/common';
+import { Inject, Logger } from '@nestjs/common';
 import { AdminRoster, isActiveAdmin } from './admin-roster/admin-roster.js';
 import { fold } from '../decider/decider.js';
 import { eventOf } from '../command-handling/load-state.js';
@@ -21,6 +21,8 @@ export class UserCommandMessage extends DeciderCommandMessage<UserCommand> {}
 
 @CommandHandler(UserCommandMessage)
 export class UserCommandHandler implements ICommandHandler<UserCommandMessage> {
+  private readonly logger = new Logger('Access');
+
   constructor(
     private readonly processor: CommandProcessor,
     private readonly roster: AdminRoster,
@@ -41,6 +43,11 @@ export class UserCommandHandler implements ICommandHandler<UserCommandMessage> {
     if (isActiveAdmin(before) && !isActiveAdmin(after)) await this.roster.release(command.userId, revision, metadata);
     const result = await this.processor.handle(usersDecider, request);
     if (!isActiveAdmin(before) && isActiveAdmin(after)) await this.roster.admit(command.userId, result.revision, metadata);
+    // A change of who may do what is a security event: logged at info with who did it (the actor is on the line's userId).
+    if (events.length > 0) {
+      const change = command.type === 'DisableUser' ? { event: 'user_disabled' } : { event: command.type === 'GrantRole' ? 'role_granted' : 'role_revoked', role: command.role };
+      this.logger.log({ ...change, targetUserId: command.userId, revision: result.revision }, `${change.event.replace('_', ' ')}`);
+    }
     return result;
   }
 }

@@ -1,6 +1,6 @@
 // Analysts' HTTP API over projections: each one's builds and progress, blue/green rebuilds,
 // and replays of a range of the log into a scratch projection (projections/scratch).
-import { Body, Controller, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, Header, HttpCode, Inject, Param, Post } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsISO8601, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { EVENT_STORE, type Actor, type EventStore } from '../eventstore/event-store.port.js';
@@ -47,6 +47,9 @@ export class ReplayRequestDto {
   limit?: number;
 }
 
+/** Where a rebuild is followed (202 Location). */
+const PROJECTIONS_STATUS = '/v1/analytics/projections';
+
 @ApiTags('analytics')
 @Controller('v1/analytics')
 export class ProjectionsController {
@@ -65,9 +68,11 @@ export class ProjectionsController {
     return { items: await this.projections.projectionStatus() };
   }
 
+  // 202 with where to follow it: the status list shows the build in progress until it takes over.
   @Operation({ summary: 'Rebuild a projection blue/green: a new build replays the log and takes over when caught up', status: 202, answer: ProjectionStatusDto, problems: { 404: ['projection_not_found'] } })
   @Post('projections/:name/rebuild')
   @HttpCode(202)
+  @Header('Location', PROJECTIONS_STATUS)
   @Permission('analytics.rebuild-projection')
   async rebuild(@Param('name') name: string): Promise<ProjectionStatus> {
     try {
@@ -81,6 +86,7 @@ export class ProjectionsController {
   @Operation({ summary: 'Rebuild every projection blue/green', status: 202, answer: ProjectionListDto })
   @Post('projections/rebuild')
   @HttpCode(202)
+  @Header('Location', PROJECTIONS_STATUS)
   @Permission('analytics.rebuild-projection')
   async rebuildAll(): Promise<{ items: ProjectionStatus[] }> {
     const items: ProjectionStatus[] = [];

@@ -3,6 +3,7 @@ import { DeliverShipmentController } from './deliver-shipment/deliver-shipment.h
 import { DispatchShipmentHandler } from './dispatch-shipment/dispatch-shipment.command.js';
 import { DispatchShipmentController } from './dispatch-shipment/dispatch-shipment.http.js';
 import { ShipmentCommandHandler } from './shipment-command.js';
+import { ShipmentCorrelation } from './shipment-correlation.js';
 import type { LogData } from '../access/log-read-policy.js';
 import { SHIPPING_EVENT_TYPES, shipmentStreamId } from './shipping.decider.js';
 
@@ -11,6 +12,6 @@ export const shippingLogData: LogData = { kind: 'shipments', streamPrefixes: [sh
 
 @Module({
   controllers: [DispatchShipmentController, DeliverShipmentController],
-  providers: [ShipmentCommandHandler, DispatchShipmentHandler],
+  providers: [ShipmentCommandHandler, DispatchShipmentHandler, ShipmentCorrelation],
 })
 export class ShippingModule {}

@@ -11,6 +11,7 @@ import { EventProcessingError, isEventFailure, messageOf } from './event-process
 import type { BatchProcessor } from './subscriber.js';
 import type { SubscriptionMetrics } from './subscription-metrics.js';
 import { inBatchSpan } from '../observability/tracing.js';
+import { withBatchLogContext } from '../observability/logging/batch-logging.js';
 
 export interface SubscriptionOptions {
   /** Most events processed and committed together. */
@@ -196,7 +197,7 @@ export class SubscriberWorker {
     for (let attempt = 1; ; attempt += 1) {
       try {
         await inBatchSpan(processor.name, events, processor.eventTypes, async () => {
-          const writes = await processor.process(events);
+          const writes = await withBatchLogContext(processor.name, events, () => processor.process(events));
           await this.commit(writes, events.at(-1)!.position, events.length);
         });
         return undefined;

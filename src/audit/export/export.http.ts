@@ -2,7 +2,7 @@
 // head at that moment); the events route, asked with that pinned range, streams exactly the
 // lines the manifest describes. `npm run cli -- export --url ...` does both and saves the files.
 import { Readable } from 'node:stream';
-import { Controller, Get, Inject, Query, Res, UseGuards, UseInterceptors } from '@nestjs/common';
+import { Controller, Get, Headers, Inject, Query, Res, UseGuards, UseInterceptors } from '@nestjs/common';
 import { ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsISO8601, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import type { FastifyReply } from 'fastify';
@@ -24,6 +24,7 @@ import type { SigningKey } from './signing-key.js';
 import { Operation } from '../../http/openapi/operation.decorator.js';
 import { PublicKeyDto, SignedManifestDto } from '../audit-views.dto.js';
 
+const PEM_TYPE = 'application/x-pem-file';
 const NAMES = /^[^\s,$][^\s,]{0,199}(,[^\s,$][^\s,]{0,199}){0,19}$/;
 
 export class ExportQueryDto {
@@ -115,8 +116,18 @@ export class AuditExportController {
   @Operation({ summary: 'The public key that verifies export manifests (PEM)', answer: PublicKeyDto, problems: { 503: ['signing_key_not_configured'] } })
   @Get('public-key')
   @Permission('audit.export-events')
-  publicKey(@Query() _query: NoQueryDto): { keyId: string; publicKey: string } {
+  publicKey(
+    @Query() _query: NoQueryDto,
+    @Headers('accept') accept: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): { keyId: string; publicKey: string } | string {
     const key = this.signingKey();
+    // A verifier wants the PEM file itself (curl -H 'Accept: application/x-pem-file' -o key.pem); the
+    // key id (sha256 of the key, as manifests name it) travels in a header.
+    if (accept?.includes(PEM_TYPE) === true) {
+      reply.header('Content-Type', PEM_TYPE).header('X-Key-Id', key.keyId);
+      return key.publicKeyPem;
+    }
     return { keyId: key.keyId, publicKey: key.publicKeyPem };
   }
 

@@ -24,7 +24,7 @@ export class AnchorCommand extends CommandRunner {
     else console.log(`${outcome.recorded ? 'Anchored' : 'Nothing new since the latest anchor:'} ${anchor.streamCount} stream heads at position ${anchor.position}, root hash ${anchor.rootHash}`);
   }
 
-  @Option({ flags: '--url <url>', description: 'The running service (with --token); without it, the files in --data-dir' }) url(v: string) { return v; }
-  @Option({ flags: '--token <token>', description: 'Access token of an auditor or admin' }) token(v: string) { return v; }
+  @Option({ flags: '--url <url>', description: 'The running service (or ORDERSTREAM_URL), with its token in ORDERSTREAM_TOKEN; without it, the files in --data-dir' }) url(v: string) { return v; }
+  @Option({ flags: '--token <token>', description: 'Access token of an auditor or admin; better in ORDERSTREAM_TOKEN (a flag shows in shell history and the process list)' }) token(v: string) { return v; }
   @Option({ flags: '--data-dir <dir>', description: 'Data directory of a stopped service' }) dataDir(v: string) { return v; }
 }

@@ -87,10 +87,10 @@ export class BackupCommand extends CommandRunner {
   @Option({ flags: '--to <dir>', description: 'Directory to write events.db into (created; must not hold one)' })
   to(value: string) { return value; }
 
-  @Option({ flags: '--url <url>', description: 'The running service (with --token); without it, the files in --data-dir' })
+  @Option({ flags: '--url <url>', description: 'The running service (or ORDERSTREAM_URL), with its token in ORDERSTREAM_TOKEN; without it, the files in --data-dir' })
   url(value: string) { return value; }
 
-  @Option({ flags: '--token <token>', description: 'Access token of an admin' })
+  @Option({ flags: '--token <token>', description: 'Access token of an admin; better in ORDERSTREAM_TOKEN (a flag shows in shell history and the process list)' })
   token(value: string) { return value; }
 
   @Option({ flags: '--data-dir <dir>', description: 'Data directory of a stopped service (default $DATA_DIR or ./data)' })

@@ -9,6 +9,7 @@ import { buildSignedManifest, pinFilter, type SignedManifest } from '../../audit
 import { canonicalJson, verifyExport, type ExportFilter, type ExportManifest } from '../../audit/export/export-format.js';
 import { loadSigningKey } from '../../audit/export/signing-key.js';
 import { loadAuditConfig } from '../../config/audit-config.js';
+import { outputFile } from '../output-files.js';
 import { CliError, positionOption } from '../cli-error.js';
 import { progressBar } from '../progress.js';
 import { httpJson, httpRequest, openEventStoreFile, resolveTarget, type TargetOptions } from '../target.js';
@@ -62,7 +63,7 @@ export class ExportCommand extends CommandRunner {
     const files = { ndjson: `${options.out}.ndjson`, manifest: `${options.out}.manifest.json`, signature: `${options.out}.manifest.json.sig`, publicKey: `${options.out}.public-key.pem` };
     const filter = filterOf(options);
     const target = resolveTarget(options);
-    const output = createWriteStream(files.ndjson);
+    const output = createWriteStream(outputFile(files.ndjson));
     const write = async (line: string) => {
       if (!output.write(`${line}\n`)) await once(output, 'drain');
     };
@@ -113,7 +114,8 @@ export class ExportCommand extends CommandRunner {
     const seconds = (performance.now() - started) / 1000;
     const manifest: ExportManifest = signed.manifest;
     console.log(`Exported ${manifest.count} events (positions ${manifest.firstPosition ?? '-'}..${manifest.lastPosition ?? '-'}) in ${seconds.toFixed(1)} s`);
-    console.log(`  root hash ${manifest.rootHash}, key ${manifest.keyId.slice(0, 16)}`);
+    console.log(`  root hash ${manifest.rootHash}`);
+    console.log(`  signed by key ${manifest.keyId} (sha256 of its public key; verifiers check it with verify-export --public-key)`);
     for (const file of Object.values(files)) console.log(`  ${file}`);
   }
 
@@ -124,7 +126,7 @@ export class ExportCommand extends CommandRunner {
   @Option({ flags: '--until <time>', description: 'Recorded before (ISO-8601)' }) until(v: string) { return v; }
   @Option({ flags: '--stream-prefix <prefixes>', description: 'Comma-separated stream id prefixes' }) streamPrefix(v: string) { return v; }
   @Option({ flags: '--type <types>', description: 'Comma-separated event types' }) type(v: string) { return v; }
-  @Option({ flags: '--url <url>', description: 'The running service (with --token); without it, the files in --data-dir' }) url(v: string) { return v; }
-  @Option({ flags: '--token <token>', description: 'Access token of an auditor, analyst or admin' }) token(v: string) { return v; }
+  @Option({ flags: '--url <url>', description: 'The running service (or ORDERSTREAM_URL), with its token in ORDERSTREAM_TOKEN; without it, the files in --data-dir' }) url(v: string) { return v; }
+  @Option({ flags: '--token <token>', description: 'Access token of an auditor, analyst or admin; better in ORDERSTREAM_TOKEN (a flag shows in shell history and the process list)' }) token(v: string) { return v; }
   @Option({ flags: '--data-dir <dir>', description: 'Data directory of a stopped service' }) dataDir(v: string) { return v; }
 }

@@ -12,7 +12,8 @@ import { SubscriptionRunner } from '../../subscriptions/subscription-runner.js';
 import { BlueGreenProjections, type BuildStatus, type ProjectionStatus } from '../../projection-engine/blue-green-projections.js';
 import { CliError, positionOption } from '../cli-error.js';
 import { openLocalStores } from '../local-stores.js';
-import { progressBar, type Progress } from '../progress.js';
+import { outputFile } from '../output-files.js';
+import { progressBar, progressBars, type Progress } from '../progress.js';
 import { httpJson, resolveTarget, type Target, type TargetOptions } from '../target.js';
 
 const quiet = { log() {}, warn() {}, error: (message: string) => console.error(message) };
@@ -28,8 +29,8 @@ function printStatus(items: ProjectionStatus[]): void {
 }
 
 abstract class TargetCommand extends CommandRunner {
-  @Option({ flags: '--url <url>', description: 'The running service (with --token); without it, the files in --data-dir' }) url(v: string) { return v; }
-  @Option({ flags: '--token <token>', description: 'Access token of an analyst or admin' }) token(v: string) { return v; }
+  @Option({ flags: '--url <url>', description: 'The running service (or ORDERSTREAM_URL), with its token in ORDERSTREAM_TOKEN; without it, the files in --data-dir' }) url(v: string) { return v; }
+  @Option({ flags: '--token <token>', description: 'Access token of an analyst or admin; better in ORDERSTREAM_TOKEN (a flag shows in shell history and the process list)' }) token(v: string) { return v; }
   @Option({ flags: '--data-dir <dir>', description: 'Data directory of a stopped service (default $DATA_DIR or ./data)' }) dataDir(v: string) { return v; }
 }
 
@@ -75,23 +76,28 @@ export class ProjectionsCommand extends TargetCommand {
 }
 
 async function followRebuild(names: string[], poll: () => Promise<ProjectionStatus[]>): Promise<ProjectionStatus[]> {
+  // One display, one line per projection: separate bars would all draw on the same line.
+  const display = progressBars();
   const bars = new Map<string, Progress>();
-  for (;;) {
-    const items = (await poll()).filter((item) => names.includes(item.name));
-    for (const item of items) {
-      const building = item.building;
-      if (building) {
-        const done = Number(building.checkpoint ?? 0);
-        let bar = bars.get(item.name);
-        if (!bar) bars.set(item.name, (bar = progressBar(`rebuild ${item.name}`, done + building.lag, 'positions')));
-        bar.update(done, done + building.lag);
-      } else {
-        bars.get(item.name)?.stop();
-        bars.delete(item.name);
+  try {
+    for (;;) {
+      const items = (await poll()).filter((item) => names.includes(item.name));
+      for (const item of items) {
+        const building = item.building;
+        if (building) {
+          const done = Number(building.checkpoint ?? 0);
+          let bar = bars.get(item.name);
+          if (!bar) bars.set(item.name, (bar = display.add(`rebuild ${item.name}`, done + building.lag, 'positions')));
+          bar.update(done, done + building.lag);
+        } else {
+          bars.get(item.name)?.stop();
+        }
       }
+      if (items.every((item) => item.building === null)) return items;
+      await new Promise((resolve) => setTimeout(resolve, 200));
     }
-    if (items.every((item) => item.building === null)) return items;
-    await new Promise((resolve) => setTimeout(resolve, 200));
+  } finally {
+    display.stop();
   }
 }
 
@@ -171,7 +177,7 @@ export class ReplayCommand extends TargetCommand {
     }
     const text = JSON.stringify(result, null, 2);
     if (options.out) {
-      await writeFile(options.out, text);
+      await writeFile(outputFile(options.out), text);
       console.log(`${result.projection}: ${result.events} events (positions ${result.fromPosition ?? '-'}..${result.toPosition ?? '-'}) -> ${result.documents.length} documents in ${options.out}${result.truncated ? ' (the service answers at most 1000; use --data-dir on a stopped service for all)' : ''}`);
     } else {
       console.log(text);

@@ -6,7 +6,7 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs
 import { v5 as uuidv5 } from 'uuid';
 import type { CommandMetadata } from '../../command-handling/command-metadata.js';
 import { CommandProcessor } from '../../command-handling/command-processor.js';
-import { eventOf } from '../../command-handling/load-state.js';
+import { eventOf, loadState } from '../../command-handling/load-state.js';
 import { EVENT_STORE, type EventStore, type Position } from '../../eventstore/event-store.port.js';
 import { usersDecider, type UserState } from '../users.decider.js';
 import { ADMIN_ROSTER_STREAM, adminRosterDecider } from './admin-roster.decider.js';
@@ -50,8 +50,26 @@ export class AdminRoster implements OnApplicationBootstrap {
     }
   }
 
+  /** Whether the log holds an active admin: the roster says so, or (a log older than the roster) a user's stream. */
+  async hasActiveAdmin(): Promise<boolean> {
+    const roster = await loadState(this.store, adminRosterDecider, ADMIN_ROSTER_STREAM);
+    if (roster.admins.length > 0) return true;
+    for (const { state } of (await this.usersInLog()).values()) if (isActiveAdmin(state)) return true;
+    return false;
+  }
+
   /** Admits every active admin of the log (a log older than the roster, or a crash before an admission). */
   async seed(): Promise<void> {
+    const users = await this.usersInLog();
+    for (const { state, revision } of users.values()) {
+      if (state.status !== 'registered' || !isActiveAdmin(state)) continue;
+      const commandId = uuidv5(`seed\n${state.userId}\n${revision}`, ROSTER_NAMESPACE);
+      await this.admit(state.userId, revision, { commandId, correlationId: 'admin-roster-seed', causationId: 'service-start', actor: SEED_ACTOR });
+    }
+  }
+
+  /** Every user of the log, folded, with their stream's revision. */
+  private async usersInLog(): Promise<Map<string, { state: UserState; revision: number }>> {
     const users = new Map<string, { state: UserState; revision: number }>();
     let after: Position | undefined;
     for (;;) {
@@ -63,11 +81,7 @@ export class AdminRoster implements OnApplicationBootstrap {
       if (page.length < PAGE) break;
       after = page.at(-1)!.position;
     }
-    for (const { state, revision } of users.values()) {
-      if (state.status !== 'registered' || !isActiveAdmin(state)) continue;
-      const commandId = uuidv5(`seed\n${state.userId}\n${revision}`, ROSTER_NAMESPACE);
-      await this.admit(state.userId, revision, { commandId, correlationId: 'admin-roster-seed', causationId: 'service-start', actor: SEED_ACTOR });
-    }
+    return users;
   }
 }
 

@@ -1,7 +1,7 @@
 // POST /v1/auth/token: email and password in, a short-lived bearer token out. Wrong email, wrong
 // password and disabled account all answer the same 401 after the same hashing work, so the
 // answer does not reveal which accounts exist.
-import { Body, Controller, Header, HttpCode, Inject, Post, Req } from '@nestjs/common';
+import { Body, Controller, Header, HttpCode, Inject, Logger, Post, Req } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
@@ -29,6 +29,8 @@ export class IssueTokenDto {
 @ApiTags('identity')
 @Controller('v1/auth/token')
 export class IssueTokenController {
+  private readonly logger = new Logger('Login');
+
   constructor(
     private readonly accounts: UserAccounts,
     private readonly credentials: AccountCredentials,
@@ -58,6 +60,9 @@ export class IssueTokenController {
       : await this.credentials.verifyNothing(body.password);
     if (user.status !== 'registered' || !matches || user.disabled) {
       accessMetrics.login('invalid_credentials');
+      // A security event for the operator (the client learns none of this): which account id, from where, and why.
+      const reason = user.status !== 'registered' ? 'unknown_account' : !matches ? 'wrong_password' : 'account_disabled';
+      this.logger.warn({ event: 'login_failed', reason, accountId: userIdForEmail(email), clientIp: request.ip }, 'login failed');
       throw new ProblemException(401, 'invalid_credentials', 'The email or password is not correct');
     }
     accessMetrics.login('issued');

@@ -9,13 +9,21 @@ import { findPage } from '../../http/find-page.js';
 import type { Page } from '../../http/pagination.js';
 import { parsePosition } from '../../http/position.js';
 import { READ_STORE, type ReadStore } from '../../readstore/read-store.port.js';
+import type { OrderStatus } from '../ordering.decider.js';
 
 // Pick, not Omit: documents have an index signature, which Omit would keep alone.
 export type OrderView = { id: string } & Pick<
   OrderDetails,
   'customerId' | 'status' | 'cancellationReason' | 'lines' | 'total' | 'shippingAddress' | 'payment' | 'shipment' | 'placedAt' | 'updatedAt' | 'correlationId' | 'revision' | 'timeline'
 >;
-export type OrderSummary = { id: string } & Pick<CustomerOrder, 'customerId' | 'status' | 'total' | 'lineCount' | 'placedAt'>;
+export type OrderSummary = { id: string } & Pick<CustomerOrder, 'customerId' | 'status' | 'shipmentId' | 'total' | 'lineCount' | 'placedAt'>;
+
+/** What GET /v1/orders?status= accepts: an order status, or a name for staff's work to do. */
+export const ORDER_LIST_STATUSES = ['placed', 'confirmed', 'awaiting-dispatch', 'shipped', 'delivered', 'cancelled'] as const;
+export type OrderListStatus = (typeof ORDER_LIST_STATUSES)[number];
+
+/** Awaiting dispatch: confirmed (paid), not yet dispatched; the only status dispatch accepts. */
+const statusOf = (status: OrderListStatus): OrderStatus => (status === 'awaiting-dispatch' ? 'confirmed' : status);
 
 /** customerId: whose order it must be; undefined: anyone's (staff). */
 export class GetOrderQuery extends Query<OrderView> {
@@ -25,8 +33,8 @@ export class GetOrderQuery extends Query<OrderView> {
 }
 
 export class ListCustomerOrdersQuery extends Query<Page<OrderSummary>> {
-  /** customerId undefined: every customer's orders (staff). */
-  constructor(readonly customerId: string | undefined, readonly limit: number, readonly cursor?: string) {
+  /** customerId undefined: every customer's orders (staff); status undefined: in any status. */
+  constructor(readonly customerId: string | undefined, readonly limit: number, readonly cursor?: string, readonly status?: OrderListStatus) {
     super();
   }
 }
@@ -49,11 +57,11 @@ export class GetOrderHandler implements IQueryHandler<GetOrderQuery> {
 export class ListCustomerOrdersHandler implements IQueryHandler<ListCustomerOrdersQuery> {
   constructor(@Inject(READ_STORE) private readonly readStore: ReadStore) {}
 
-  async execute({ customerId, limit, cursor }: ListCustomerOrdersQuery): Promise<Page<OrderSummary>> {
+  async execute({ customerId, limit, cursor, status }: ListCustomerOrdersQuery): Promise<Page<OrderSummary>> {
     const page = await findPage<CustomerOrder, 'placedPosition'>(
       this.readStore,
       customerOrdersProjection.collection.name,
-      customerId === undefined ? {} : { customerId },
+      { ...(customerId === undefined ? {} : { customerId }), ...(status === undefined ? {} : { status: statusOf(status) }) },
       // Newest first; a cursor whose position is not one the read model can hold is refused (400).
       { field: 'placedPosition', order: 'descending', cursorKey: 'p', parse: (text) => {
         const position = parsePosition(text);
@@ -61,6 +69,9 @@ export class ListCustomerOrdersHandler implements IQueryHandler<ListCustomerOrde
       } },
       { limit, cursor },
     );
-    return { ...page, items: page.items.map(({ _id, customerId: owner, status, total, lineCount, placedAt }) => ({ id: _id, customerId: owner, status, total, lineCount, placedAt })) };
+    return {
+      ...page,
+      items: page.items.map(({ _id, customerId: owner, status: current, shipmentId, total, lineCount, placedAt }) => ({ id: _id, customerId: owner, status: current, shipmentId, total, lineCount, placedAt })),
+    };
   }
 }

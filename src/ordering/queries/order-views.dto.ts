@@ -14,6 +14,7 @@ export class OrderSummaryDto implements OrderSummary {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ format: 'uuid' }) customerId!: string;
   @ApiProperty({ enum: ORDER_STATUSES }) status!: OrderStatus;
+  @ApiProperty({ format: 'uuid', description: 'The shipment that dispatch and delivery take, once the order is confirmed' }) shipmentId!: string;
   @ApiProperty({ type: MoneyDto }) total!: MoneyDto;
   @ApiProperty({ example: 2 }) lineCount!: number;
   @ApiProperty({ format: 'date-time' }) placedAt!: string;

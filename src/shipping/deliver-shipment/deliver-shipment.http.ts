@@ -9,12 +9,16 @@ import { Permission } from '../../access/access.decorators.js';
 import { IdempotencyInterceptor } from '../../idempotency/idempotency.interceptor.js';
 import { ShipmentCommandMessage } from '../shipment-command.js';
 import { Operation } from '../../http/openapi/operation.decorator.js';
+import { ShipmentCorrelation } from '../shipment-correlation.js';
 
 /** Staff (or the carrier's hook): the parcel arrived. The order saga marks the order delivered. */
 @ApiTags('shipments')
 @Controller('v1/shipments/:id/deliver')
 export class DeliverShipmentController {
-  constructor(private readonly commands: CommandBus) {}
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly correlation: ShipmentCorrelation,
+  ) {}
 
   @Operation({
     summary: 'Record a shipment as delivered (staff)',
@@ -25,7 +29,8 @@ export class DeliverShipmentController {
   @Permission('shipping.deliver-order')
   @HttpCode(200)
   @UseInterceptors(IdempotencyInterceptor)
-  async deliver(@Param('id', uuidParam()) shipmentId: string, @CommandContext() metadata: CommandMetadata): Promise<CommandAnswer> {
+  async deliver(@Param('id', uuidParam()) shipmentId: string, @CommandContext() requested: CommandMetadata): Promise<CommandAnswer> {
+    const metadata = await this.correlation.continueFor(shipmentId, requested);
     return commandAnswer(shipmentId, await this.commands.execute(new ShipmentCommandMessage({ type: 'DeliverShipment', shipmentId }, metadata)));
   }
 }

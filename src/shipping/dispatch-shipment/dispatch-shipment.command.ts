@@ -12,6 +12,7 @@ import { DomainError } from '../../decider/domain-error.js';
 import { EVENT_STORE, type EventStore } from '../../eventstore/event-store.port.js';
 import { OrderCommandMessage } from '../../ordering/order-command.js';
 import { ShipmentCommandMessage } from '../shipment-command.js';
+import { ShipmentCorrelation } from '../shipment-correlation.js';
 import { shipmentStreamId, shippingDecider } from '../shipping.decider.js';
 
 const STEP_NAMESPACE = 'e8a1c4f2-5d37-4b96-9c0a-1f6e2d8b7a43';
@@ -31,9 +32,11 @@ export class DispatchShipmentHandler implements ICommandHandler<DispatchShipment
   constructor(
     private readonly commands: CommandBus,
     @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly correlation: ShipmentCorrelation,
   ) {}
 
-  async execute({ shipmentId, trackingNumber, metadata }: DispatchShipmentCommand): Promise<CommandResult> {
+  async execute({ shipmentId, trackingNumber, metadata: requested }: DispatchShipmentCommand): Promise<CommandResult> {
+    const metadata = await this.correlation.continueFor(shipmentId, requested);
     const shipment = await loadState(this.store, shippingDecider, shipmentStreamId(shipmentId));
     if (shipment.status === 'none') throw new DomainError('not_found', 'shipment_not_found', `Shipment ${shipmentId} does not exist`);
     if (shipment.status === 'cancelled') throw new DomainError('conflict', 'shipment_cancelled', `Shipment ${shipmentId} is cancelled`);
