@@ -72,6 +72,11 @@ export class SubscriptionsAdminController {
   }
 
   /** The subscriber processes the parked event again; on success it leaves the parked list. */
+  @Operation({
+    summary: 'Process a parked event again; on success it leaves the parked list',
+    answer: ParkedEventDto,
+    problems: { 400: ['invalid_id'], 404: ['parked_event_not_found'], 409: ['parked_event_resolved'], 422: ['retry_failed'] },
+  })
   @Post('parked-events/:id/retry')
   @Permission('operations.resolve-parked-events')
   @HttpCode(200)
@@ -84,6 +89,11 @@ export class SubscriptionsAdminController {
   }
 
   /** The parked event leaves the list unprocessed; who skipped it, when and why are kept. */
+  @Operation({
+    summary: 'Leave a parked event unprocessed, with a reason kept for auditors',
+    answer: ParkedEventDto,
+    problems: { 400: ['invalid_id'], 404: ['parked_event_not_found'], 409: ['parked_event_resolved'] },
+  })
   @Post('parked-events/:id/skip')
   @Permission('operations.resolve-parked-events')
   @HttpCode(200)

@@ -19,6 +19,8 @@ import { ReadRateLimitGuard } from '../../access/read-rate-limit.guard.js';
 import { AuditReadLog } from '../access-log/audit-read-log.js';
 import { eventView, type EventView } from '../event-view.js';
 import { redactSecrets } from '../redaction.js';
+import { EventViewDto } from '../audit-views.dto.js';
+import { Operation } from '../../http/openapi/operation.decorator.js';
 
 /** Most events one request passes over; a page cut short by it says where to go on. */
 export const SCAN_BUDGET = 20_000;
@@ -58,6 +60,11 @@ export class AuditLogSearchController {
     private readonly turns: LogWalkTurns,
   ) {}
 
+  @Operation({
+    summary: 'Events of the log by stream prefix, type, time range and actor, page by page in position order',
+    answer: { page: EventViewDto },
+    problems: { 400: ['invalid_range', 'invalid_cursor'], 503: ['log_walk_busy'] },
+  })
   @Get()
   @Permission('audit.read-history')
   async search(@Query() query: LogSearchQueryDto, @CurrentActor() caller: Actor): Promise<LogSearchPage> {
