@@ -80,6 +80,7 @@ export const PERMISSIONS = {
   // operations
   'operations.read-subscriptions': ADMIN,
   'operations.read-parked-events': ADMIN,
+  'operations.resolve-parked-events': ADMIN,
   'operations.backup': ADMIN,
   // The details of /health (adapters, targets, store errors, subscribers); anyone gets the status.
   'operations.read-health-details': ADMIN,

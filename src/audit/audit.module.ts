@@ -1,5 +1,6 @@
 // Auditors' features: stream history, point-in-time state and diffs, causation trees, chain
 // verification with anchors, signed exports, and the log of who read audit data.
+import { AuditLogSearchController } from './log-search/log-search.http.js';
 import { Module } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { CLOCK, type Clock } from '../clock/clock.js';
@@ -26,7 +27,7 @@ export const auditLogData: readonly LogData[] = [
 ];
 
 @Module({
-  controllers: [AuditStreamsController, AuditCorrelationsController, AuditVerificationController, AuditExportController, AuditReadsController],
+  controllers: [AuditStreamsController, AuditCorrelationsController, AuditVerificationController, AuditExportController, AuditReadsController, AuditLogSearchController],
   providers: [
     {
       provide: SIGNING_KEY,

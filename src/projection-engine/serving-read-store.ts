@@ -2,7 +2,7 @@
 // productDetailsProjection.collection.name) is answered from the build that serves now, so no
 // query handler has to know about rebuilds. Writes, and everything the subscription runner
 // does, use the physical collection names as they are (the runner gets the store unwrapped).
-import type { CollectionSpec, FindOptions, ParkedEvent, ProjectionBatch, Query, ReadDocument, ReadStore } from '../readstore/read-store.port.js';
+import type { CollectionSpec, FindOptions, ParkedEvent, ParkedEventRecord, ParkedResolution, ProjectionBatch, Query, ReadDocument, ReadStore } from '../readstore/read-store.port.js';
 import type { Position } from '../eventstore/event-store.port.js';
 import type { ProjectionRegistry } from './projection-registry.js';
 
@@ -54,6 +54,14 @@ export class ServingReadStore implements ReadStore {
 
   listParked(subscriber?: string): Promise<ParkedEvent[]> {
     return this.inner.listParked(subscriber);
+  }
+
+  findParked(subscriber: string, position: bigint): Promise<ParkedEventRecord | null> {
+    return this.inner.findParked(subscriber, position);
+  }
+
+  resolveParked(subscriber: string, position: bigint, resolution: ParkedResolution): Promise<boolean> {
+    return this.inner.resolveParked(subscriber, position, resolution);
   }
 
   close(): Promise<void> {

@@ -53,6 +53,16 @@ export interface ParkedEvent {
   parkedAt: string;
 }
 
+/** How an admin resolved a parked event: kept for auditors (who, when, why). */
+export interface ParkedResolution {
+  action: 'retried' | 'skipped';
+  by: string;
+  at: string;
+  reason: string;
+}
+
+export type ParkedEventRecord = ParkedEvent & { resolution?: ParkedResolution };
+
 export interface ReadStore {
   ensureCollection(spec: CollectionSpec): Promise<void>;
   dropCollection(name: string): Promise<void>;
@@ -77,7 +87,15 @@ export interface ReadStore {
   resetCheckpoint(subscriber: string): Promise<void>;
 
   park(event: ParkedEvent): Promise<void>;
+  /** The parked events not yet resolved. */
   listParked(subscriber?: string): Promise<ParkedEvent[]>;
+  /** One parked event, resolved or not; null if it was never parked. */
+  findParked(subscriber: string, position: Position): Promise<ParkedEventRecord | null>;
+  /**
+   * Records, durably, how a parked event was resolved; it leaves the parked list. False (and
+   * nothing changes) if it was never parked or is already resolved: the first resolution stays.
+   */
+  resolveParked(subscriber: string, position: Position, resolution: ParkedResolution): Promise<boolean>;
 
   close(): Promise<void>;
 }

@@ -67,6 +67,8 @@ export class SubscriberWorker {
   private consecutiveOutages = 0;
   private readonly stopping = new AbortController();
   private running: Promise<void> | undefined;
+  /** Batches and admins' retries of parked events take turns: never two commits at once. */
+  private turns: Promise<unknown> = Promise.resolve();
 
   constructor(
     readonly processor: BatchProcessor,
@@ -140,7 +142,7 @@ export class SubscriberWorker {
       for (;;) {
         const messages = await buffer.take(options.batchSize, (message) => message.kind === 'caughtUp');
         if (messages === BUFFER_ENDED) return;
-        await this.handle(messages);
+        await this.inTurn(() => this.handle(messages));
       }
     } finally {
       this.stopping.signal.removeEventListener('abort', stop);
@@ -232,6 +234,32 @@ export class SubscriberWorker {
     );
     // Parked means handled: the checkpoint moves past it so the events behind it flow again.
     await this.commit([], event.position, 1);
+  }
+
+  /**
+   * An admin's retry of a parked event: process it again between batches and commit its writes
+   * with the checkpoint left where it is (already past the event). The failure if it fails again.
+   */
+  retryParked(event: RecordedEvent): Promise<{ failure: string } | undefined> {
+    return this.inTurn(async () => {
+      const { readStore } = this.context;
+      const subscriber = this.processor.checkpointName;
+      const checkpoint = await readStore.getCheckpoint(subscriber);
+      if (checkpoint === undefined || checkpoint < event.position) return { failure: `${subscriber} has not reached position ${event.position} yet` };
+      try {
+        await readStore.commit({ subscriber, writes: await this.processor.process([event]), checkpoint });
+        return undefined;
+      } catch (error) {
+        if (!isEventFailure(error)) throw error;
+        return { failure: error instanceof EventProcessingError ? error.reason : messageOf(error) };
+      }
+    });
+  }
+
+  private inTurn<T>(work: () => Promise<T>): Promise<T> {
+    const turn = this.turns.then(work);
+    this.turns = turn.catch(() => undefined);
+    return turn;
   }
 
   /** Every event up to `position` has been delivered; with a filter, skipped ones move the checkpoint too. */

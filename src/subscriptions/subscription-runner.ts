@@ -193,6 +193,18 @@ export class SubscriptionRunner {
     );
   }
 
+  /**
+   * Processes a parked event again by the subscriber that parked it. Undefined on success, else
+   * why not: it fails again, or no worker runs that checkpoint (a build no longer served).
+   */
+  async retryParked(checkpointName: string, position: Position): Promise<{ failure: string } | undefined> {
+    const worker = this.allGroups().flatMap((group) => group.lanes()).find((lane) => lane.checkpointName === checkpointName)?.worker;
+    if (worker === undefined) return { failure: `No subscriber runs ${checkpointName} now` };
+    const [event] = await this.eventStore.readAll({ after: position > 0n ? position - 1n : undefined, maxCount: 1 });
+    if (event?.position !== position) return { failure: `The log has no event at position ${position}` };
+    return worker.retryParked(event);
+  }
+
   async head(): Promise<Position> {
     return (await this.eventStore.headPosition()) ?? 0n;
   }

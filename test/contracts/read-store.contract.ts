@@ -247,6 +247,27 @@ export function readStoreContract(name: string, make: () => Promise<ReadStoreUnd
         await store.park(parkedEvent('a', 7n, { attempts: 6, error: 'still failing' }));
         expect(await store.listParked('a')).toEqual([parkedEvent('a', 7n, { attempts: 6, error: 'still failing' })]);
       });
+
+      it('keeps the first resolution of a parked event; the event leaves the list, and parking it again does not bring it back', async () => {
+        const skipped = { action: 'skipped' as const, by: 'admin-1', at: '2026-12-03T10:00:00.000Z', reason: 'fixed by hand' };
+        await store.park(parkedEvent('a', 7n));
+        await store.park(parkedEvent('a', 8n));
+        expect(await store.findParked('a', 7n)).toEqual(parkedEvent('a', 7n));
+        expect(await store.resolveParked('a', 7n, skipped)).toBe(true);
+        expect(await store.resolveParked('a', 7n, { ...skipped, action: 'retried', by: 'admin-2' })).toBe(false);
+        expect(await store.findParked('a', 7n)).toEqual({ ...parkedEvent('a', 7n), resolution: skipped });
+        expect(await store.listParked('a')).toEqual([parkedEvent('a', 8n)]);
+        expect(await store.listParked()).toEqual([parkedEvent('a', 8n)]);
+        await store.park(parkedEvent('a', 7n, { attempts: 6 }));
+        expect(await store.listParked('a')).toEqual([parkedEvent('a', 8n)]);
+        expect((await store.findParked('a', 7n))?.resolution).toEqual(skipped);
+      });
+
+      it('resolves nothing that was never parked', async () => {
+        expect(await store.resolveParked('a', 9n, { action: 'retried', by: 'admin-1', at: '2026-12-03T10:00:00.000Z', reason: '' })).toBe(false);
+        expect(await store.findParked('a', 9n)).toBeNull();
+        expect(await store.listParked('a')).toEqual([]);
+      });
     });
 
     describe('restart', () => {
@@ -256,7 +277,10 @@ export function readStoreContract(name: string, make: () => Promise<ReadStoreUnd
         await seed(customer('c1', 1, { email: 'kept@x.test' }), customer('c2', 2));
         await store.commit({ subscriber: 'projector', writes: [remove('c2', 3)], checkpoint: 3n });
         await store.park(parkedEvent('projector', 2n));
+        await store.park(parkedEvent('projector', 4n));
+        await store.resolveParked('projector', 4n, { action: 'skipped', by: 'admin-1', at: '2026-12-03T10:00:00.000Z', reason: 'kept' });
         store = await subject.reopen();
+        expect((await store.findParked('projector', 4n))?.resolution).toMatchObject({ action: 'skipped', reason: 'kept' });
         expect(await store.findById(CUSTOMERS, 'c1')).toEqual(customer('c1', 1, { email: 'kept@x.test' }));
         expect(await store.findById(CUSTOMERS, 'c2')).toBeNull();
         expect(await store.getCheckpoint('projector')).toBe(3n);

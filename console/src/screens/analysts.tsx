@@ -36,6 +36,8 @@ interface ReplayAnswer {
 }
 
 interface ParkedEvent {
+  /** `<subscriber>:<position>`: what the retry and skip routes take. */
+  id: string;
   subscriber: string;
   position: string;
   streamId: string;
@@ -45,6 +47,7 @@ interface ParkedEvent {
   error: string;
   attempts: number;
   parkedAt: string;
+  resolution?: { action: 'retried' | 'skipped'; by: string; at: string; reason: string };
 }
 
 const WATCH_EVERY_MS = 1000;
@@ -55,7 +58,7 @@ export function AnalystsScreen({ can }: { can: Can }) {
       <h1>Analysts</h1>
       <Projections canRebuild={can('analytics.rebuild-projection')} />
       {can('analytics.replay') && <Replay />}
-      {can('operations.read-parked-events') && <Parked />}
+      {can('operations.read-parked-events') && <Parked canResolve={can('operations.resolve-parked-events')} />}
     </>
   );
 }
@@ -211,29 +214,60 @@ function DocumentTable({ answer }: { answer: ReplayAnswer }) {
   );
 }
 
-function Parked() {
+function Parked({ canResolve }: { canResolve: boolean }) {
   const parked = useCall<Page<ParkedEvent>>();
-  useEffect(() => void parked.run(() => getJson('/v1/admin/parked-events', { limit: 50 })), []);
+  const resolution = useCall<ParkedEvent>();
+  const load = () => parked.run(() => getJson('/v1/admin/parked-events', { limit: 50 }));
+  useEffect(() => void load(), []);
+  // After an answer, refusal or not, the list is read again: it says what is still parked.
+  const resolve = async (id: string, action: 'retry' | 'skip', reason?: string) => {
+    await resolution.run(() => postJson(`/v1/admin/parked-events/${encodeURIComponent(id)}/${action}`, action === 'skip' ? { reason } : undefined));
+    await load();
+  };
   return (
     <Section title="Parked events">
-      <p class="hint">Events a subscriber could not process after its retries, with the error. Retrying or skipping them is not offered by the API yet.</p>
+      <p class="hint">
+        Events a subscriber could not process after its retries, with the error.
+        {canResolve && ' Retry sends one to its subscriber again (it leaves the list if it succeeds); skip leaves it unprocessed, with your reason kept for auditors.'}
+      </p>
+      {resolution.error !== undefined && <Refusal error={resolution.error} />}
+      {resolution.data?.resolution && (
+        <p role="status" data-testid="parked-resolution">{resolution.data.id} {resolution.data.resolution.action}.</p>
+      )}
       {parked.error !== undefined && <Refusal error={parked.error} />}
       {parked.data && (parked.data.items.length === 0 ? <p>None parked.</p> : (
         <table>
-          <thead><tr><th scope="col">Subscriber</th><th scope="col">Event</th><th scope="col">Parked</th><th scope="col">Attempts</th><th scope="col">Error</th></tr></thead>
+          <thead>
+            <tr>
+              <th scope="col">Subscriber</th><th scope="col">Event</th><th scope="col">Parked</th><th scope="col">Attempts</th><th scope="col">Error</th>
+              {canResolve && <th scope="col">Resolve</th>}
+            </tr>
+          </thead>
           <tbody>
             {parked.data.items.map((p) => (
-              <tr key={`${p.subscriber}-${p.position}`}>
+              <tr key={p.id}>
                 <td>{p.subscriber}</td>
                 <td>{p.type} <span class="muted">{p.streamId} @{p.revision}, position {p.position}</span></td>
                 <td><Time iso={p.parkedAt} /></td>
                 <td class="num">{p.attempts}</td>
                 <td><code>{p.error}</code></td>
+                {canResolve && <td><ResolveParked event={p} busy={resolution.busy} resolve={resolve} /></td>}
               </tr>
             ))}
           </tbody>
         </table>
       ))}
     </Section>
+  );
+}
+
+function ResolveParked({ event, busy, resolve }: { event: ParkedEvent; busy: boolean; resolve: (id: string, action: 'retry' | 'skip', reason?: string) => Promise<void> }) {
+  const [reason, setReason] = useState('');
+  return (
+    <form class="inline" onSubmit={(e) => { e.preventDefault(); void resolve(event.id, 'skip', reason); }}>
+      <button type="button" disabled={busy} onClick={() => void resolve(event.id, 'retry')}>Retry</button>
+      <label class="inline">Reason <input value={reason} required maxLength={500} onInput={(e) => setReason(e.currentTarget.value)} /></label>
+      <button type="submit" disabled={busy}>Skip</button>
+    </form>
   );
 }

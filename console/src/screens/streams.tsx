@@ -1,5 +1,6 @@
 // Streams: open a stream by its id and read its events in order, a page at a time, with the
-// whole envelope; each event opens to its data as JSON and its hash chain link.
+// whole envelope; each event opens to its data as JSON and its hash chain link. Or search the
+// log by stream prefix, type, time range and actor, and open the streams of what it finds.
 import { useEffect, useState } from 'preact/hooks';
 import { getJson, type EventView, type Page } from '../api';
 import { ActorName, Json, Refusal, short, Time, useCall } from '../parts';
@@ -45,6 +46,7 @@ export function StreamsScreen({ streamId, fromRevision }: { streamId?: string; f
         Stream ids are <code>&lt;kind&gt;-&lt;id&gt;</code>: <code>product-</code>, <code>order-</code>, <code>payment-</code>, <code>shipment-</code>,{' '}
         <code>fulfillment-</code>, <code>user-</code>, <code>audit-anchors</code>, <code>audit-log-YYYY-MM-DD</code>.
       </p>
+      {!streamId && <LogSearch />}
       {page.error !== undefined && <Refusal error={page.error} />}
       {page.busy && <p aria-busy="true">Loading…</p>}
       {page.data && streamId && (
@@ -64,6 +66,77 @@ export function StreamsScreen({ streamId, fromRevision }: { streamId?: string; f
         </>
       )}
     </>
+  );
+}
+
+type SearchPage = Page<EventView> & { scannedUpTo: string | null };
+
+/** `datetime-local` is the user's own time zone; the API takes an instant. */
+const instant = (local: string): string | undefined => (local === '' ? undefined : new Date(local).toISOString());
+
+function LogSearch() {
+  const [fields, setFields] = useState({ streamPrefix: '', type: '', since: '', until: '', actor: '' });
+  const [found, setFound] = useState<EventView[]>([]);
+  const search = useCall<SearchPage>();
+  const run = async (cursor?: string) => {
+    const query = {
+      streamPrefix: fields.streamPrefix.trim() || undefined, type: fields.type.trim() || undefined, actor: fields.actor.trim() || undefined,
+      since: instant(fields.since), until: instant(fields.until), limit: PAGE_SIZE, cursor,
+    };
+    if (cursor === undefined) setFound([]);
+    await search.run(async () => {
+      const page = await getJson<SearchPage>('/v1/audit/events', query);
+      setFound((before) => [...(cursor === undefined ? [] : before), ...page.items]);
+      return page;
+    });
+  };
+  const field = (name: keyof typeof fields, label: string, props: Record<string, unknown> = {}) => (
+    <label>
+      {label}
+      <input name={name} value={fields[name]} onInput={(e) => setFields({ ...fields, [name]: e.currentTarget.value })} {...props} />
+    </label>
+  );
+  return (
+    <section aria-labelledby="log-search">
+      <h2 id="log-search">Search the log</h2>
+      <form class="row" role="search" aria-label="Search the log" onSubmit={(event) => { event.preventDefault(); void run(); }}>
+        {field('streamPrefix', 'Stream prefix', { placeholder: 'order-' })}
+        {field('type', 'Event type', { placeholder: 'OrderPlaced' })}
+        {field('since', 'Since', { type: 'datetime-local' })}
+        {field('until', 'Until', { type: 'datetime-local' })}
+        {field('actor', 'Actor (user id)')}
+        <button type="submit" disabled={search.busy}>Search</button>
+      </form>
+      {search.error !== undefined && <Refusal error={search.error} />}
+      {search.busy && <p aria-busy="true">Searching…</p>}
+      {search.data && (
+        <>
+          {found.length === 0 ? <p>No events match.</p> : (
+            <table class="search-results" data-testid="log-search-results">
+              <thead><tr><th scope="col">Position</th><th scope="col">Recorded</th><th scope="col">Type</th><th scope="col">Stream</th><th scope="col">Rev</th><th scope="col">Actor</th></tr></thead>
+              <tbody>
+                {found.map((event) => (
+                  <tr key={event.eventId}>
+                    <td class="num">{event.position}</td>
+                    <td><Time iso={event.recordedAt} /></td>
+                    <td>{event.type}</td>
+                    <td><a href={href.stream(event.streamId)}>{event.streamId}</a></td>
+                    <td class="num">{event.revision}</td>
+                    <td><ActorName actor={event.metadata.actor} /></td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+          {search.data.nextCursor !== null && (
+            <p class="row">
+              <span class="hint">Searched up to position {search.data.scannedUpTo}.</span>
+              <button type="button" onClick={() => void run(search.data!.nextCursor!)}>Search further</button>
+            </p>
+          )}
+        </>
+      )}
+    </section>
   );
 }
 

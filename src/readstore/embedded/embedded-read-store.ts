@@ -13,6 +13,8 @@ import type {
   DocumentWrite,
   FindOptions,
   ParkedEvent,
+  ParkedEventRecord,
+  ParkedResolution,
   ProjectionBatch,
   Query,
   ReadDocument,
@@ -192,6 +194,16 @@ export class EmbeddedReadStore implements ReadStore {
   async listParked(subscriber?: string): Promise<ParkedEvent[]> {
     this.assertOpen();
     return this.file.listParked(subscriber);
+  }
+
+  async findParked(subscriber: string, position: Position): Promise<ParkedEventRecord | null> {
+    this.assertOpen();
+    return this.file.findParked(subscriber, position);
+  }
+
+  async resolveParked(subscriber: string, position: Position, resolution: ParkedResolution): Promise<boolean> {
+    this.assertOpen();
+    return this.file.resolveParked(subscriber, position, resolution);
   }
 
   async close(): Promise<void> {

@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Position } from '../../eventstore/event-store.port.js';
-import type { CollectionSpec, ParkedEvent, ReadDocument } from '../read-store.port.js';
+import type { CollectionSpec, ParkedEvent, ParkedEventRecord, ParkedResolution, ReadDocument } from '../read-store.port.js';
 import { StorageMonitor } from '../../sqlite/storage-monitor.js';
 import { checkIntact } from '../../sqlite/damaged-file.js';
 
@@ -31,6 +31,10 @@ const SCHEMA = `
     subscriber TEXT NOT NULL, position INTEGER NOT NULL, stream_id TEXT NOT NULL, revision INTEGER NOT NULL,
     event_id TEXT NOT NULL, type TEXT NOT NULL, error TEXT NOT NULL, attempts INTEGER NOT NULL, parked_at TEXT NOT NULL,
     PRIMARY KEY (subscriber, position)) WITHOUT ROWID;
+  -- A table of its own (not columns of parked) so files written before it need no migration.
+  CREATE TABLE IF NOT EXISTS parked_resolutions (
+    subscriber TEXT NOT NULL, position INTEGER NOT NULL, action TEXT NOT NULL, by TEXT NOT NULL, at TEXT NOT NULL,
+    reason TEXT NOT NULL, PRIMARY KEY (subscriber, position)) WITHOUT ROWID;
 `;
 
 interface ParkedRow {
@@ -43,6 +47,13 @@ interface ParkedRow {
   error: string;
   attempts: bigint;
   parked_at: string;
+}
+
+interface ResolutionRow {
+  action: 'retried' | 'skipped';
+  by: string;
+  at: string;
+  reason: string;
 }
 
 export class ReadModelsFile {
@@ -129,23 +140,42 @@ export class ReadModelsFile {
 
   listParked(subscriber?: string): ParkedEvent[] {
     const rows = (subscriber === undefined ? this.statements.listParked.all() : this.statements.listParkedOf.all(subscriber)) as ParkedRow[];
-    return rows.map((row) => ({
-      subscriber: row.subscriber,
-      position: row.position,
-      streamId: row.stream_id,
-      revision: Number(row.revision),
-      eventId: row.event_id,
-      type: row.type,
-      error: row.error,
-      attempts: Number(row.attempts),
-      parkedAt: row.parked_at,
-    }));
+    return rows.map(parkedEventOf);
+  }
+
+  findParked(subscriber: string, position: Position): ParkedEventRecord | null {
+    const row = this.statements.findParked.get(subscriber, position) as (ParkedRow & Partial<ResolutionRow>) | undefined;
+    if (row === undefined) return null;
+    const { action, by, at, reason } = row;
+    return action === undefined || action === null
+      ? parkedEventOf(row)
+      : { ...parkedEventOf(row), resolution: { action, by: by!, at: at!, reason: reason! } };
+  }
+
+  resolveParked(subscriber: string, position: Position, resolution: ParkedResolution): boolean {
+    return this.storage.write(() => this.statements.resolveParked.run({ subscriber, position, ...resolution })).changes === 1;
   }
 
   close(): void {
     this.db.close();
   }
 }
+
+function parkedEventOf(row: ParkedRow): ParkedEvent {
+  return {
+    subscriber: row.subscriber,
+    position: row.position,
+    streamId: row.stream_id,
+    revision: Number(row.revision),
+    eventId: row.event_id,
+    type: row.type,
+    error: row.error,
+    attempts: Number(row.attempts),
+    parkedAt: row.parked_at,
+  };
+}
+
+const UNRESOLVED = 'NOT EXISTS (SELECT 1 FROM parked_resolutions r WHERE r.subscriber = p.subscriber AND r.position = p.position)';
 
 function prepareStatements(db: Database.Database) {
   return {
@@ -165,7 +195,19 @@ function prepareStatements(db: Database.Database) {
       'INSERT OR REPLACE INTO parked (subscriber, position, stream_id, revision, event_id, type, error, attempts, parked_at) ' +
         'VALUES (@subscriber, @position, @streamId, @revision, @eventId, @type, @error, @attempts, @parkedAt)',
     ),
-    listParked: db.prepare('SELECT * FROM parked ORDER BY subscriber, position').safeIntegers(true),
-    listParkedOf: db.prepare('SELECT * FROM parked WHERE subscriber = ? ORDER BY position').safeIntegers(true),
+    listParked: db.prepare(`SELECT * FROM parked p WHERE ${UNRESOLVED} ORDER BY subscriber, position`).safeIntegers(true),
+    listParkedOf: db.prepare(`SELECT * FROM parked p WHERE subscriber = ? AND ${UNRESOLVED} ORDER BY position`).safeIntegers(true),
+    findParked: db
+      .prepare(
+        'SELECT p.*, r.action, r.by, r.at, r.reason FROM parked p LEFT JOIN parked_resolutions r USING (subscriber, position) ' +
+          'WHERE p.subscriber = ? AND p.position = ?',
+      )
+      .safeIntegers(true),
+    // Only a parked, unresolved event takes a resolution: the first one stays.
+    resolveParked: db.prepare(
+      'INSERT INTO parked_resolutions (subscriber, position, action, by, at, reason) ' +
+        'SELECT @subscriber, @position, @action, @by, @at, @reason WHERE EXISTS (SELECT 1 FROM parked WHERE subscriber = @subscriber AND position = @position) ' +
+        'ON CONFLICT (subscriber, position) DO NOTHING',
+    ),
   };
 }

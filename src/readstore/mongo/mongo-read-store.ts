@@ -38,6 +38,8 @@ import type {
   FindOptions,
   IndexSpec,
   ParkedEvent,
+  ParkedEventRecord,
+  ParkedResolution,
   ProjectionBatch,
   Query,
   ReadDocument,
@@ -47,7 +49,7 @@ import type {
 const CHECKPOINTS = '_checkpoints';
 const PARKED = '_parked';
 /** A parked event as kept: the position as a decimal string (and, for sorting, `order`, never read back). */
-type StoredParkedEvent = Omit<ParkedEvent, 'position'> & { position: string };
+type StoredParkedEvent = Omit<ParkedEventRecord, 'position'> & { position: string };
 const DUPLICATE_KEY = 11000;
 const NAMESPACE_NOT_FOUND = 26;
 const INDEX_CONFLICTS = new Set([85, 86]); // IndexOptionsConflict, IndexKeySpecsConflict
@@ -278,21 +280,39 @@ export class MongoReadStore implements ReadStore {
 
   async park(event: ParkedEvent): Promise<void> {
     const { position, ...rest } = event;
-    await this.db.collection<{ _id: string } & Document>(PARKED).replaceOne(
-      { _id: `${event.subscriber}\u0000${position}` },
-      { ...rest, position: position.toString(), order: Long.fromBigInt(position) },
+    // $set, not a replacement: parking the same event again keeps a resolution it already has.
+    await this.db.collection<{ _id: string } & Document>(PARKED).updateOne(
+      { _id: parkedId(event.subscriber, position) },
+      { $set: { ...rest, position: position.toString(), order: Long.fromBigInt(position) } },
       { upsert: true },
     );
   }
 
   async listParked(subscriber?: string): Promise<ParkedEvent[]> {
+    const unresolved = { resolution: { $exists: false } };
     const docs = await answering(() =>
       this.db
         .collection<StoredParkedEvent>(PARKED)
-        .find(subscriber === undefined ? {} : { subscriber }, { sort: { subscriber: 1, order: 1 }, projection: { _id: 0, order: 0 } })
+        .find(subscriber === undefined ? unresolved : { subscriber, ...unresolved }, { sort: { subscriber: 1, order: 1 }, projection: { _id: 0, order: 0 } })
         .toArray(),
     );
     return docs.map((doc) => ({ ...doc, position: BigInt(doc.position) }));
+  }
+
+  async findParked(subscriber: string, position: Position): Promise<ParkedEventRecord | null> {
+    const doc = await answering(() =>
+      this.db.collection<{ _id: string } & StoredParkedEvent>(PARKED).findOne({ _id: parkedId(subscriber, position) }, { projection: { _id: 0, order: 0 } }),
+    );
+    if (doc === null) return null;
+    const { _id, ...stored } = doc;
+    return { ...stored, position: BigInt(stored.position) };
+  }
+
+  async resolveParked(subscriber: string, position: Position, resolution: ParkedResolution): Promise<boolean> {
+    const result = await answering(() =>
+      this.db.collection<{ _id: string } & Document>(PARKED).updateOne({ _id: parkedId(subscriber, position), resolution: { $exists: false } }, { $set: { resolution } }),
+    );
+    return result.modifiedCount === 1;
   }
 
   /** For /health: a round trip to the primary. */
@@ -303,6 +323,10 @@ export class MongoReadStore implements ReadStore {
   async close(): Promise<void> {
     await this.client.close();
   }
+}
+
+function parkedId(subscriber: string, position: Position): string {
+  return `${subscriber}\u0000${position}`;
 }
 
 /** The server's duplicate-key report: on the error itself, or on a bulk write's first write error. */
