@@ -16,6 +16,7 @@ import {
 } from 'mongodb';
 import type { Position } from '../../eventstore/event-store.port.js';
 import { assertNoScriptOperators } from '../query-guard.js';
+import { checkFence } from './lease-fence.js';
 import { UniqueIndexViolationError, WriteRejectedError } from '../read-store.errors.js';
 import type {
   CollectionSpec,
@@ -186,6 +187,7 @@ export class MongoReadStore implements ReadStore {
   }
 
   private async applyCommit(session: ClientSession, writes: readonly DocumentWrite[], batch: ProjectionBatch): Promise<void> {
+    await checkFence(this.db, session, batch.fence);
     // What each touched document holds now, read inside the transaction's snapshot.
     const stored = new Map<string, Map<string, number | null>>();
     const idsByCollection = new Map<string, Set<string>>();
