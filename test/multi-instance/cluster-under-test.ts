@@ -1,0 +1,90 @@
+// Several service processes (the built dist/src/main.js, each with its own PORT, INSTANCE_ID and
+// DATA_DIR) on one EventStoreDB gRPC TEST DOUBLE and one MongoDB wire-protocol TEST DOUBLE, both
+// run in the test's own process: the instances can be killed and paused while the stores live on.
+import { MongoClient } from 'mongodb';
+import { EsdbDouble } from '../esdb-double/esdb-double.js';
+import { MongoDouble } from '../mongo-double/mongo-double.js';
+import { newDataDir, startApp, type AppUnderTest } from '../support/app-under-test.js';
+
+export interface LeaseRow {
+  name: string;
+  holder: string | null;
+  instance: string | null;
+  epoch: number;
+  heldHere: boolean;
+}
+
+export interface Instance {
+  id: string;
+  app: AppUnderTest;
+  state: 'running' | 'killed' | 'paused';
+}
+
+export interface ClusterUnderTest {
+  esdb: EsdbDouble;
+  mongo: MongoDouble;
+  mongoUrl: string;
+  instances: Instance[];
+  running(): Instance[];
+  start(id: string): Promise<Instance>;
+  /** The leases as an instance's GET /health tells its admin. */
+  leases(instance: Instance): Promise<LeaseRow[]>;
+  kill(instance: Instance): Promise<void>;
+  pause(instance: Instance): void;
+  resume(instance: Instance): void;
+  /** Every checkpoint as stored (`_checkpoints`), read straight from the MongoDB double. */
+  checkpoints(): Promise<Map<string, bigint>>;
+  stop(): Promise<void>;
+}
+
+export async function startCluster(ids: readonly string[], env: Record<string, string>): Promise<ClusterUnderTest> {
+  const esdb = await EsdbDouble.start();
+  const mongo = await MongoDouble.start();
+  const mongoUrl = mongo.connectionString('orderstream');
+  const observer = new MongoClient(mongoUrl);
+  const instances: Instance[] = [];
+  const start = async (id: string): Promise<Instance> => {
+    const app = await startApp({ ...env, EVENTSTORE_URL: esdb.connectionString, MONGODB_URL: mongoUrl, INSTANCE_ID: id }, newDataDir());
+    const instance: Instance = { id, app, state: 'running' };
+    instances.push(instance);
+    return instance;
+  };
+  await Promise.all(ids.map(start));
+  return {
+    esdb,
+    mongo,
+    mongoUrl,
+    instances,
+    running: () => instances.filter((instance) => instance.state === 'running'),
+    start,
+    async leases(instance) {
+      const health = await instance.app.as('admin').request('GET', '/health');
+      const leases = (health.body?.details ?? health.body?.info)?.leases;
+      if (!leases?.leases) throw new Error(`no lease table from ${instance.id}: ${health.status} ${JSON.stringify(health.body).slice(0, 300)}`);
+      return leases.leases as LeaseRow[];
+    },
+    async kill(instance) {
+      instance.state = 'killed';
+      await instance.app.kill();
+    },
+    pause(instance) {
+      instance.state = 'paused';
+      instance.app.process.kill('SIGSTOP');
+    },
+    resume(instance) {
+      instance.app.process.kill('SIGCONT');
+      instance.state = 'running';
+    },
+    async checkpoints() {
+      const docs = await observer.db('orderstream').collection<{ _id: string; position: string }>('_checkpoints').find({}).toArray();
+      return new Map(docs.map((doc) => [doc._id, BigInt(doc.position)]));
+    },
+    async stop() {
+      for (const instance of instances) if (instance.state === 'paused') instance.app.process.kill('SIGCONT');
+      await Promise.all(instances.map((instance) => instance.app.destroy()));
+      await observer.close();
+      await mongo.stop();
+      esdb.stop();
+    },
+  };
+}
