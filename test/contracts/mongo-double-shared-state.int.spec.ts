@@ -70,6 +70,25 @@ describe('A read store commit fenced by a lease (MongoDB wire-protocol test doub
     }
   });
 
+  it('never moves a fenced checkpoint back: a holder that took over from an older checkpoint re-applies, the checkpoint stays', async () => {
+    const url = server.freshUrl('orderstream_fence_forward');
+    const leases = MongoLeaseStore.connect(url);
+    const readStore = MongoReadStore.connect(url);
+    try {
+      await readStore.ensureCollection({ name: 'things_v1' });
+      const now = Date.now();
+      const first = await leases.acquire('things', 'a/1', 1000, now);
+      // The new holder read the checkpoint (3) before the old holder's last commit (to 8) landed.
+      const second = await leases.acquire('things', 'b/1', 1000, now + 1000);
+      await readStore.commit({ subscriber: 'things', writes: [], checkpoint: 8n }); // what the old holder left, unfenced here for the setup
+      await readStore.commit({ subscriber: 'things', writes: [{ op: 'upsert', collection: 'things_v1', doc: doc('t1', 5, 'again') }], checkpoint: 5n, fence: { lease: 'things', epoch: second!.epoch } });
+      expect(await readStore.getCheckpoint('things')).toBe(8n);
+      expect(first!.epoch).toBeLessThan(second!.epoch);
+    } finally {
+      await Promise.all([leases.close(), readStore.close()]);
+    }
+  });
+
   it('orders a commit and a take-over racing each other: a commit that lands is never fenced after the fact', async () => {
     const url = server.freshUrl('orderstream_fence_race');
     const leases = MongoLeaseStore.connect(url);

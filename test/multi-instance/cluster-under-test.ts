@@ -39,7 +39,9 @@ export interface ClusterUnderTest {
 
 export async function startCluster(ids: readonly string[], env: Record<string, string>): Promise<ClusterUnderTest> {
   const esdb = await EsdbDouble.start();
-  const mongo = await MongoDouble.start();
+  // As docker-compose.cluster.yml sets the server's transactionLifetimeLimitSeconds: a commit
+  // left open by a killed holder holds its documents that long.
+  const mongo = await MongoDouble.start({ transactionLifetimeMs: 15_000 });
   const mongoUrl = mongo.connectionString('orderstream');
   const observer = new MongoClient(mongoUrl);
   const instances: Instance[] = [];

@@ -16,7 +16,7 @@ import {
 } from 'mongodb';
 import type { Position } from '../../eventstore/event-store.port.js';
 import { assertNoScriptOperators } from '../query-guard.js';
-import { checkFence } from './lease-fence.js';
+import { checkFence, fencedCheckpoint } from './lease-fence.js';
 import { UniqueIndexViolationError, WriteRejectedError } from '../read-store.errors.js';
 import type {
   CollectionSpec,
@@ -187,7 +187,7 @@ export class MongoReadStore implements ReadStore {
   }
 
   private async applyCommit(session: ClientSession, writes: readonly DocumentWrite[], batch: ProjectionBatch): Promise<void> {
-    await checkFence(this.db, session, batch.fence);
+    await checkFence(this.db, session, batch);
     // What each touched document holds now, read inside the transaction's snapshot.
     const stored = new Map<string, Map<string, number | null>>();
     const idsByCollection = new Map<string, Set<string>>();
@@ -226,7 +226,7 @@ export class MongoReadStore implements ReadStore {
     }
     await this.db
       .collection<{ _id: string; position: string }>(CHECKPOINTS)
-      .replaceOne({ _id: batch.subscriber }, { position: batch.checkpoint.toString() }, { session, upsert: true });
+      .replaceOne({ _id: batch.subscriber }, { position: await fencedCheckpoint(this.db, session, batch, CHECKPOINTS) }, { session, upsert: true });
   }
 
   async getCheckpoint(subscriber: string): Promise<Position | undefined> {
