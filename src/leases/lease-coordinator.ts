@@ -2,9 +2,10 @@
 // renews what it holds every TTL/3, hands over what exceeds its fair share
 // (ceil(leases / live instances)) and takes free or expired leases up to it. A dead instance's
 // leases expire within the TTL and its heartbeat with them, so the others' share grows and they
-// take them over at their next tick: failover within TTL + TTL/3. A renewal that has not landed
-// by the time the lease would expire counts as lost here at once (a paused process wakes to find
-// it so); whatever it still writes is refused by the epoch fence (read store commits).
+// take them over at their next tick: failover within TTL + TTL/3. A paused process that wakes
+// finds at its next renewal that its leases moved on, and stops those subscribers; whatever they
+// wrote meanwhile is refused by the epoch fence (read store commits), and its poll loops stop at
+// the local expiry (gate).
 import { randomUUID } from 'node:crypto';
 import type { LeaseStore } from './lease-store.port.js';
 import { instanceOf, type LeaseReport, type Leases, type LeasesStatus, type LeaseTenure } from './leases.js';
@@ -120,30 +121,35 @@ export class LeaseCoordinator implements Leases {
     return { holder: this.holder, shared: true, liveInstances: this.live, leases, changes: this.changeCount };
   }
 
-  /** One round: heartbeat, renew, hand over the excess, take up to the fair share. */
+  /** One round: renew, heartbeat, hand over the excess, take up to the fair share. */
   async tick(): Promise<void> {
     const now = this.now();
-    for (const [name, held] of this.held) if (now >= held.validUntil) this.lose(name, 'its renewal did not land before it expired');
-    await this.store.heartbeat(this.holder, this.options.ttlMs, now);
-    const live = (await this.store.liveInstances(now)).map((instance) => instance.holder);
-    this.live = live.includes(this.holder) ? live : [...live, this.holder];
-    this.metrics.liveInstances.set(this.live.length);
-    const share = Math.ceil(this.wanted.size / this.live.length);
-    for (const [name, held] of [...this.held]) {
-      const lease = await this.store.acquire(name, this.holder, this.options.ttlMs, now);
-      if (lease === undefined) this.lose(name, 'another instance took it over');
+    // Renewals first, all at once: a round trip each in turn could outlast the TTL on a busy host.
+    // A renewal that lands late still keeps the lease if nobody took it meanwhile (same epoch):
+    // whatever ran in between was fenced by that epoch anyway. Poll loops stop at the local expiry (gate).
+    const renewed = await Promise.all([...this.held].map(async ([name, held]) => ({ name, held, lease: await this.store.acquire(name, this.holder, this.options.ttlMs, now) })));
+    for (const { name, held, lease } of renewed) {
+      if (this.held.get(name) !== held) continue;
+      if (lease === undefined) this.lose(name, `another instance took it over${now >= held.validUntil ? ' (its renewal came too late)' : ''}`);
       else if (lease.epoch !== held.epoch) {
         this.lose(name, `it moved on to epoch ${lease.epoch} meanwhile`);
         this.grant(name, lease.epoch, now);
       } else held.validUntil = now + this.options.ttlMs;
     }
-    // Hand over the excess first (a new instance joined), the least preferred first.
-    const mine = this.byPreference([...this.held.keys()]);
-    while (this.held.size > share) await this.handOver(mine.pop()!, now);
-    for (const name of this.byPreference([...this.wanted].filter((each) => !this.held.has(each)))) {
-      if (this.held.size >= share || this.stopped) break;
-      const lease = await this.store.acquire(name, this.holder, this.options.ttlMs, now);
-      if (lease) this.grant(name, lease.epoch, now);
+    await this.store.heartbeat(this.holder, this.options.ttlMs, now);
+    const live = (await this.store.liveInstances(now)).map((instance) => instance.holder);
+    this.live = live.includes(this.holder) ? live : [...live, this.holder];
+    this.metrics.liveInstances.set(this.live.length);
+    const share = Math.ceil(this.wanted.size / this.live.length);
+    // Hand over the excess (a new instance joined), the least preferred first.
+    const excess = this.byPreference([...this.held.keys()]).slice(share);
+    await Promise.all(excess.map((name) => this.handOver(name, now)));
+    // Take free or expired leases up to the share, a batch of as many as are missing at a time.
+    const candidates = this.byPreference([...this.wanted].filter((each) => !this.held.has(each)));
+    while (candidates.length > 0 && this.held.size < share && !this.stopped) {
+      const batch = candidates.splice(0, share - this.held.size);
+      const taken = await Promise.all(batch.map(async (name) => ({ name, lease: await this.store.acquire(name, this.holder, this.options.ttlMs, now) })));
+      for (const { name, lease } of taken) if (lease && !this.held.has(name)) this.grant(name, lease.epoch, now);
     }
   }
 

@@ -1,6 +1,9 @@
 // Several service processes (the built dist/src/main.js, each with its own PORT, INSTANCE_ID and
 // DATA_DIR) on one EventStoreDB gRPC TEST DOUBLE and one MongoDB wire-protocol TEST DOUBLE, both
 // run in the test's own process: the instances can be killed and paused while the stores live on.
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { MongoClient } from 'mongodb';
 import { EsdbDouble } from '../esdb-double/esdb-double.js';
 import { MongoDouble } from '../mongo-double/mongo-double.js';
@@ -83,6 +86,8 @@ export async function startCluster(ids: readonly string[], env: Record<string, s
     },
     async stop() {
       for (const instance of instances) if (instance.state === 'paused') instance.app.process.kill('SIGCONT');
+      // What each instance said, for a failure's post-mortem.
+      for (const instance of instances) writeFileSync(join(tmpdir(), `orderstream-multi-${instance.id}.log`), instance.app.output());
       await Promise.all(instances.map((instance) => instance.app.destroy()));
       await observer.close();
       await mongo.stop();

@@ -10,7 +10,7 @@ import { productWithStock } from '../support/orders-client.js';
 let cluster: ClusterUnderTest;
 
 beforeAll(async () => {
-  cluster = await startCluster(['alpha', 'beta', 'gamma'], { LEASE_TTL_MS: '3000' });
+  cluster = await startCluster(['alpha', 'beta', 'gamma'], { LEASE_TTL_MS: '6000' });
 }, 90_000);
 
 afterAll(async () => {
