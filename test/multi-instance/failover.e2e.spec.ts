@@ -75,7 +75,15 @@ async function leasesMoveTo(target: ClusterUnderTest, names: readonly string[], 
 
 describe('three instances under kill -9 and SIGSTOP (test doubles)', () => {
   it('fails subscribers over and keeps every invariant of the single-instance crash tests', async () => {
-    cluster = await startCluster(['alpha', 'beta', 'gamma'], { ...FULFILLMENT_ENV, LEASE_TTL_MS: String(LEASE_TTL_MS), LOG_LEVEL: 'warn' });
+    cluster = await startCluster(['alpha', 'beta', 'gamma'], {
+      ...FULFILLMENT_ENV,
+      // Longer than the single-process crash test's: three instances and the doubles share two cores,
+      // and a deadline that passes for every order would leave nothing to capture, refund or ship.
+      PAYMENT_DEADLINE_MS: '15000',
+      TEST_GATEWAY_SLOW_MS: '20000',
+      LEASE_TTL_MS: String(LEASE_TTL_MS),
+      LOG_LEVEL: 'warn',
+    });
     const running = cluster;
     let turn = 0;
     // Any running instance answers any request: the clients go round them.
