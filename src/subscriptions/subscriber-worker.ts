@@ -129,6 +129,9 @@ export class SubscriberWorker {
       await this.runUnder();
       this.tenure = undefined;
       this.isCaughtUp = false;
+      // The instance that runs it now reports its checkpoint and lag (/metrics of each instance).
+      this.context.metrics.checkpoint.remove(this.label);
+      this.context.metrics.lag.remove(this.label);
     }
   }
 
