@@ -58,6 +58,8 @@ export interface EsdbDoubleOptions {
   committedEventsCacheSize?: number;
   /** false: answer as servers before 23.10, whose subscriptions never send caught_up. */
   sendsCaughtUp?: boolean;
+  /** Default 0: any free port (`npm run doubles` takes ESDB_DOUBLE_PORT). */
+  port?: number;
 }
 
 type Predicate = (record: LogRecord) => boolean;
@@ -121,7 +123,7 @@ export class EsdbDouble {
   static async start(options: EsdbDoubleOptions = {}): Promise<EsdbDouble> {
     const server = new grpc.Server();
     const port = await new Promise<number>((resolve, reject) =>
-      server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound))),
+      server.bindAsync(`127.0.0.1:${options.port ?? 0}`, grpc.ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound))),
     );
     const double = new EsdbDouble(server, port, options);
     server.addService(streamsGrpc.StreamsService, {

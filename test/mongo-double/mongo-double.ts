@@ -198,10 +198,14 @@ export class MongoDouble {
     const name = Object.keys(command)[0] ?? '';
     this.commandCounts.set(name, (this.commandCounts.get(name) ?? 0) + 1);
     const fault = this.firedFailPoint(name);
-    if (fault?.blockConnection) await new Promise((resolve) => setTimeout(resolve, fault.blockTimeMS ?? 0));
+    // A blocked command, like any on the server, is interrupted when its maxTimeMS runs out.
+    const maxTimeMs = command.maxTimeMS === undefined ? Infinity : Number(command.maxTimeMS);
+    const blockMs = fault?.blockConnection ? Math.min(fault.blockTimeMS ?? 0, maxTimeMs) : 0;
+    if (blockMs > 0) await new Promise((resolve) => setTimeout(resolve, blockMs));
     if (fault?.closeConnection) return CLOSE_CONNECTION;
     let reply: Document;
     try {
+      if (fault?.blockConnection && (fault.blockTimeMS ?? 0) > maxTimeMs) throw new CommandError(50, 'MaxTimeMSExpired', 'operation exceeded time limit');
       if (fault?.errorCode !== undefined) {
         throw new CommandError(fault.errorCode, CODE_NAMES[fault.errorCode] ?? 'FailPointError', "Failing command via 'failCommand' failpoint", {}, fault.errorLabels ?? []);
       }
