@@ -1,9 +1,13 @@
 // Several service processes (the built dist/src/main.js, each with its own PORT, INSTANCE_ID and
-// DATA_DIR) on one EventStoreDB gRPC TEST DOUBLE and one MongoDB wire-protocol TEST DOUBLE, both
-// run in the test's own process: the instances can be killed and paused while the stores live on.
+// DATA_DIR) on one EventStoreDB gRPC TEST DOUBLE and one MongoDB wire-protocol TEST DOUBLE: the
+// instances can be killed and paused while the stores live on. The doubles run in the test's own
+// process (their transaction lifetime set as the compose file sets the server's), or, for
+// measurements, as `npm run doubles` in a process of their own (not sharing the load generator's
+// event loop).
+import { execFileSync, spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { MongoClient } from 'mongodb';
 import { EsdbDouble } from '../esdb-double/esdb-double.js';
 import { MongoDouble } from '../mongo-double/mongo-double.js';
@@ -24,8 +28,7 @@ export interface Instance {
 }
 
 export interface ClusterUnderTest {
-  esdb: EsdbDouble;
-  mongo: MongoDouble;
+  eventStoreUrl: string;
   mongoUrl: string;
   instances: Instance[];
   running(): Instance[];
@@ -40,24 +43,68 @@ export interface ClusterUnderTest {
   stop(): Promise<void>;
 }
 
-export async function startCluster(ids: readonly string[], env: Record<string, string>): Promise<ClusterUnderTest> {
-  const esdb = await EsdbDouble.start();
+interface Doubles {
+  eventStoreUrl: string;
+  mongoUrl: string;
+  stop(): Promise<void>;
+}
+
+async function doublesInProcess(): Promise<Doubles> {
   // As docker-compose.cluster.yml sets the server's transactionLifetimeLimitSeconds: a commit
   // left open by a killed holder holds its documents that long.
   const mongo = await MongoDouble.start({ transactionLifetimeMs: 15_000 });
-  const mongoUrl = mongo.connectionString('orderstream');
+  const esdb = await EsdbDouble.start();
+  return {
+    eventStoreUrl: esdb.connectionString,
+    mongoUrl: mongo.connectionString('orderstream'),
+    async stop() {
+      await mongo.stop();
+      esdb.stop();
+    },
+  };
+}
+
+/** `npm run doubles` (built by its own tsconfig first), until SIGTERM. */
+async function doublesProcess(): Promise<Doubles> {
+  execFileSync(process.execPath, [resolve('node_modules/typescript/bin/tsc'), '-p', 'test/doubles/tsconfig.json'], { stdio: 'inherit' });
+  const child = spawn(process.execPath, [resolve('dist/test/doubles/run-doubles.js')], { env: { PATH: process.env.PATH ?? '' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const exited = new Promise((done) => child.once('exit', done));
+  let out = '';
+  const urls = await new Promise<Record<string, string>>((found, failed) => {
+    const timer = setTimeout(() => failed(new Error(`npm run doubles did not answer within 30 s: ${out}`)), 30_000);
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const lines = Object.fromEntries(out.split('\n').filter((line) => line.includes('=')).map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]));
+      if (lines.EVENTSTORE_URL && lines.MONGODB_URL) {
+        clearTimeout(timer);
+        found(lines);
+      }
+    });
+  });
+  return {
+    eventStoreUrl: urls.EVENTSTORE_URL!,
+    mongoUrl: urls.MONGODB_URL!,
+    async stop() {
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+export async function startCluster(ids: readonly string[], env: Record<string, string>, doublesIn: 'this process' | 'their own process' = 'this process'): Promise<ClusterUnderTest> {
+  const doubles = doublesIn === 'this process' ? await doublesInProcess() : await doublesProcess();
+  const { eventStoreUrl, mongoUrl } = doubles;
   const observer = new MongoClient(mongoUrl);
   const instances: Instance[] = [];
   const start = async (id: string): Promise<Instance> => {
-    const app = await startApp({ ...env, EVENTSTORE_URL: esdb.connectionString, MONGODB_URL: mongoUrl, INSTANCE_ID: id }, newDataDir());
+    const app = await startApp({ ...env, EVENTSTORE_URL: eventStoreUrl, MONGODB_URL: mongoUrl, INSTANCE_ID: id }, newDataDir());
     const instance: Instance = { id, app, state: 'running' };
     instances.push(instance);
     return instance;
   };
   await Promise.all(ids.map(start));
   return {
-    esdb,
-    mongo,
+    eventStoreUrl,
     mongoUrl,
     instances,
     running: () => instances.filter((instance) => instance.state === 'running'),
@@ -90,8 +137,7 @@ export async function startCluster(ids: readonly string[], env: Record<string, s
       for (const instance of instances) writeFileSync(join(tmpdir(), `orderstream-multi-${instance.id}.log`), instance.app.output());
       await Promise.all(instances.map((instance) => instance.app.destroy()));
       await observer.close();
-      await mongo.stop();
-      esdb.stop();
+      await doubles.stop();
     },
   };
 }

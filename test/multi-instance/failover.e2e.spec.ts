@@ -145,7 +145,7 @@ describe('three instances under kill -9 and SIGSTOP (test doubles)', () => {
     expect(paused.app.output()).toMatch(new RegExp(`Lease \\S+: lost by ${paused.id}/`));
 
     // Let the subscribers reach the head, then look at the log and the read models.
-    const log = EsdbEventStore.connect(running.esdb.connectionString);
+    const log = EsdbEventStore.connect(running.eventStoreUrl);
     let events: RecordedEvent[];
     try {
       events = await readWholeLog(log);
