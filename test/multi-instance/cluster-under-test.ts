@@ -11,7 +11,7 @@ import { join, resolve } from 'node:path';
 import { MongoClient } from 'mongodb';
 import { EsdbDouble } from '../esdb-double/esdb-double.js';
 import { MongoDouble } from '../mongo-double/mongo-double.js';
-import { newDataDir, startApp, type AppUnderTest } from '../support/app-under-test.js';
+import { TEST_ADMIN, newDataDir, startApp, type AppUnderTest } from '../support/app-under-test.js';
 
 export interface LeaseRow {
   name: string;
@@ -103,6 +103,13 @@ export async function startCluster(ids: readonly string[], env: Record<string, s
     return instance;
   };
   await Promise.all(ids.map(start));
+  // The first admin is registered at start, but a start does not wait more than a few seconds for
+  // it (a busy host hashes slowly): wait until it can sign in, bounded.
+  for (const until = Date.now() + 60_000; ; await new Promise((done) => setTimeout(done, 250))) {
+    const answer = await instances[0]!.app.request('POST', '/v1/auth/token', { body: TEST_ADMIN });
+    if (answer.status === 200) break;
+    if (Date.now() > until) throw new Error(`the first admin cannot sign in: ${answer.status} ${JSON.stringify(answer.body)}`);
+  }
   return {
     eventStoreUrl,
     mongoUrl,
