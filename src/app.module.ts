@@ -20,6 +20,7 @@ import { MetricsController } from './observability/metrics.http.js';
 import { ReadStoreModule } from './readstore/read-store.module.js';
 import { CredentialStoreModule } from './credentialstore/credential-store.module.js';
 import { SubscriptionsModule } from './subscriptions/subscriptions.module.js';
+import { LeasesModule } from './leases/leases.module.js';
 import { ProjectionEngineModule } from './projection-engine/projection-engine.module.js';
 import { allUpcasters } from './upcasters.js';
 import { FULFILLMENT_EVENT_HANDLERS, FulfillmentModule, fulfillmentLogData } from './fulfillment/fulfillment.module.js';
@@ -54,6 +55,7 @@ export class AppModule {
         ReadStoreModule,
         CredentialStoreModule,
         IdempotencyModule,
+        LeasesModule,
         SubscriptionsModule.forRoot({ eventHandlers: { imports: [FulfillmentModule], tokens: [FULFILLMENT_EVENT_HANDLERS] } }),
         ProjectionEngineModule.forRoot({ projections: allProjections, scratchProjections }),
         AccessModule.forRoot({ logData }),

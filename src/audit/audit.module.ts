@@ -1,6 +1,7 @@
 // Auditors' features: stream history, point-in-time state and diffs, causation trees, chain
 // verification with anchors, signed exports, and the log of who read audit data.
 import { AuditLogSearchController } from './log-search/log-search.http.js';
+import { LEASES, type Leases } from '../leases/leases.js';
 import { Module } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { CLOCK, type Clock } from '../clock/clock.js';
@@ -35,7 +36,11 @@ export const auditLogData: readonly LogData[] = [
       useFactory: (config: AppConfig) => loadSigningKey(config.audit.signingKeyPem, config.dataDir, config.security.production),
     },
     { provide: AnchorRecorder, inject: [RAW_EVENT_STORE, CLOCK], useFactory: (raw: EventStore, clock: Clock) => new AnchorRecorder(raw, clock) },
-    { provide: AnchorScheduler, inject: [AnchorRecorder, APP_CONFIG], useFactory: (recorder: AnchorRecorder, config: AppConfig) => new AnchorScheduler(recorder, config.audit) },
+    {
+      provide: AnchorScheduler,
+      inject: [AnchorRecorder, APP_CONFIG, LEASES],
+      useFactory: (recorder: AnchorRecorder, config: AppConfig, leases: Leases) => new AnchorScheduler(recorder, config.audit, leases.gate('audit-anchors')),
+    },
     AuditReadLog,
   ],
   exports: [AnchorRecorder, SIGNING_KEY],

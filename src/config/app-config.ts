@@ -7,6 +7,7 @@ import { loadFulfillmentConfig, type FulfillmentConfig } from './fulfillment-con
 import { loadOrderingConfig, type OrderingConfig } from './ordering-config.js';
 import { loadSecurityConfig, type SecurityConfig } from './security-config.js';
 import { loadStoresConfig, type StoresConfig } from './stores-config.js';
+import { loadClusterConfig, type ClusterConfig } from './cluster-config.js';
 
 export interface AppConfig {
   port: number;
@@ -31,6 +32,8 @@ export interface AppConfig {
   audit: AuditConfig;
   /** The per-order line cap (ordering-config.ts). */
   ordering: OrderingConfig;
+  /** Instance id and lease TTL when several instances share MongoDB (cluster-config.ts). */
+  cluster: ClusterConfig;
 }
 
 export { ConfigError };
@@ -56,6 +59,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     stores: loadStoresConfig(env),
     audit: loadAuditConfig(env),
     ordering: loadOrderingConfig(env),
+    cluster: loadClusterConfig(env),
   };
 }
 

@@ -22,6 +22,7 @@ import { PaymentsModule } from '../payments/payments.module.js';
 import { ReadStoreModule } from '../readstore/read-store.module.js';
 import { ShippingModule } from '../shipping/shipping.module.js';
 import { SubscriptionsModule } from '../subscriptions/subscriptions.module.js';
+import { LeasesModule } from '../leases/leases.module.js';
 import { ProjectionEngineModule } from '../projection-engine/projection-engine.module.js';
 import { LogReadPolicy } from '../access/log-read-policy.js';
 import { LogWalkTurns } from '../http/log-walk-turns.js';
@@ -71,7 +72,7 @@ function fulfillmentApp(config: AppConfig) {
   })
   class Core {}
   @Module({
-    imports: [Core, CqrsModule.forRoot(), EventStoreModule.forRoot({ upcasters: allUpcasters }), ReadStoreModule, IdempotencyModule, SubscriptionsModule.forRoot({ eventHandlers: { imports: [FulfillmentModule], tokens: [FULFILLMENT_EVENT_HANDLERS] } }), ProjectionEngineModule.forRoot({ projections: allProjections, scratchProjections: [] }), InventoryModule, OrderingModule, PaymentsModule, ShippingModule],
+    imports: [Core, CqrsModule.forRoot(), EventStoreModule.forRoot({ upcasters: allUpcasters }), ReadStoreModule, IdempotencyModule, LeasesModule, SubscriptionsModule.forRoot({ eventHandlers: { imports: [FulfillmentModule], tokens: [FULFILLMENT_EVENT_HANDLERS] } }), ProjectionEngineModule.forRoot({ projections: allProjections, scratchProjections: [] }), InventoryModule, OrderingModule, PaymentsModule, ShippingModule],
   })
   class FulfillmentApp {}
   return FulfillmentApp;

@@ -7,6 +7,7 @@ import { CommandProcessor } from '../command-handling/command-processor.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { READ_STORE, type ReadStore } from '../readstore/read-store.port.js';
 import type { EventHandler } from '../subscriptions/subscriber.js';
+import { LEASES, type Leases } from '../leases/leases.js';
 import { FulfillmentCommandRelay } from './command-relay.js';
 import { FulfillmentSaga } from './fulfillment-saga.js';
 import { PaymentDeadlineScheduler } from './payment-deadline-scheduler.js';
@@ -33,9 +34,9 @@ export const fulfillmentLogData: LogData = { kind: 'order fulfillments', streamP
     },
     {
       provide: PaymentDeadlineScheduler,
-      inject: [READ_STORE, FulfillmentSaga, CLOCK, APP_CONFIG],
-      useFactory: (readStore: ReadStore, saga: FulfillmentSaga, clock: Clock, config: AppConfig) =>
-        new PaymentDeadlineScheduler(readStore, saga, clock, config.fulfillment.pollIntervalMs, new Logger('PaymentDeadlines')),
+      inject: [READ_STORE, FulfillmentSaga, CLOCK, APP_CONFIG, LEASES],
+      useFactory: (readStore: ReadStore, saga: FulfillmentSaga, clock: Clock, config: AppConfig, leases: Leases) =>
+        new PaymentDeadlineScheduler(readStore, saga, clock, config.fulfillment.pollIntervalMs, new Logger('PaymentDeadlines'), leases.gate('payment-deadlines')),
     },
     {
       provide: FULFILLMENT_EVENT_HANDLERS,

@@ -27,8 +27,10 @@ export class PaymentDeadlineScheduler {
     private readonly clock: Clock,
     pollIntervalMs: number,
     logger: Logger,
+    /** Several instances: one of them fires deadlines at a time (its lease). */
+    runsHere: () => boolean = () => true,
   ) {
-    this.loop = new PollLoop(() => this.fireDue(), { name: 'Payment deadline scheduler', intervalMs: pollIntervalMs }, logger);
+    this.loop = new PollLoop(() => this.fireDue(), { name: 'Payment deadline scheduler', intervalMs: pollIntervalMs, runsHere }, logger);
   }
 
   start(): void {

@@ -17,6 +17,7 @@ import { scopeFor } from '../access/permissions.js';
 import type { Actor } from '../eventstore/event-store.port.js';
 import { CREDENTIAL_STORE, type CredentialStore } from '../credentialstore/credential-store.port.js';
 import { IDEMPOTENCY_STORE, type IdempotencyStore } from '../idempotency/idempotency-store.port.js';
+import { LEASES, type Leases } from '../leases/leases.js';
 
 /** The health report: `status` for anyone; per check details for admins (operations.read-health-details). */
 export class HealthDto {
@@ -39,6 +40,7 @@ export class HealthController {
     @Inject(READ_STORE_SELECTION) private readonly readStoreSelection: StoreSelection<ReadStore>,
     @Inject(IDEMPOTENCY_STORE) private readonly idempotencyStore: IdempotencyStore,
     @Inject(CREDENTIAL_STORE) private readonly credentialStore: CredentialStore,
+    @Inject(LEASES) private readonly leases: Leases,
   ) {}
 
   @Operation({ summary: 'The service and everything it depends on: stores and subscribers (details for admins)', answer: HealthDto })
@@ -47,7 +49,7 @@ export class HealthController {
   @Public({ identifiesCaller: true })
   @HealthCheck()
   async check(@CurrentActor() actor: Actor, @Res() reply: FastifyReply): Promise<void> {
-    await this.answer(actor, reply, [() => this.eventStoreUp(), () => this.readStoreUp(), () => this.idempotencyStoreUp(), () => this.credentialStoreUp(), () => this.subscriptionsUp()]);
+    await this.answer(actor, reply, [() => this.eventStoreUp(), () => this.readStoreUp(), () => this.idempotencyStoreUp(), () => this.credentialStoreUp(), () => this.subscriptionsUp(), () => this.leasesUp()]);
   }
 
   @Operation({ summary: 'Readiness: the stores answer (details for admins)', answer: HealthDto })
@@ -118,6 +120,16 @@ export class HealthController {
     const session = this.indicators.check('credentialStore');
     const fault = this.credentialStore.storageFault?.();
     return fault ? session.degraded({ fault }) : session.up();
+  }
+
+  /** Which instance holds which lease (each subscriber's and worker's), and the live instances. */
+  private async leasesUp() {
+    const session = this.indicators.check('leases');
+    try {
+      return session.up({ ...(await withinProbeTime(this.leases.status())) });
+    } catch (error) {
+      return session.down({ message: (error as Error).message });
+    }
   }
 
   private async subscriptionsUp() {

@@ -4,6 +4,7 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { IDEMPOTENCY_STORE, type IdempotencyStore } from './idempotency-store.port.js';
 import { IdempotencyInterceptor } from './idempotency.interceptor.js';
 import { SqliteIdempotencyStore } from './sqlite-idempotency-store.js';
+import { MongoIdempotencyStore } from './mongo/mongo-idempotency-store.js';
 
 @Global()
 @Module({
@@ -11,7 +12,11 @@ import { SqliteIdempotencyStore } from './sqlite-idempotency-store.js';
     {
       provide: IDEMPOTENCY_STORE,
       inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) => new SqliteIdempotencyStore(join(config.dataDir, 'idempotency.db')),
+      // With the read store: on MongoDB the keys are shared by every instance.
+      useFactory: (config: AppConfig): IdempotencyStore =>
+        config.stores.mongodbUrl === undefined
+          ? new SqliteIdempotencyStore(join(config.dataDir, 'idempotency.db'))
+          : MongoIdempotencyStore.connect(config.stores.mongodbUrl, config.cluster.idempotencyKeyTtlHours * 3600),
     },
     IdempotencyInterceptor,
   ],

@@ -7,6 +7,7 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { READ_STORE, type ReadStore } from '../readstore/read-store.port.js';
 import { paymentRequestsProjection } from '../../projections/payment-requests/payment-requests.projection.js';
 import { SubscriptionRunner } from '../subscriptions/subscription-runner.js';
+import { LEASES, type Leases } from '../leases/leases.js';
 import { AuthorizationWorker } from './authorization-worker/authorization-worker.js';
 import { PAYMENT_GATEWAY, type PaymentGateway } from './gateway/payment-gateway.port.js';
 import { TestPaymentGateway } from './gateway/test-payment-gateway.js';
@@ -29,9 +30,9 @@ export const paymentsLogData: LogData = { kind: 'payments', streamPrefixes: [pay
     PaymentCommandHandler,
     {
       provide: AuthorizationWorker,
-      inject: [READ_STORE, PAYMENT_GATEWAY, CommandBus, APP_CONFIG],
-      useFactory: (readStore: ReadStore, gateway: PaymentGateway, commands: CommandBus, config: AppConfig) =>
-        new AuthorizationWorker(readStore, gateway, commands, config.fulfillment, new Logger('PaymentAuthorization')),
+      inject: [READ_STORE, PAYMENT_GATEWAY, CommandBus, APP_CONFIG, LEASES],
+      useFactory: (readStore: ReadStore, gateway: PaymentGateway, commands: CommandBus, config: AppConfig, leases: Leases) =>
+        new AuthorizationWorker(readStore, gateway, commands, config.fulfillment, new Logger('PaymentAuthorization'), leases.gate('payment-authorization')),
     },
   ],
 })

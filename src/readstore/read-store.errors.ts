@@ -32,3 +32,15 @@ export class UnsafeQueryError extends Error {
     this.name = 'UnsafeQueryError';
   }
 }
+
+/** The batch was made under a lease that has since moved to another holder: nothing was written. */
+export class FencedWriteError extends Error {
+  readonly code = 'fenced_write';
+  constructor(
+    readonly lease: string,
+    readonly epoch: number,
+  ) {
+    super(`Lease ${lease} is no longer held at epoch ${epoch}: the write was refused`);
+    this.name = 'FencedWriteError';
+  }
+}

@@ -39,6 +39,19 @@ export interface ProjectionBatch {
   subscriber: string;
   writes: DocumentWrite[];
   checkpoint: Position;
+  /**
+   * Several service instances: the lease the subscriber runs under (src/leases). The commit
+   * applies nothing and throws FencedWriteError unless the lease still has this epoch, so a holder
+   * that was paused past its lease cannot move the checkpoint back or overwrite newer documents.
+   * The embedded store has one process (the data dir's file lock) and no fence to check.
+   */
+  fence?: WriteFence;
+}
+
+/** A lease by name and the epoch a write was made under (kept in the `_leases` collection). */
+export interface WriteFence {
+  lease: string;
+  epoch: number;
 }
 
 export interface ParkedEvent {

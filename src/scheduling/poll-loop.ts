@@ -10,6 +10,8 @@ export interface PollLoopOptions {
   intervalMs: number;
   /** Delay before the first poll; by default it polls at once. */
   firstPollAfterMs?: number;
+  /** Several instances: polls only while this instance holds the loop's lease (src/leases). */
+  runsHere?: () => boolean;
 }
 
 /** Resolves when `work` settles or after `ms`, whichever comes first; leaves no timer behind. */
@@ -78,7 +80,8 @@ export class PollLoop {
   }
 
   private pollOnce(): Promise<void> {
-    this.polling = this.poll()
+    const runsHere = this.options.runsHere?.() ?? true;
+    this.polling = (runsHere ? this.poll() : Promise.resolve())
       .then(
         () => undefined,
         (error: unknown) => this.logger.error(`${this.options.name}: ${error instanceof Error ? error.message : String(error)}`),

@@ -2,9 +2,13 @@
 // a bounded buffer, and process them in batches, committing the writes together with the new
 // checkpoint. Failing events are retried, narrowed down and parked; outages (store errors)
 // are waited out with back-off and a fresh subscription from the last checkpoint.
+// It runs only while this instance holds the subscriber's lease (src/leases; on the embedded
+// default always), and every commit carries the lease's fence.
 import type { Clock } from '../clock/clock.js';
 import type { EventStore, Position, RecordedEvent, SubscriptionMessage } from '../eventstore/event-store.port.js';
 import type { DocumentWrite, ReadStore } from '../readstore/read-store.port.js';
+import { FencedWriteError } from '../readstore/read-store.errors.js';
+import type { Leases, LeaseTenure } from '../leases/leases.js';
 import { backOffDelay, sleep, type BackOff } from '../scheduling/back-off.js';
 import { BoundedBuffer, BUFFER_ENDED } from './bounded-buffer.js';
 import { EventProcessingError, isEventFailure, messageOf } from './event-processing-error.js';
@@ -50,6 +54,8 @@ export interface WorkerContext {
   logger: SubscriptionLogger;
   clock: Clock;
   options: SubscriptionOptions;
+  /** Which instance runs which subscriber (the subscriber's checkpoint name is its lease). */
+  leases: Leases;
   /** Called after every checkpoint change (read-your-writes waiters recheck). */
   onCheckpoint(): void;
   /** Called when the worker has reached the live end of the log (a rebuild may switch over). */
@@ -69,6 +75,10 @@ export class SubscriberWorker {
   private running: Promise<void> | undefined;
   /** Batches and admins' retries of parked events take turns: never two commits at once. */
   private turns: Promise<unknown> = Promise.resolve();
+  /** The lease this worker runs under now; undefined while it waits for it. */
+  private tenure: LeaseTenure | undefined;
+  /** Aborted on stop() or when the lease is lost: ends the subscription and any back-off. */
+  private halt: AbortSignal = this.stopping.signal;
 
   constructor(
     readonly processor: BatchProcessor,
@@ -87,6 +97,11 @@ export class SubscriberWorker {
     return this.lastFailure;
   }
 
+  /** Whether this instance runs the subscriber now (holds its lease). */
+  get holding(): boolean {
+    return this.tenure !== undefined && !this.halt.aborted;
+  }
+
   start(): void {
     this.running ??= this.run();
   }
@@ -101,28 +116,50 @@ export class SubscriberWorker {
     return this.stopping.signal.aborted;
   }
 
+  private get halted(): boolean {
+    return this.halt.aborted;
+  }
+
   private get label(): { subscriber: string } {
     return { subscriber: this.processor.checkpointName };
   }
 
   private async run(): Promise<void> {
-    const { readStore, eventStore, logger, options } = this.context;
     while (!this.stopped) {
+      const tenure = await this.context.leases.hold(this.processor.checkpointName, this.stopping.signal);
+      if (!tenure) return;
+      this.tenure = tenure;
+      this.halt = AbortSignal.any([this.stopping.signal, tenure.lost]);
+      await this.runUnder();
+      this.tenure = undefined;
+      this.isCaughtUp = false;
+      // The instance that runs it now reports its checkpoint and lag (/metrics of each instance).
+      this.context.metrics.checkpoint.remove(this.label);
+      this.context.metrics.lag.remove(this.label);
+    }
+  }
+
+  /** Follows the log while the lease is held: from the shared checkpoint, resubscribing after outages. */
+  private async runUnder(): Promise<void> {
+    const { readStore, eventStore, logger, options } = this.context;
+    this.consecutiveOutages = 0;
+    while (!this.halted) {
       try {
         await this.processor.prepare();
         this.setCheckpoint(await readStore.getCheckpoint(this.processor.checkpointName));
         this.knownHead = await eventStore.headPosition();
         await this.follow();
-        if (this.stopped) return;
+        if (this.halted) return;
         throw new Error('the subscription ended');
       } catch (error) {
-        if (this.stopped) return;
+        if (error instanceof FencedWriteError) this.tenure?.surrender(error.message);
+        if (this.halted) return;
         this.isCaughtUp = false;
         this.consecutiveOutages += 1;
         this.lastFailure = messageOf(error);
         const delay = backOffDelay(options.resubscribeBackOff, this.consecutiveOutages);
         logger.warn(`Subscriber ${this.processor.name}: ${this.lastFailure}; resubscribing from ${this.describeCheckpoint()} in ${delay} ms`);
-        await sleep(delay, this.stopping.signal);
+        await sleep(delay, this.halt);
       }
     }
   }
@@ -135,8 +172,9 @@ export class SubscriberWorker {
       subscription.abort();
       buffer.close();
     };
-    this.stopping.signal.addEventListener('abort', stop, { once: true });
-    if (this.stopped) stop(); // stop() came while we were getting ready: the listener missed it
+    const halt = this.halt;
+    halt.addEventListener('abort', stop, { once: true });
+    if (halt.aborted) stop(); // stop() came while we were getting ready: the listener missed it
     const pumping = this.pump(buffer, subscription.signal);
     try {
       for (;;) {
@@ -145,7 +183,7 @@ export class SubscriberWorker {
         await this.inTurn(() => this.handle(messages));
       }
     } finally {
-      this.stopping.signal.removeEventListener('abort', stop);
+      halt.removeEventListener('abort', stop);
       stop();
       await pumping;
     }
@@ -209,7 +247,7 @@ export class SubscriberWorker {
         if (attempt >= Math.max(1, attempts)) return { error };
         const delay = backOffDelay(context.options.retryBackOff, attempt);
         context.logger.warn(`Subscriber ${processor.name}: ${this.lastFailure} (try ${attempt} of ${attempts}, again in ${delay} ms)`);
-        if (!(await sleep(delay, this.stopping.signal))) throw new StopRequested();
+        if (!(await sleep(delay, this.halt))) throw new StopRequested();
       }
     }
   }
@@ -274,7 +312,7 @@ export class SubscriberWorker {
   }
 
   private async commit(writes: DocumentWrite[], checkpoint: Position, eventCount: number): Promise<void> {
-    await this.context.readStore.commit({ subscriber: this.processor.checkpointName, writes, checkpoint });
+    await this.context.readStore.commit({ subscriber: this.processor.checkpointName, writes, checkpoint, fence: this.tenure?.fence });
     this.consecutiveOutages = 0;
     this.lastFailure = undefined;
     if (eventCount > 0) this.context.metrics.processed.inc(this.label, eventCount);

@@ -227,7 +227,7 @@ describe('SubscriptionRunner', () => {
     await harness.append('CartOpened', { cartId: 'b' });
     const runner = harness.runner({ projections: [carts] });
     expect(await runner.status()).toEqual([
-      { name: carts.name, kind: 'projection', checkpointName: `${carts.name}@v1`, checkpoint: null, caughtUp: false, lag: 2, parked: 0, lastError: null },
+      { name: carts.name, kind: 'projection', checkpointName: `${carts.name}@v1`, checkpoint: null, caughtUp: false, lag: 2, parked: 0, lastError: null, runsHere: false },
     ]);
     runner.start();
     expect(await runner.waitForPosition([carts.name], 2n, PATIENCE_MS)).toBe(true);

@@ -18,6 +18,8 @@ import {
   type WorkerContext,
 } from './subscriber-worker.js';
 import { SubscriptionMetrics } from './subscription-metrics.js';
+import { SoleInstanceLeases, type Leases } from '../leases/leases.js';
+import { waitForSharedCheckpoints } from './shared-checkpoints.js';
 
 export interface SubscriptionRunnerConfig {
   eventStore: EventStore;
@@ -26,6 +28,8 @@ export interface SubscriptionRunnerConfig {
   options?: Partial<SubscriptionOptions>;
   logger?: SubscriptionLogger;
   clock?: Clock;
+  /** Which instance runs which subscriber; by default this process runs them all (embedded). */
+  leases?: Leases;
 }
 
 /** JSON-ready (positions as strings) for /health and the admin endpoint. */
@@ -42,6 +46,8 @@ export interface LaneReport {
   caughtUp: boolean;
   /** Positions between the head of the log and the checkpoint. */
   lag: number;
+  /** Whether this instance runs it now (holds its lease); the checkpoint is the shared one either way. */
+  runsHere: boolean;
   parked: number;
   lastError: string | null;
 }
@@ -76,6 +82,7 @@ export class SubscriptionRunner {
       logger: this.log,
       clock: config.clock ?? systemClock,
       options: { ...DEFAULT_SUBSCRIPTION_OPTIONS, ...config.options },
+      leases: config.leases ?? new SoleInstanceLeases('local'),
       onCheckpoint: () => this.progressed(),
       onCaughtUp: () => this.progressed(),
     };
@@ -94,6 +101,10 @@ export class SubscriptionRunner {
 
   get options(): SubscriptionOptions {
     return this.context.options;
+  }
+
+  get leases(): Leases {
+    return this.context.leases;
   }
 
   /** Aborted when the runner stops: a group's back-off ends with it. */
@@ -167,6 +178,11 @@ export class SubscriptionRunner {
         return checkpoint !== undefined && checkpoint >= position;
       });
     if (this.currentState === 'stopped') return Promise.resolve(reached());
+    // Several instances: what runs elsewhere moves only in the store; a wait reads it there.
+    if (this.context.leases.shared) {
+      const checkpointNames = names.map((name) => this.groupOf(name).lanes().find((lane) => lane.name === name && lane.kind !== 'projection-build')!.checkpointName);
+      return waitForSharedCheckpoints(this.readStore, checkpointNames, position, { timeoutMs, isMet: reached, stop: this.stopSignal });
+    }
     return this.waiters.wait(reached, timeoutMs);
   }
 
@@ -211,9 +227,13 @@ export class SubscriptionRunner {
 
   /** A lane's checkpoint, lag behind `head` and parked events, as status reports them. */
   async report(lane: Pick<SubscriberLane, 'checkpointName' | 'checkpoint' | 'worker'>, head: Position): Promise<LaneReport> {
-    const lag = head - (lane.checkpoint ?? 0n);
+    const runsHere = lane.worker?.holding ?? false;
+    // Run by another instance: its checkpoint moves in the store, not here.
+    const checkpoint = this.context.leases.shared && !runsHere ? await this.readStore.getCheckpoint(lane.checkpointName) : lane.checkpoint;
+    const lag = head - (checkpoint ?? 0n);
     return {
-      checkpoint: lane.checkpoint?.toString() ?? null,
+      checkpoint: checkpoint?.toString() ?? null,
+      runsHere,
       caughtUp: lane.worker?.caughtUp ?? false,
       lag: Number(lag > 0n ? lag : 0n),
       parked: (await this.readStore.listParked(lane.checkpointName)).length,

@@ -10,6 +10,7 @@ import type { ReadStore } from '../readstore/read-store.port.js';
 import type { EventHandler } from './subscriber.js';
 import { SubscriptionRunner } from './subscription-runner.js';
 import { SubscriptionsAdminController } from './subscriptions-admin.http.js';
+import { LEASES, type Leases } from '../leases/leases.js';
 
 const REGISTRY_WAIT_MS = 3_000;
 
@@ -30,9 +31,9 @@ export class SubscriptionsModule implements OnApplicationBootstrap, BeforeApplic
         {
           provide: SubscriptionRunner,
           // The read store unwrapped: subscribers write and read their own physical collections.
-          inject: [EVENT_STORE, READ_STORE_SELECTION, ...eventHandlers.tokens],
-          useFactory: (eventStore: EventStore, selection: StoreSelection<ReadStore>, ...handlers: EventHandler[][]) =>
-            new SubscriptionRunner({ eventStore, readStore: selection.store, handlers: handlers.flat() }),
+          inject: [EVENT_STORE, READ_STORE_SELECTION, LEASES, ...eventHandlers.tokens],
+          useFactory: (eventStore: EventStore, selection: StoreSelection<ReadStore>, leases: Leases, ...handlers: EventHandler[][]) =>
+            new SubscriptionRunner({ eventStore, readStore: selection.store, leases, handlers: handlers.flat() }),
         },
         { provide: PROJECTION_PROGRESS, useExisting: SubscriptionRunner },
       ],

@@ -14,9 +14,11 @@ export class AnchorScheduler implements OnApplicationBootstrap, BeforeApplicatio
   constructor(
     private readonly recorder: Pick<AnchorRecorder, 'record'>,
     private readonly config: Pick<AuditConfig, 'anchorIntervalSeconds'>,
+    /** Several instances: one of them anchors at a time (its lease). */
+    runsHere: () => boolean = () => true,
   ) {
     const intervalMs = config.anchorIntervalSeconds * 1000;
-    this.loop = new PollLoop(() => this.anchor(), { name: 'Audit anchors', intervalMs, firstPollAfterMs: intervalMs }, this.logger);
+    this.loop = new PollLoop(() => this.anchor(), { name: 'Audit anchors', intervalMs, firstPollAfterMs: intervalMs, runsHere }, this.logger);
   }
 
   onApplicationBootstrap(): void {

@@ -52,7 +52,7 @@ export class ProjectionsCommand extends TargetCommand {
         const describe = async (build: ProjectionBuild, running: boolean): Promise<BuildStatus> => {
           const checkpoint = await readStore.getCheckpoint(build.checkpointName);
           const lag = head - (checkpoint ?? 0n);
-          return { ...build, checkpoint: checkpoint?.toString() ?? null, caughtUp: false, lag: Number(lag > 0n ? lag : 0n), parked: (await readStore.listParked(build.checkpointName)).length, lastError: null, running };
+          return { ...build, checkpoint: checkpoint?.toString() ?? null, caughtUp: false, lag: Number(lag > 0n ? lag : 0n), parked: (await readStore.listParked(build.checkpointName)).length, lastError: null, runsHere: false, running };
         };
         items = [];
         for (const projection of allProjections) {

@@ -44,7 +44,7 @@ export class ChangePasswordController {
     assertLocalAccounts(this.config);
     // A check of the current password is a login attempt in all but name: with a stolen token it
     // would be an unthrottled guesser. It draws on the account's login budget.
-    if ('userId' in metadata.actor) this.throttle.attempt(request.ip, metadata.actor.userId);
+    if ('userId' in metadata.actor) await this.throttle.attempt(request.ip, metadata.actor.userId);
     const { currentPassword, newPassword } = body;
     const result = await this.commands.execute(new ChangePasswordCommand({ currentPassword, newPassword }, metadata));
     return commandAnswer(result.id, result);

@@ -53,7 +53,7 @@ export class IssueTokenController {
     assertLocalAccounts(this.config);
     const email = normalizeEmail(body.email)!;
     // Keyed on the account id (which the email derives whether or not the account exists).
-    this.throttle.attempt(request.ip, userIdForEmail(email));
+    await this.throttle.attempt(request.ip, userIdForEmail(email));
     const user = await this.accounts.byEmail(email);
     const matches = user.status === 'registered'
       ? await this.credentials.verify(user, body.password)

@@ -8,39 +8,38 @@
 // The account is keyed by its id (derived from the normalized email, so every spelling of one
 // email is one account and one budget); the client by clientBucket (an IPv6 client by its /64).
 import { Inject, Injectable } from '@nestjs/common';
-import { CLOCK, type Clock } from '../../clock/clock.js';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import { clientBucket } from '../../access/client-address.js';
 import { tooManyRequests } from '../../access/command-rate-limit.guard.js';
-import { RateLimiter } from '../../access/rate-limiter.js';
+import { SHARED_RATE_COUNTERS, type RateCounter, type RateCounters } from '../../access/rate-counters.js';
 import { accessMetrics } from '../../access/access-metrics.js';
 
 const MINUTE = 60_000;
 
 @Injectable()
 export class LoginThrottle {
-  private readonly perIpAndAccount: RateLimiter;
-  private readonly perIp: RateLimiter;
-  private readonly registrationsPerIp: RateLimiter;
+  private readonly perIpAndAccount: RateCounter;
+  private readonly perIp: RateCounter;
+  private readonly registrationsPerIp: RateCounter;
 
-  constructor(@Inject(APP_CONFIG) config: AppConfig, @Inject(CLOCK) clock: Clock) {
-    const now = () => clock.now().getTime();
+  // Shared by every instance on MongoDB (src/access/rate-counters.ts): N instances are no N-fold budget.
+  constructor(@Inject(APP_CONFIG) config: AppConfig, @Inject(SHARED_RATE_COUNTERS) counters: RateCounters) {
     const limits = config.security.rateLimits;
-    this.perIpAndAccount = new RateLimiter(limits.loginPerMinute, MINUTE, now);
-    this.perIp = new RateLimiter(limits.loginPerMinutePerIp, MINUTE, now);
-    this.registrationsPerIp = new RateLimiter(limits.registrationsPerMinutePerIp, MINUTE, now);
+    this.perIpAndAccount = counters('login', limits.loginPerMinute, MINUTE);
+    this.perIp = counters('login-ip', limits.loginPerMinutePerIp, MINUTE);
+    this.registrationsPerIp = counters('registration-ip', limits.registrationsPerMinutePerIp, MINUTE);
   }
 
   /** Counts an attempt to prove the password of `accountId`; throws 429 when the client has made too many. */
-  attempt(ip: string, accountId: string): void {
+  async attempt(ip: string, accountId: string): Promise<void> {
     const client = clientBucket(ip);
-    const pair = this.perIpAndAccount.take(`${client}\n${accountId}`);
+    const pair = await this.perIpAndAccount.take(`${client}\n${accountId}`);
     if (!pair.allowed) {
       accessMetrics.rateLimited('login');
       accessMetrics.login('rate_limited');
       throw tooManyRequests(pair, 'login attempts for this account from your address');
     }
-    const address = this.perIp.take(client);
+    const address = await this.perIp.take(client);
     if (!address.allowed) {
       accessMetrics.rateLimited('login_ip');
       accessMetrics.login('rate_limited');
@@ -49,8 +48,8 @@ export class LoginThrottle {
   }
 
   /** Counts a self-registration; throws 429 when the client has made too many. */
-  registration(ip: string): void {
-    const decision = this.registrationsPerIp.take(clientBucket(ip));
+  async registration(ip: string): Promise<void> {
+    const decision = await this.registrationsPerIp.take(clientBucket(ip));
     if (!decision.allowed) {
       accessMetrics.rateLimited('registration_ip');
       throw tooManyRequests(decision, 'registrations from your address');

@@ -54,7 +54,7 @@ export class RegisterCustomerController {
     assertLocalAccounts(this.config);
     // Every registration costs a password hash, and anyone may send one: a budget per client,
     // counted before anything else (a taken email is then refused before hashing, in the handler).
-    this.throttle.registration(request.ip);
+    await this.throttle.registration(request.ip);
     const result = await this.commands.execute(new CreateUserCommand({ email: body.email, password: body.password, roles: ['customer'] }, metadata));
     return commandAnswer(result.id, result);
   }

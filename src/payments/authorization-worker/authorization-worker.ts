@@ -38,8 +38,10 @@ export class AuthorizationWorker {
     private readonly commands: Pick<CommandBus, 'execute'>,
     private readonly config: Pick<FulfillmentConfig, 'pollIntervalMs' | 'gatewayAttempts'>,
     private readonly logger: Logger,
+    /** Several instances: one of them answers the requests at a time (its lease). */
+    runsHere: () => boolean = () => true,
   ) {
-    this.loop = new PollLoop(() => this.poll(), { name: 'Authorization worker', intervalMs: config.pollIntervalMs }, logger);
+    this.loop = new PollLoop(() => this.poll(), { name: 'Authorization worker', intervalMs: config.pollIntervalMs, runsHere }, logger);
   }
 
   start(): void {

@@ -31,6 +31,7 @@ import {
 import { StoreUnavailableError } from '../../eventstore/event-store.errors.js';
 import type { Position } from '../../eventstore/event-store.port.js';
 import { assertNoScriptOperators } from '../query-guard.js';
+import { checkFence, fencedCheckpoint } from './lease-fence.js';
 import { UniqueIndexViolationError, WriteRejectedError } from '../read-store.errors.js';
 import type {
   CollectionSpec,
@@ -227,6 +228,7 @@ export class MongoReadStore implements ReadStore {
   }
 
   private async applyCommit(session: ClientSession, writes: readonly DocumentWrite[], batch: ProjectionBatch): Promise<void> {
+    await checkFence(this.db, session, batch);
     // What each touched document holds now, read inside the transaction's snapshot.
     const stored = new Map<string, Map<string, number | null>>();
     const idsByCollection = new Map<string, Set<string>>();
@@ -266,7 +268,7 @@ export class MongoReadStore implements ReadStore {
     }
     await this.db
       .collection<{ _id: string; position: string }>(CHECKPOINTS)
-      .replaceOne({ _id: batch.subscriber }, { position: batch.checkpoint.toString() }, { session, upsert: true });
+      .replaceOne({ _id: batch.subscriber }, { position: await fencedCheckpoint(this.db, session, batch, CHECKPOINTS) }, { session, upsert: true });
   }
 
   async getCheckpoint(subscriber: string): Promise<Position | undefined> {
