@@ -7,6 +7,7 @@ export class LaneReportDto implements LaneReport {
   @ApiProperty({ type: String, nullable: true, description: 'Last position committed' }) checkpoint!: string | null;
   @ApiProperty() caughtUp!: boolean;
   @ApiProperty({ description: 'Positions between the head of the log and the checkpoint' }) lag!: number;
+  @ApiProperty({ description: 'Whether this instance runs it now (holds its lease); the checkpoint is the shared one either way' }) runsHere!: boolean;
   @ApiProperty({ description: 'Events parked after failing every retry' }) parked!: number;
   @ApiProperty({ type: String, nullable: true }) lastError!: string | null;
 }
