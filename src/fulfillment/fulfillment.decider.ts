@@ -66,9 +66,14 @@ export type FulfillmentStarted = DomainEvent<
   'FulfillmentStarted',
   Step & {
     customerId: string; correlationId: string; lines: { productId: string; quantity: number }[];
-    paymentId: string; shipmentId: string; amount: Money; paymentToken: string; shippingAddress: ShippingAddress;
+    paymentId: string; shipmentId: string; amount: Money; shippingAddress: ShippingAddress;
   }
 >;
+/**
+ * v1 of FulfillmentStarted carried the payment token, and v1 of FulfillmentReservationNoted the
+ * AuthorizePayment command with it; v2 of both leave it out of the log (fulfillment.upcasters.ts).
+ */
+export const TOKENLESS_SAGA_EVENT_VERSION = 2;
 export type ReservationNoted = DomainEvent<'FulfillmentReservationNoted', Step & { productId: string; outcome: 'reserved' | 'rejected' | 'released' }>;
 export type PaymentNoted = DomainEvent<'FulfillmentPaymentNoted', Step & { outcome: 'authorized' | 'declined' | 'captured' | 'voided' | 'refunded' }>;
 export type OrderNoted = DomainEvent<'FulfillmentOrderNoted', Step & { outcome: 'confirmed' | 'cancelled' | 'shipped'; reason?: CancellationReason }>;
@@ -104,7 +109,6 @@ export interface RunningFulfillment {
   paymentId: string;
   shipmentId: string;
   amount: Money;
-  paymentToken: string;
   shippingAddress: ShippingAddress;
   lines: Record<string, { quantity: number; status: LineStatus }>;
   payment: PaymentProgress;
@@ -143,14 +147,15 @@ export function decideFulfillment(state: FulfillmentState, trigger: FulfillmentT
 
   if (trigger.type === 'OrderPlaced') {
     if (state.phase !== 'none') return [];
-    const { orderId, customerId, lines, total, paymentId, shipmentId, paymentToken, shippingAddress } = trigger.data;
+    const { orderId, customerId, lines, total, paymentId, shipmentId, shippingAddress } = trigger.data;
     const reserve = lines.map((line): ReserveStock => ({ type: 'ReserveStock', productId: line.productId, orderId, quantity: line.quantity }));
     return [{
       type: 'FulfillmentStarted',
+      schemaVersion: TOKENLESS_SAGA_EVENT_VERSION,
       data: {
         ...step(orderId, reserve), customerId, correlationId: trigger.correlationId,
         lines: lines.map(({ productId, quantity }) => ({ productId, quantity })),
-        paymentId, shipmentId, amount: total, paymentToken, shippingAddress,
+        paymentId, shipmentId, amount: total, shippingAddress,
       },
     }];
   }
@@ -173,25 +178,25 @@ export function decideFulfillment(state: FulfillmentState, trigger: FulfillmentT
       const line = s.lines[trigger.data.productId];
       if (line?.status !== 'pending') return [];
       const noted = (commands: FulfillmentCommand[]): ReservationNoted => ({
-        type: 'FulfillmentReservationNoted', data: { ...at(commands), productId: trigger.data.productId, outcome: 'reserved' },
+        type: 'FulfillmentReservationNoted', schemaVersion: TOKENLESS_SAGA_EVENT_VERSION, data: { ...at(commands), productId: trigger.data.productId, outcome: 'reserved' },
       });
       if (s.phase === 'cancelled') return noting(noted([releaseOf(s, trigger.data.productId)]));
       const allReserved = Object.entries(s.lines).every(([productId, l]) => productId === trigger.data.productId || l.status === 'reserved');
       if (s.phase !== 'reserving' || !allReserved) return noting(noted([]));
       const dueAt = instantAfter(context.now, context.paymentDeadlineMs);
-      const authorize: AuthorizePayment = { type: 'AuthorizePayment', paymentId: s.paymentId, orderId: s.orderId, amount: s.amount, paymentToken: s.paymentToken };
+      const authorize: AuthorizePayment = { type: 'AuthorizePayment', paymentId: s.paymentId, orderId: s.orderId, amount: s.amount };
       return noting(noted([authorize]), [{ type: 'PaymentDeadlineScheduled', data: { ...at(), dueAt } }]);
     }
     case 'StockReservationRejected': {
       const line = s.lines[trigger.data.productId];
       if (line?.status !== 'pending') return [];
       const commands = s.phase === 'reserving' ? [cancelOrder('out_of_stock')] : [];
-      return noting({ type: 'FulfillmentReservationNoted', data: { ...at(commands), productId: trigger.data.productId, outcome: 'rejected' } });
+      return noting({ type: 'FulfillmentReservationNoted', schemaVersion: TOKENLESS_SAGA_EVENT_VERSION, data: { ...at(commands), productId: trigger.data.productId, outcome: 'rejected' } });
     }
     case 'StockReleased': {
       const line = s.lines[trigger.data.productId];
       if (line?.status !== 'releasing') return [];
-      return noting({ type: 'FulfillmentReservationNoted', data: { ...at(), productId: trigger.data.productId, outcome: 'released' } });
+      return noting({ type: 'FulfillmentReservationNoted', schemaVersion: TOKENLESS_SAGA_EVENT_VERSION, data: { ...at(), productId: trigger.data.productId, outcome: 'released' } });
     }
     case 'PaymentDeadlinePassed': {
       if (s.phase !== 'awaiting_payment' || s.deadline !== trigger.data.dueAt) return [];
@@ -297,10 +302,10 @@ function isSettled(s: RunningFulfillment): boolean {
 export function evolveFulfillment(state: FulfillmentState, event: FulfillmentEvent): FulfillmentState {
   const handled = state.handled.includes(event.data.trigger.eventId) ? state.handled : [...state.handled, event.data.trigger.eventId];
   if (event.type === 'FulfillmentStarted') {
-    const { orderId, customerId, correlationId, paymentId, shipmentId, amount, paymentToken, shippingAddress } = event.data;
+    const { orderId, customerId, correlationId, paymentId, shipmentId, amount, shippingAddress } = event.data;
     const lines = Object.fromEntries(event.data.lines.map((l) => [l.productId, { quantity: l.quantity, status: 'pending' as LineStatus }]));
     const started: RunningFulfillment = {
-      phase: 'reserving', orderId, customerId, correlationId, paymentId, shipmentId, amount, paymentToken, shippingAddress,
+      phase: 'reserving', orderId, customerId, correlationId, paymentId, shipmentId, amount, shippingAddress,
       lines, payment: 'none', shipment: 'none', handled,
     };
     return afterCommands(started, event.data.commands);
