@@ -12,7 +12,8 @@ import { AnchorScheduler } from './anchors/anchor-scheduler.js';
 import { SIGNING_KEY } from './audit-tokens.js';
 import { AuditCorrelationsController } from './correlations/correlations.http.js';
 import { AuditExportController } from './export/export.http.js';
-import { loadSigningKey } from './export/signing-key.js';
+import { loadSigningKey, type SigningKey } from './export/signing-key.js';
+import { AuditAnchorsController } from './anchors/anchors.http.js';
 import { AuditStreamsController } from './stream-history/streams.http.js';
 import { AuditVerificationController } from './verification/verification.http.js';
 import type { LogData } from '../access/log-read-policy.js';
@@ -26,14 +27,18 @@ export const auditLogData: readonly LogData[] = [
 ];
 
 @Module({
-  controllers: [AuditStreamsController, AuditCorrelationsController, AuditVerificationController, AuditExportController, AuditReadsController],
+  controllers: [AuditStreamsController, AuditCorrelationsController, AuditVerificationController, AuditAnchorsController, AuditExportController, AuditReadsController],
   providers: [
     {
       provide: SIGNING_KEY,
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) => loadSigningKey(config.audit.signingKeyPem, config.dataDir, config.security.production),
     },
-    { provide: AnchorRecorder, inject: [RAW_EVENT_STORE, CLOCK], useFactory: (raw: EventStore, clock: Clock) => new AnchorRecorder(raw, clock) },
+    {
+      provide: AnchorRecorder,
+      inject: [RAW_EVENT_STORE, CLOCK, SIGNING_KEY],
+      useFactory: (raw: EventStore, clock: Clock, key: SigningKey | undefined) => new AnchorRecorder(raw, clock, key),
+    },
     { provide: AnchorScheduler, inject: [AnchorRecorder, APP_CONFIG], useFactory: (recorder: AnchorRecorder, config: AppConfig) => new AnchorScheduler(recorder, config.audit) },
     AuditReadLog,
   ],
