@@ -36,7 +36,7 @@ async function trustedKeys(target: Target, publicKeyFile: string | undefined): P
   } else if (target.kind === 'files') {
     return trustedKeysOf(loadSigningKey(loadAuditConfig(process.env).signingKeyPem, target.dataDir, process.env.NODE_ENV === 'production'));
   } else {
-    pem = (await httpJson<{ publicKeyPem: string }>(target, 'GET', '/v1/audit/export/public-key')).publicKeyPem;
+    pem = (await httpJson<{ publicKey: string }>(target, 'GET', '/v1/audit/export/public-key')).publicKey;
   }
   const publicKey = createPublicKey(pem);
   return new Map([[keyIdOf(publicKey), publicKey]]);
