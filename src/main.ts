@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { ConfigError, loadConfig, type AppConfig } from './config/app-config.js';
 import { createApp } from './create-app.js';
 import { checkEmbeddedCredentials } from './credentialstore/credential-store.module.js';
+import { checkEmbeddedKeys } from './personal-data/personal-data.module.js';
 import { checkEmbeddedEventLog } from './eventstore/event-store-selection.js';
 import { DamagedFileError } from './sqlite/damaged-file.js';
 import { drainHttp } from './http/graceful-shutdown.js';
@@ -30,6 +31,7 @@ async function orExitPlainly<T>(step: () => T | Promise<T>): Promise<T> {
 const config: AppConfig = await orExitPlainly(() => loadConfig());
 await orExitPlainly(() => checkEmbeddedEventLog(config));
 await orExitPlainly(() => checkEmbeddedCredentials(config));
+await orExitPlainly(() => checkEmbeddedKeys(config));
 const app = await createApp(config);
 // Modules validate what only they understand (ADMIN_EMAIL is an email) as they start.
 await orExitPlainly(() => app.listen(config.port, config.host));

@@ -26,6 +26,9 @@ export const auditLogData: readonly LogData[] = [
   { kind: 'anchors', streamPrefixes: [ANCHOR_STREAM], eventTypes: [ANCHOR_RECORDED], permission: 'audit.verify-log' },
 ];
 
+/** The audit's own events hold ids, routes and hashes: no personal data (src/personal-data). */
+export const auditPersonalData = { [AUDIT_READ_RECORDED]: null, [ANCHOR_RECORDED]: null };
+
 @Module({
   controllers: [AuditStreamsController, AuditCorrelationsController, AuditVerificationController, AuditAnchorsController, AuditExportController, AuditReadsController],
   providers: [

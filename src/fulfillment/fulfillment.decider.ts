@@ -19,6 +19,7 @@
 //   nothing is held any more.
 import { typesMarkedTrue, unreachable, type Decider, type DomainEvent } from '../decider/decider.js';
 import { instantAfter } from '../decider/instants.js';
+import { ERASED_ADDRESS, type PersonalDataOf, type PersonalFields } from '../decider/personal-data.js';
 import type { CommitReservation, ReleaseStock, ReserveStock, ReservationEvent } from '../inventory/inventory.decider.js';
 import type { Money } from '../money/money.js';
 import type { CancelOrder, CancellationReason, ConfirmOrder, MarkOrderDelivered, OrderEvent, ShippingAddress } from '../ordering/ordering.decider.js';
@@ -91,6 +92,25 @@ export const FULFILLMENT_EVENT_TYPES = [
   'FulfillmentStarted', 'FulfillmentReservationNoted', 'FulfillmentPaymentNoted', 'FulfillmentOrderNoted', 'FulfillmentShipmentNoted',
   'PaymentDeadlineScheduled', 'PaymentDeadlineCleared', 'PaymentDeadlineExpired', 'FulfillmentCompleted',
 ] as const satisfies readonly FulfillmentEvent['type'][];
+
+/** A step that sends CreateShipment carries the customer's address in the command: sealed under the customer's key. */
+const stepPersonalData: PersonalFields<Step> = {
+  subject: (data) => data.commands.find((command): command is CreateShipment => command.type === 'CreateShipment')?.customerId,
+  erased: { 'commands.*.shippingAddress': () => ERASED_ADDRESS },
+};
+
+/** The saga's copy of the customer's address (src/personal-data); amounts, lines and ids stay readable. */
+export const FULFILLMENT_PERSONAL_DATA: PersonalDataOf<FulfillmentEvent> = {
+  FulfillmentStarted: { subject: (data) => data.customerId, erased: { shippingAddress: () => ERASED_ADDRESS } },
+  FulfillmentReservationNoted: stepPersonalData,
+  FulfillmentPaymentNoted: stepPersonalData,
+  FulfillmentOrderNoted: stepPersonalData,
+  FulfillmentShipmentNoted: stepPersonalData,
+  PaymentDeadlineScheduled: stepPersonalData,
+  PaymentDeadlineCleared: stepPersonalData,
+  PaymentDeadlineExpired: stepPersonalData,
+  FulfillmentCompleted: stepPersonalData,
+};
 
 // ---- state ----
 export type Phase =
@@ -218,7 +238,7 @@ export function decideFulfillment(state: FulfillmentState, trigger: FulfillmentT
     case 'PaymentCaptured': {
       if (s.payment === 'captured' || s.payment === 'refunding' || s.payment === 'refunded') return [];
       const commands: FulfillmentCommand[] =
-        s.phase === 'capturing' ? [{ type: 'CreateShipment', shipmentId: s.shipmentId, orderId: s.orderId, lines: linesOf(s), shippingAddress: s.shippingAddress }]
+        s.phase === 'capturing' ? [{ type: 'CreateShipment', shipmentId: s.shipmentId, orderId: s.orderId, customerId: s.customerId, lines: linesOf(s), shippingAddress: s.shippingAddress }]
         : s.phase === 'cancelled' ? [{ type: 'RefundPayment', paymentId: s.paymentId }] // the capture won a race with a void
         : [];
       return noting({ type: 'FulfillmentPaymentNoted', data: { ...at(commands), outcome: 'captured' } });

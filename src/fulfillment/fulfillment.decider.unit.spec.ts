@@ -120,7 +120,7 @@ describe('order fulfillment saga', () => {
     it('captures once the order is confirmed, then creates the shipment', () => {
       saga().given(...happyUntilAuthorized(), authorized()).when(confirmed()).thenSends({ type: 'CapturePayment', paymentId });
       saga().given(...happyUntilAuthorized(), authorized(), confirmed()).when(captured()).thenSends({
-        type: 'CreateShipment', shipmentId, orderId, shippingAddress: address, lines: [{ productId: mug, quantity: 2 }, { productId: cup, quantity: 1 }],
+        type: 'CreateShipment', shipmentId, orderId, customerId: 'cust-1', shippingAddress: address, lines: [{ productId: mug, quantity: 2 }, { productId: cup, quantity: 1 }],
       });
     });
 

@@ -9,6 +9,7 @@
 import { eventTypes, unreachable, type Decider, type DomainEvent } from '../decider/decider.js';
 import { DomainError } from '../decider/domain-error.js';
 import type { Money } from '../money/money.js';
+import { ERASED_ADDRESS, type PersonalDataOf } from '../decider/personal-data.js';
 
 export const MAX_ORDER_LINES = 20;
 export const MAX_LINE_QUANTITY = 1_000;
@@ -58,6 +59,15 @@ export type OrderDelivered = DomainEvent<'OrderDelivered', { orderId: string; sh
 export type OrderEvent = OrderPlaced | OrderConfirmed | OrderCancelled | OrderShipped | OrderDelivered;
 
 export const ORDER_EVENT_TYPES = eventTypes<OrderEvent>({ OrderPlaced: true, OrderConfirmed: true, OrderCancelled: true, OrderShipped: true, OrderDelivered: true });
+
+/** The customer's shipping address, sealed under the customer's key (src/personal-data); amounts, lines and ids stay readable. */
+export const ORDER_PERSONAL_DATA: PersonalDataOf<OrderEvent> = {
+  OrderPlaced: { subject: (data) => data.customerId, erased: { shippingAddress: () => ERASED_ADDRESS } },
+  OrderConfirmed: null,
+  OrderCancelled: null,
+  OrderShipped: null,
+  OrderDelivered: null,
+};
 
 // ---- commands ----
 /** What the catalogue said about a product when the order was placed; null: no such product. */

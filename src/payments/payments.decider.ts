@@ -11,6 +11,7 @@
 import { eventTypes, unreachable, type Decider, type DomainEvent } from '../decider/decider.js';
 import { DomainError } from '../decider/domain-error.js';
 import type { Money } from '../money/money.js';
+import type { PersonalDataOf } from '../decider/personal-data.js';
 
 // ---- events ----
 export type PaymentAuthorizationRequested = DomainEvent<'PaymentAuthorizationRequested', { paymentId: string; orderId: string; amount: Money }>;
@@ -30,6 +31,11 @@ export const PAYMENT_EVENT_TYPES = eventTypes<PaymentEvent>({
   PaymentAuthorizationRequested: true, PaymentAuthorized: true, PaymentDeclined: true,
   PaymentCaptured: true, PaymentVoided: true, PaymentRefunded: true,
 });
+
+/** Payments hold amounts and processor references, no personal data (the token never enters the log). */
+export const PAYMENT_PERSONAL_DATA: PersonalDataOf<PaymentEvent> = {
+  PaymentAuthorizationRequested: null, PaymentAuthorized: null, PaymentDeclined: null, PaymentCaptured: null, PaymentVoided: null, PaymentRefunded: null,
+};
 
 // ---- commands ----
 export type AuthorizationOutcome = { status: 'authorized'; authorizationCode: string } | { status: 'declined'; reason: string };

@@ -57,7 +57,7 @@ export const paymentCaptured = (orderId: string, amount = eur(2000)): PaymentEve
 
 // ---- shipping ----
 export const shipmentCreated = (orderId: string): ShippingEvent =>
-  ({ type: 'ShipmentCreated', data: { shipmentId: `shipment-${orderId}`, orderId, lines: [{ productId: MUG, quantity: 2 }], shippingAddress: ADDRESS } });
+  ({ type: 'ShipmentCreated', data: { shipmentId: `shipment-${orderId}`, orderId, customerId: 'customer-1', lines: [{ productId: MUG, quantity: 2 }], shippingAddress: ADDRESS } });
 export const shipmentDispatched = (orderId: string): ShippingEvent => ({ type: 'ShipmentDispatched', data: { shipmentId: `shipment-${orderId}`, orderId, trackingNumber: 'TRACK-1' } });
 export const shipmentDelivered = (orderId: string): ShippingEvent => ({ type: 'ShipmentDelivered', data: { shipmentId: `shipment-${orderId}`, orderId } });
 
