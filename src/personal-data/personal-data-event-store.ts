@@ -17,6 +17,7 @@ import type {
   SubscribeOptions,
   SubscriptionMessage,
 } from '../eventstore/event-store.port.js';
+import { mappedSubscription } from '../eventstore/mapped-subscription.js';
 import type { PersonalDataCatalogue } from './personal-data-catalogue.js';
 import type { SubjectKeys } from './subject-keys.js';
 
@@ -44,23 +45,7 @@ export class PersonalDataEventStore implements EventStore {
   }
 
   subscribeToAll(options?: SubscribeOptions): AsyncIterable<SubscriptionMessage> {
-    const inner = this.inner.subscribeToAll(options);
-    const open = (event: RecordedEvent) => this.catalogue.open(event, this.keys);
-    // A plain mapping iterator, as the upcasting store's: one promise per message.
-    return {
-      [Symbol.asyncIterator](): AsyncIterator<SubscriptionMessage> {
-        const source = inner[Symbol.asyncIterator]();
-        return {
-          async next() {
-            const result = await source.next();
-            if (result.done || result.value.kind !== 'event') return result;
-            const event = await open(result.value.event);
-            return event === result.value.event ? result : { done: false, value: { kind: 'event', event } };
-          },
-          return: async (value?: unknown) => (source.return ? source.return(value) : { done: true, value }),
-        };
-      },
-    };
+    return mappedSubscription(this.inner.subscribeToAll(options), (event) => this.open(event));
   }
 
   close(): Promise<void> {
@@ -69,7 +54,12 @@ export class PersonalDataEventStore implements EventStore {
 
   private async openAll(events: RecordedEvent[]): Promise<RecordedEvent[]> {
     const opened: RecordedEvent[] = [];
-    for (const event of events) opened.push(await this.catalogue.open(event, this.keys));
+    for (const event of events) opened.push(await this.open(event));
     return opened;
+  }
+
+  /** Events of types without personal data are answered at once: no promise on the hot path. */
+  private open(event: RecordedEvent): RecordedEvent | Promise<RecordedEvent> {
+    return this.catalogue.fieldsOf(event.type) ? this.catalogue.open(event, this.keys) : event;
   }
 }
