@@ -1,12 +1,13 @@
 // The key store on MongoDB (the engine of the read models in production), through the official
 // driver: one document per subject, majority writes. Creating is an upsert that only sets the key
 // on insert (first-wins); destroying unsets it and records when, as one update.
-import { Binary, MongoClient, type Collection, type MongoClientOptions } from 'mongodb';
+import { Binary, MongoClient, MongoServerError, type Collection, type MongoClientOptions } from 'mongodb';
 import { randomBytes } from 'node:crypto';
 import { databaseName } from '../../readstore/mongo/mongo-read-store.js';
 import { assertSubject, KEY_BYTES, type SubjectKey, type SubjectKeyStore } from '../subject-key-store.port.js';
 
 export const SUBJECT_KEYS_COLLECTION = '_subject_keys';
+const DUPLICATE_KEY = 11000;
 
 interface SubjectKeyDocument {
   _id: string;
@@ -37,12 +38,18 @@ export class MongoSubjectKeyStore implements SubjectKeyStore {
 
   async keyFor(subject: string, createdAt: string): Promise<SubjectKey> {
     assertSubject(subject);
-    const document = await this.collection.findOneAndUpdate(
-      { _id: subject },
-      { $setOnInsert: { key: new Binary(randomBytes(KEY_BYTES)), createdAt } },
-      { upsert: true, returnDocument: 'after' },
-    );
-    return keyOf(document!);
+    try {
+      const document = await this.collection.findOneAndUpdate(
+        { _id: subject },
+        { $setOnInsert: { key: new Binary(randomBytes(KEY_BYTES)), createdAt } },
+        { upsert: true, returnDocument: 'after' },
+      );
+      return keyOf(document!);
+    } catch (error) {
+      // Two first upserts raced: the other inserted; its key is the one.
+      if (!(error instanceof MongoServerError && Number(error.code) === DUPLICATE_KEY)) throw error;
+      return (await this.find(subject))!;
+    }
   }
 
   async find(subject: string): Promise<SubjectKey | undefined> {
