@@ -30,7 +30,7 @@ import { allProjections } from '../projections/index.js';
 import { scratchProjections } from '../projections/scratch/index.js';
 
 /** Each context's kinds of data in the log, for the policy of who may read which (src/access/log-read-policy.ts). */
-export const logData = [inventoryLogData, orderingLogData, paymentsLogData, shippingLogData, fulfillmentLogData, identityLogData, dataProtectionLogData, ...auditLogData];
+const logData = [inventoryLogData, orderingLogData, paymentsLogData, shippingLogData, fulfillmentLogData, identityLogData, dataProtectionLogData, ...auditLogData];
 
 /** What every context needs: configuration, the clock, the command path and the turns of full-log walks. */
 @Global()

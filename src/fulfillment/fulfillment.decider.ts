@@ -101,7 +101,7 @@ const stepPersonalData: PersonalFields<Step> = {
 
 /** The saga's copy of the customer's address (src/personal-data); amounts, lines and ids stay readable. */
 export const FULFILLMENT_PERSONAL_DATA: PersonalDataOf<FulfillmentEvent> = {
-  FulfillmentStarted: { subject: (data) => data.customerId, erased: { shippingAddress: () => ERASED_ADDRESS } },
+  FulfillmentStarted: { subject: (data) => data.customerId, erased: { shippingAddress: () => ERASED_ADDRESS, ...stepPersonalData.erased } },
   FulfillmentReservationNoted: stepPersonalData,
   FulfillmentPaymentNoted: stepPersonalData,
   FulfillmentOrderNoted: stepPersonalData,
