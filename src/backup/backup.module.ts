@@ -3,9 +3,8 @@
 // (the keys that open the sealed values in the log). `npm run cli -- backup` takes all three, the
 // log first. The read models and idempotency keys are derived: a restore rebuilds them.
 import { Module } from '@nestjs/common';
-import { CredentialsBackupController } from './credentials-backup.http.js';
 import { EventLogBackupController } from './event-log-backup.http.js';
-import { KeysBackupController } from './keys-backup.http.js';
+import { StoreFileBackupsController } from './store-file-backups.http.js';
 
-@Module({ controllers: [EventLogBackupController, CredentialsBackupController, KeysBackupController] })
+@Module({ controllers: [EventLogBackupController, StoreFileBackupsController] })
 export class BackupModule {}
