@@ -4,11 +4,12 @@ import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, UseInterce
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsString, Length } from 'class-validator';
+import { Operation } from '../http/openapi/operation.decorator.js';
 import type { CommandMetadata } from '../command-handling/command-metadata.js';
 import { EVENT_STORE, type EventStore } from '../eventstore/event-store.port.js';
 import { eventOf } from '../command-handling/load-state.js';
 import { fold } from '../decider/decider.js';
-import { commandAnswer, type CommandAnswer } from '../http/command-answer.js';
+import { CommandAnswerDto, commandAnswer, type CommandAnswer } from '../http/command-answer.js';
 import { uuidParam } from '../http/ids.js';
 import { NoQueryDto } from '../http/no-query.js';
 import { CommandContext } from '../http/request-context.js';
@@ -25,13 +26,22 @@ export class DataSubjectReasonDto {
   reason!: string;
 }
 
-export interface DataSubjectStatus {
-  subjectId: string;
-  legalHold: { reason: string } | null;
-  erased: boolean;
-  /** The subject's data key: active, erased (destroyed) or none (nothing of theirs was ever sealed). */
-  key: 'active' | 'erased' | 'none';
-  revision: number;
+export class ErasureAnswerDto extends CommandAnswerDto {
+  @ApiProperty({ type: [String], description: 'The read models being rebuilt without the subject\'s data (follow them at GET /v1/analytics/projections)' })
+  rebuilding!: string[];
+}
+
+export class LegalHoldDto {
+  @ApiProperty() reason!: string;
+}
+
+export class DataSubjectStatusDto {
+  @ApiProperty({ format: 'uuid' }) subjectId!: string;
+  @ApiProperty({ type: LegalHoldDto, nullable: true }) legalHold!: LegalHoldDto | null;
+  @ApiProperty() erased!: boolean;
+  @ApiProperty({ enum: ['active', 'erased', 'none'], description: "The subject's data key: active, erased (destroyed) or none (nothing of theirs was ever sealed)" })
+  key!: 'active' | 'erased' | 'none';
+  @ApiProperty({ description: 'Revision of the data-subject stream (-1: nothing recorded)' }) revision!: number;
 }
 
 @ApiTags('data protection')
@@ -44,6 +54,11 @@ export class DataSubjectsController {
   ) {}
 
   /** Erases the subject: destroys their key, records the receipt, rebuilds the read models holding personal data. 409 legal_hold while a hold lasts. */
+  @Operation({
+    summary: 'Erase a data subject: destroy their key, record the receipt, rebuild the read models holding personal data',
+    answer: ErasureAnswerDto,
+    problems: { 409: ['legal_hold'], 422: ['invalid_reason'] },
+  })
   @Post('erasure')
   @Permission('data-protection.erase-subject')
   @HttpCode(200)
@@ -54,6 +69,7 @@ export class DataSubjectsController {
   }
 
   /** Places a legal hold: the subject cannot be erased until it is lifted. */
+  @Operation({ summary: 'Place a legal hold: the subject cannot be erased until it is lifted', answer: CommandAnswerDto, problems: { 409: ['data_subject_erased'], 422: ['invalid_reason'] } })
   @Post('legal-hold')
   @Permission('data-protection.hold-subject')
   @HttpCode(200)
@@ -63,6 +79,7 @@ export class DataSubjectsController {
   }
 
   /** Lifts the legal hold. */
+  @Operation({ summary: 'Lift the legal hold', answer: CommandAnswerDto, problems: { 422: ['invalid_reason'] } })
   @Post('legal-hold/lift')
   @Permission('data-protection.hold-subject')
   @HttpCode(200)
@@ -71,9 +88,10 @@ export class DataSubjectsController {
     return commandAnswer(subjectId, await this.send({ type: 'LiftLegalHold', subjectId, reason: body.reason }, metadata));
   }
 
+  @Operation({ summary: 'Where a data subject stands: legal hold, erasure, their key', answer: DataSubjectStatusDto })
   @Get()
   @Permission('data-protection.read-subject')
-  async status(@Param('id', uuidParam()) subjectId: string, @Query() _query: NoQueryDto): Promise<DataSubjectStatus> {
+  async status(@Param('id', uuidParam()) subjectId: string, @Query() _query: NoQueryDto): Promise<DataSubjectStatusDto> {
     const events = await this.store.readStream(dataSubjectStreamId(subjectId));
     const state = fold(dataSubjectsDecider, events.map((event) => eventOf(dataSubjectsDecider, event)));
     const key = await this.keys.find(subjectId);

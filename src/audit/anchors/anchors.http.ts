@@ -12,6 +12,8 @@ import { MAX_PAGE_SIZE } from '../../http/pagination.js';
 import { AuditReadLog } from '../access-log/audit-read-log.js';
 import { ANCHOR_RECORDED, ANCHOR_STREAM } from './anchor.js';
 import { witnessedAnchorOf, type WitnessedAnchor } from './anchor-witness.js';
+import { Operation } from '../../http/openapi/operation.decorator.js';
+import { AnchorsPageDto } from '../audit-views.dto.js';
 
 export class AnchorsQueryDto {
   @ApiPropertyOptional({ description: 'First revision of the anchor stream to answer (default 0)', minimum: 0 })
@@ -34,6 +36,10 @@ export interface AnchorsPage {
 export class AuditAnchorsController {
   constructor(@Inject(RAW_EVENT_STORE) private readonly raw: EventStore) {}
 
+  @Operation({
+    summary: 'The anchors as stored (signed), a page at a time, for a witness to keep outside the store',
+    answer: AnchorsPageDto,
+  })
   @Get()
   @Permission('audit.verify-log')
   @UseGuards(ReadRateLimitGuard)
