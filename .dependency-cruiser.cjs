@@ -2,9 +2,9 @@
 // The house plan (README, "The house"): the composition root on top; bounded contexts below it;
 // platform rooms under them, knowing no context; the stores at the bottom.
 const PURE = '(\\.decider\\.ts$|^src/decider/|^src/money/money\\.ts$|^src/access/roles\\.ts$)';
-const PLATFORM_ROOMS = 'leases|backup|sqlite|eventstore|readstore|credentialstore|subscriptions|projection-engine|command-handling|http|config|clock|decider|money|idempotency|access|observability|health|scheduling|console';
-const CONTEXTS = 'inventory|ordering|payments|shipping|fulfillment|identity|audit';
-const ROOT = '^src/(main|create-app|app\\.module|upcasters)\\.ts$';
+const PLATFORM_ROOMS = 'leases|personal-data|backup|sqlite|eventstore|readstore|credentialstore|subscriptions|projection-engine|command-handling|http|config|clock|decider|money|idempotency|access|observability|health|scheduling|console';
+const CONTEXTS = 'inventory|ordering|payments|shipping|fulfillment|identity|data-protection|audit';
+const ROOT = '^src/(main|create-app|app\\.module|upcasters|personal-data-declarations)\\.ts$';
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
@@ -58,8 +58,8 @@ module.exports = {
       name: 'features-use-ports-not-adapters',
       comment: 'Bounded contexts and projections talk to stores through their ports; adapters are wired only in the store modules.',
       severity: 'error',
-      from: { path: '^(src/(inventory|ordering|payments|shipping|fulfillment|identity|audit)|projections)/' },
-      to: { path: '^src/(eventstore|readstore|credentialstore)/(sqlite|embedded|esdb|mongo)' },
+      from: { path: '^(src/(inventory|ordering|payments|shipping|fulfillment|identity|data-protection|audit)|projections)/' },
+      to: { path: '^src/(eventstore|readstore|credentialstore|personal-data)/(sqlite|embedded|esdb|mongo)' },
     },
     {
       name: 'projections-are-not-http',

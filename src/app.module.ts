@@ -23,12 +23,15 @@ import { SubscriptionsModule } from './subscriptions/subscriptions.module.js';
 import { LeasesModule } from './leases/leases.module.js';
 import { ProjectionEngineModule } from './projection-engine/projection-engine.module.js';
 import { allUpcasters } from './upcasters.js';
+import { personalData, projectionsHoldingPersonalData } from './personal-data-declarations.js';
+import { PersonalDataModule } from './personal-data/personal-data.module.js';
+import { DataProtectionModule, dataProtectionLogData } from './data-protection/data-protection.module.js';
 import { FULFILLMENT_EVENT_HANDLERS, FulfillmentModule, fulfillmentLogData } from './fulfillment/fulfillment.module.js';
 import { allProjections } from '../projections/index.js';
 import { scratchProjections } from '../projections/scratch/index.js';
 
 /** Each context's kinds of data in the log, for the policy of who may read which (src/access/log-read-policy.ts). */
-const logData = [inventoryLogData, orderingLogData, paymentsLogData, shippingLogData, fulfillmentLogData, identityLogData, ...auditLogData];
+const logData = [inventoryLogData, orderingLogData, paymentsLogData, shippingLogData, fulfillmentLogData, identityLogData, dataProtectionLogData, ...auditLogData];
 
 /** What every context needs: configuration, the clock, the command path and the turns of full-log walks. */
 @Global()
@@ -51,7 +54,8 @@ export class AppModule {
       imports: [
         CoreModule.forRoot(config),
         CqrsModule.forRoot(),
-        EventStoreModule.forRoot({ upcasters: allUpcasters }),
+        PersonalDataModule,
+        EventStoreModule.forRoot({ upcasters: allUpcasters, personalData }),
         ReadStoreModule,
         CredentialStoreModule,
         IdempotencyModule,
@@ -64,6 +68,7 @@ export class AppModule {
         OrderingModule,
         PaymentsModule,
         ShippingModule,
+        DataProtectionModule.forRoot({ projectionsHoldingPersonalData }),
         HealthModule,
         BackupModule,
         AuditModule,

@@ -8,6 +8,7 @@ import Database from 'better-sqlite3';
 import { ConfigError, loadConfig, type AppConfig } from './config/app-config.js';
 import { createApp, rootLoggerFor } from './create-app.js';
 import { checkEmbeddedCredentials } from './credentialstore/credential-store.module.js';
+import { checkEmbeddedKeys } from './personal-data/personal-data.module.js';
 import { checkEmbeddedEventLog } from './eventstore/event-store-selection.js';
 import { EventStoreLockedError } from './eventstore/sqlite/open-database.js';
 import { DamagedFileError } from './sqlite/damaged-file.js';
@@ -67,6 +68,7 @@ const config: AppConfig = await orExitPlainly(() => loadConfig());
 await orExitPlainly(() => checkEmbeddedEventLog(config));
 await orExitPlainly(() => refuseDataDirInUse(config));
 await orExitPlainly(() => checkEmbeddedCredentials(config));
+await orExitPlainly(() => checkEmbeddedKeys(config));
 const logger = rootLoggerFor(config);
 const lifecycle = lifecycleLogger(logger);
 // Modules validate what only they understand (ADMIN_EMAIL is an email) as they start.

@@ -1,6 +1,7 @@
 // Payment authorizations waiting for the processor's answer: the authorization worker's to-do
 // list. A document appears with PaymentAuthorizationRequested and goes with the answer, so after
-// a restart the worker resumes exactly the requests still open.
+// a restart the worker resumes exactly the requests still open. The token is not here: the worker
+// takes it from payments/payment-tokens.
 import { eventTypes } from '../../src/decider/decider.js';
 import type { Money } from '../../src/money/money.js';
 import type { PaymentEvent } from '../../src/payments/payments.decider.js';
@@ -10,7 +11,6 @@ import type { DocumentProjection } from '../../src/projection-engine/projection.
 export interface PendingAuthorization extends ReadDocument {
   orderId: string;
   amount: Money;
-  paymentToken: string;
   /** The request event: the cause of the answer the worker records. */
   requestEventId: string;
   correlationId: string;
@@ -30,9 +30,9 @@ export const paymentRequestsProjection: DocumentProjection<PendingAuthorization,
   documentId: (event) => event.data.paymentId,
   evolve(current, event) {
     if (event.type !== 'PaymentAuthorizationRequested') return null; // answered
-    const { paymentId, orderId, amount, paymentToken } = event.data;
+    const { paymentId, orderId, amount } = event.data;
     return {
-      _id: paymentId, _position: Number(event.position), orderId, amount, paymentToken,
+      _id: paymentId, _position: Number(event.position), orderId, amount,
       requestEventId: event.eventId, correlationId: event.metadata.correlationId, requestedAt: event.metadata.occurredAt,
       ...(event.metadata.traceparent === undefined ? {} : { traceparent: event.metadata.traceparent }),
     };

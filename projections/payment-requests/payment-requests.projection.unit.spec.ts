@@ -12,7 +12,7 @@ describe('payment-requests projection', () => {
       ...inStream('payment-payment-o2', paymentRequested('o2', eur(500))),
       ...inStream('payment-payment-o1', paymentAuthorized('o1'), paymentCaptured('o1')),
     ).then({
-      _id: 'payment-o2', _position: 2, orderId: 'o2', amount: eur(500), paymentToken: 'tok_ok',
+      _id: 'payment-o2', _position: 2, orderId: 'o2', amount: eur(500),
       requestEventId: 'event-2', correlationId: CORRELATION_ID, requestedAt: occurredAt(2),
     });
   });

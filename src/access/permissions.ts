@@ -49,6 +49,12 @@ export const PERMISSIONS = {
   // Which route needs which permission, and which roles hold it: for admins and auditors.
   'identity.read-access-control': { admin: 'any', auditor: 'any' },
 
+  // data protection: erasing a data subject (their key destroyed), legal holds, and where a subject stands
+  'data-protection.erase-subject': ADMIN,
+  'data-protection.hold-subject': ADMIN,
+  'data-protection.read-subject': ADMIN,
+  'data-protection.read-log': { auditor: 'any', admin: 'any' },
+
   // audit: who read audit data (admins), and the auditors' views
   'audit.read-access-log': ADMIN,
   // History, state at a moment, diffs and causation trees; chain verification and anchors.

@@ -75,6 +75,7 @@ export class AnchorSummaryDto {
   @ApiProperty() streamCount!: number;
   @ApiProperty() revision!: number;
   @ApiProperty({ format: 'date-time' }) recordedAt!: string;
+  @ApiProperty({ type: String, nullable: true, description: 'The audit key that signed it; null: recorded unsigned' }) keyId!: string | null;
 }
 
 export class ChainProblemDto {
@@ -94,6 +95,21 @@ export class VerificationReportDto {
   @ApiProperty({ type: AnchorSummaryDto, nullable: true }) latestAnchor!: AnchorSummaryDto | null;
   @ApiProperty({ type: [ChainProblemDto], description: 'The first broken link per stream' }) problems!: ChainProblemDto[];
   @ApiProperty() problemCount!: number;
+  @ApiProperty({ ...openObject, description: '{signed, legacyUnsigned}: anchors signed with a trusted audit key, and unsigned ones from before anchors were signed' }) anchors!: object;
+  @ApiPropertyOptional({ description: 'With a witness: how many witnessed anchors were compared' }) witnessedAnchors?: number;
+}
+
+export class WitnessedAnchorDto {
+  @ApiProperty({ description: 'Revision in the audit-anchors stream' }) revision!: number;
+  @ApiProperty() eventId!: string;
+  @ApiProperty({ description: "The anchor event's chain hash" }) hash!: string;
+  @ApiProperty({ format: 'date-time' }) recordedAt!: string;
+  @ApiProperty({ ...openObject, description: 'The anchor: position, streamHeads, rootHash, streamCount, part, parts, and when signed previousAnchorHash, keyId, signature (Ed25519, base64, over the canonical JSON of the rest)' }) data!: object;
+}
+
+export class AnchorsPageDto {
+  @ApiProperty({ type: [WitnessedAnchorDto] }) items!: WitnessedAnchorDto[];
+  @ApiProperty({ type: Number, nullable: true, description: 'Ask again from this revision; null: nothing more yet' }) nextRevision!: number | null;
 }
 
 export class AnchorOutcomeDto {

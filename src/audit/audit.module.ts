@@ -14,7 +14,8 @@ import { AnchorScheduler } from './anchors/anchor-scheduler.js';
 import { SIGNING_KEY } from './audit-tokens.js';
 import { AuditCorrelationsController } from './correlations/correlations.http.js';
 import { AuditExportController } from './export/export.http.js';
-import { loadSigningKey } from './export/signing-key.js';
+import { loadSigningKey, type SigningKey } from './export/signing-key.js';
+import { AuditAnchorsController } from './anchors/anchors.http.js';
 import { AuditStreamsController } from './stream-history/streams.http.js';
 import { AuditVerificationController } from './verification/verification.http.js';
 import type { LogData } from '../access/log-read-policy.js';
@@ -27,15 +28,22 @@ export const auditLogData: readonly LogData[] = [
   { kind: 'anchors', streamPrefixes: [ANCHOR_STREAM], eventTypes: [ANCHOR_RECORDED], permission: 'audit.verify-log' },
 ];
 
+/** The audit's own events hold ids, routes and hashes: no personal data (src/personal-data). */
+export const auditPersonalData = { [AUDIT_READ_RECORDED]: null, [ANCHOR_RECORDED]: null };
+
 @Module({
-  controllers: [AuditStreamsController, AuditCorrelationsController, AuditVerificationController, AuditExportController, AuditReadsController, AuditLogSearchController],
+  controllers: [AuditStreamsController, AuditCorrelationsController, AuditVerificationController, AuditAnchorsController, AuditExportController, AuditReadsController, AuditLogSearchController],
   providers: [
     {
       provide: SIGNING_KEY,
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) => loadSigningKey(config.audit.signingKeyPem, config.dataDir, config.security.production),
     },
-    { provide: AnchorRecorder, inject: [RAW_EVENT_STORE, CLOCK], useFactory: (raw: EventStore, clock: Clock) => new AnchorRecorder(raw, clock) },
+    {
+      provide: AnchorRecorder,
+      inject: [RAW_EVENT_STORE, CLOCK, SIGNING_KEY],
+      useFactory: (raw: EventStore, clock: Clock, key: SigningKey | undefined) => new AnchorRecorder(raw, clock, key),
+    },
     {
       provide: AnchorScheduler,
       inject: [AnchorRecorder, APP_CONFIG, LEASES],

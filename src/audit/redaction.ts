@@ -1,9 +1,11 @@
-// Secrets that events held before credentials left the log (v1 user events carried the password's
-// hash; see users.upcasters.ts) are shown to nobody: not in the history views, not in state-at or
-// diffs, not in causation trees, and not in exports (exportLine marks such an event redacted).
+// Secrets that events held before they left the log (v1 user events carried the password's hash,
+// see users.upcasters.ts; v1 order, payment and saga events the payment token, see
+// payments.upcasters.ts) are shown to nobody: not in the history views, not in state-at or diffs,
+// not in causation trees, and not in exports (exportLine marks such an event redacted).
 import { LEGACY_SECRET_FIELDS } from '../identity/users.decider.js';
+import { LEGACY_PAYMENT_SECRET_FIELDS } from '../payments/payments.decider.js';
 
-const SECRET_KEYS = new Set<string>(LEGACY_SECRET_FIELDS);
+const SECRET_KEYS = new Set<string>([...LEGACY_SECRET_FIELDS, ...LEGACY_PAYMENT_SECRET_FIELDS]);
 export const REDACTED = '[redacted]';
 
 export function redactSecrets(value: unknown): unknown {

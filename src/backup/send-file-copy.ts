@@ -1,7 +1,8 @@
-// Answers a copy of a file made for this request (a backup), and removes the copy once it is sent
-// or the copy failed. The copy is made in `dir`, on the same disk as the original, so a full disk
+// Answers a copy of a file made for this request (a backup), and removes the copy at once: it is
+// opened first and then unlinked, so it is read through the open descriptor and gone from the
+// directory before the answer starts (no copy is left behind, even if the client goes away). The copy is made in `dir`, on the same disk as the original, so a full disk
 // shows as 503 storage_full here too.
-import { createReadStream, rmSync } from 'node:fs';
+import { createReadStream, openSync, rmSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { FastifyReply } from 'fastify';
@@ -18,8 +19,13 @@ export async function sendFileCopy<Copy extends { bytes: number }>(
     rmSync(file, { force: true });
     throw error;
   }
-  const body = createReadStream(file);
-  body.once('close', () => rmSync(file, { force: true }));
+  let fd: number;
+  try {
+    fd = openSync(file, 'r');
+  } finally {
+    rmSync(file, { force: true });
+  }
+  const body = createReadStream('', { fd });
   reply
     .header('content-type', 'application/vnd.sqlite3')
     .header('content-length', String(copied.bytes))

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AnchorCommand } from './commands/anchor.command.js';
+import { AnchorsCommand } from './commands/anchors.command.js';
 import { BackupCommand } from './commands/backup.command.js';
 import { ExportCommand } from './commands/export.command.js';
 import { KeygenCommand } from './commands/keygen.command.js';
@@ -8,5 +9,5 @@ import { PublicKeyCommand } from './commands/public-key.command.js';
 import { VerifyExportCommand } from './commands/verify-export.command.js';
 import { VerifyCommand } from './commands/verify.command.js';
 
-@Module({ providers: [VerifyCommand, AnchorCommand, ExportCommand, VerifyExportCommand, KeygenCommand, ProjectionsCommand, RebuildCommand, ReplayCommand, BackupCommand, PublicKeyCommand] })
+@Module({ providers: [VerifyCommand, AnchorCommand, AnchorsCommand, ExportCommand, VerifyExportCommand, KeygenCommand, ProjectionsCommand, RebuildCommand, ReplayCommand, BackupCommand, PublicKeyCommand] })
 export class CliModule {}

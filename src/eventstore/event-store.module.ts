@@ -6,12 +6,19 @@ import { EVENT_STORE, type EventStore } from './event-store.port.js';
 import { EVENT_STORE_SELECTION, selectEventStore, type StoreSelection } from './event-store-selection.js';
 import type { UpcasterChain } from './upcasting/upcaster.js';
 import { RAW_EVENT_STORE, UpcastingEventStore } from './upcasting/upcasting-event-store.js';
+import type { PersonalDataCatalogue } from '../personal-data/personal-data-catalogue.js';
+import { PersonalDataEventStore } from '../personal-data/personal-data-event-store.js';
+import { SubjectKeys } from '../personal-data/subject-keys.js';
 
 @Global()
 @Module({})
 export class EventStoreModule implements OnApplicationBootstrap, OnApplicationShutdown {
-  /** `upcasters`: every event type's evolution (the composition root knows them all). */
-  static forRoot({ upcasters }: { upcasters: UpcasterChain }): DynamicModule {
+  /**
+   * `upcasters`: every event type's evolution; `personalData`: every event type's personal values,
+   * sealed per data subject on the way in and opened on the way out (needs PersonalDataModule).
+   * The composition root knows them all.
+   */
+  static forRoot({ upcasters, personalData }: { upcasters: UpcasterChain; personalData?: PersonalDataCatalogue }): DynamicModule {
     return {
       module: EventStoreModule,
       providers: [
@@ -22,7 +29,14 @@ export class EventStoreModule implements OnApplicationBootstrap, OnApplicationSh
           inject: [EVENT_STORE_SELECTION],
           useFactory: (selection: StoreSelection<EventStore>): EventStore => selection.store,
         },
-        { provide: EVENT_STORE, inject: [RAW_EVENT_STORE], useFactory: (raw: EventStore): EventStore => new UpcastingEventStore(raw, upcasters) },
+        {
+          provide: EVENT_STORE,
+          inject: [RAW_EVENT_STORE, { token: SubjectKeys, optional: true }],
+          useFactory: (raw: EventStore, keys: SubjectKeys | undefined): EventStore => {
+            if (personalData && !keys) throw new Error('Sealing personal data needs PersonalDataModule (the key store)');
+            return new UpcastingEventStore(personalData && keys ? new PersonalDataEventStore(raw, personalData, keys) : raw, upcasters);
+          },
+        },
       ],
       exports: [EVENT_STORE, RAW_EVENT_STORE, EVENT_STORE_SELECTION],
     };

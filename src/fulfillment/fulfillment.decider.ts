@@ -19,6 +19,7 @@
 //   nothing is held any more.
 import { typesMarkedTrue, unreachable, type Decider, type DomainEvent } from '../decider/decider.js';
 import { instantAfter } from '../decider/instants.js';
+import { ERASED_ADDRESS, type PersonalDataOf, type PersonalFields } from '../decider/personal-data.js';
 import type { CommitReservation, ReleaseStock, ReserveStock, ReservationEvent } from '../inventory/inventory.decider.js';
 import type { Money } from '../money/money.js';
 import type { CancelOrder, CancellationReason, ConfirmOrder, MarkOrderDelivered, OrderEvent, ShippingAddress } from '../ordering/ordering.decider.js';
@@ -66,9 +67,14 @@ export type FulfillmentStarted = DomainEvent<
   'FulfillmentStarted',
   Step & {
     customerId: string; correlationId: string; lines: { productId: string; quantity: number }[];
-    paymentId: string; shipmentId: string; amount: Money; paymentToken: string; shippingAddress: ShippingAddress;
+    paymentId: string; shipmentId: string; amount: Money; shippingAddress: ShippingAddress;
   }
 >;
+/**
+ * v1 of FulfillmentStarted carried the payment token, and v1 of FulfillmentReservationNoted the
+ * AuthorizePayment command with it; v2 of both leave it out of the log (fulfillment.upcasters.ts).
+ */
+export const TOKENLESS_SAGA_EVENT_VERSION = 2;
 export type ReservationNoted = DomainEvent<'FulfillmentReservationNoted', Step & { productId: string; outcome: 'reserved' | 'rejected' | 'released' }>;
 export type PaymentNoted = DomainEvent<'FulfillmentPaymentNoted', Step & { outcome: 'authorized' | 'declined' | 'captured' | 'voided' | 'refunded' }>;
 export type OrderNoted = DomainEvent<'FulfillmentOrderNoted', Step & { outcome: 'confirmed' | 'cancelled' | 'shipped'; reason?: CancellationReason }>;
@@ -87,6 +93,25 @@ export const FULFILLMENT_EVENT_TYPES = [
   'PaymentDeadlineScheduled', 'PaymentDeadlineCleared', 'PaymentDeadlineExpired', 'FulfillmentCompleted',
 ] as const satisfies readonly FulfillmentEvent['type'][];
 
+/** A step that sends CreateShipment carries the customer's address in the command: sealed under the customer's key. */
+const stepPersonalData: PersonalFields<Step> = {
+  subject: (data) => data.commands.find((command): command is CreateShipment => command.type === 'CreateShipment')?.customerId,
+  erased: { 'commands.*.shippingAddress': () => ERASED_ADDRESS },
+};
+
+/** The saga's copy of the customer's address (src/personal-data); amounts, lines and ids stay readable. */
+export const FULFILLMENT_PERSONAL_DATA: PersonalDataOf<FulfillmentEvent> = {
+  FulfillmentStarted: { subject: (data) => data.customerId, erased: { shippingAddress: () => ERASED_ADDRESS, ...stepPersonalData.erased } },
+  FulfillmentReservationNoted: stepPersonalData,
+  FulfillmentPaymentNoted: stepPersonalData,
+  FulfillmentOrderNoted: stepPersonalData,
+  FulfillmentShipmentNoted: stepPersonalData,
+  PaymentDeadlineScheduled: stepPersonalData,
+  PaymentDeadlineCleared: stepPersonalData,
+  PaymentDeadlineExpired: stepPersonalData,
+  FulfillmentCompleted: stepPersonalData,
+};
+
 // ---- state ----
 export type Phase =
   | 'reserving' | 'awaiting_payment' | 'confirming' | 'capturing' | 'creating_shipment' | 'awaiting_dispatch' | 'shipped'
@@ -104,7 +129,6 @@ export interface RunningFulfillment {
   paymentId: string;
   shipmentId: string;
   amount: Money;
-  paymentToken: string;
   shippingAddress: ShippingAddress;
   lines: Record<string, { quantity: number; status: LineStatus }>;
   payment: PaymentProgress;
@@ -143,14 +167,15 @@ export function decideFulfillment(state: FulfillmentState, trigger: FulfillmentT
 
   if (trigger.type === 'OrderPlaced') {
     if (state.phase !== 'none') return [];
-    const { orderId, customerId, lines, total, paymentId, shipmentId, paymentToken, shippingAddress } = trigger.data;
+    const { orderId, customerId, lines, total, paymentId, shipmentId, shippingAddress } = trigger.data;
     const reserve = lines.map((line): ReserveStock => ({ type: 'ReserveStock', productId: line.productId, orderId, quantity: line.quantity }));
     return [{
       type: 'FulfillmentStarted',
+      schemaVersion: TOKENLESS_SAGA_EVENT_VERSION,
       data: {
         ...step(orderId, reserve), customerId, correlationId: trigger.correlationId,
         lines: lines.map(({ productId, quantity }) => ({ productId, quantity })),
-        paymentId, shipmentId, amount: total, paymentToken, shippingAddress,
+        paymentId, shipmentId, amount: total, shippingAddress,
       },
     }];
   }
@@ -173,25 +198,25 @@ export function decideFulfillment(state: FulfillmentState, trigger: FulfillmentT
       const line = s.lines[trigger.data.productId];
       if (line?.status !== 'pending') return [];
       const noted = (commands: FulfillmentCommand[]): ReservationNoted => ({
-        type: 'FulfillmentReservationNoted', data: { ...at(commands), productId: trigger.data.productId, outcome: 'reserved' },
+        type: 'FulfillmentReservationNoted', schemaVersion: TOKENLESS_SAGA_EVENT_VERSION, data: { ...at(commands), productId: trigger.data.productId, outcome: 'reserved' },
       });
       if (s.phase === 'cancelled') return noting(noted([releaseOf(s, trigger.data.productId)]));
       const allReserved = Object.entries(s.lines).every(([productId, l]) => productId === trigger.data.productId || l.status === 'reserved');
       if (s.phase !== 'reserving' || !allReserved) return noting(noted([]));
       const dueAt = instantAfter(context.now, context.paymentDeadlineMs);
-      const authorize: AuthorizePayment = { type: 'AuthorizePayment', paymentId: s.paymentId, orderId: s.orderId, amount: s.amount, paymentToken: s.paymentToken };
+      const authorize: AuthorizePayment = { type: 'AuthorizePayment', paymentId: s.paymentId, orderId: s.orderId, amount: s.amount };
       return noting(noted([authorize]), [{ type: 'PaymentDeadlineScheduled', data: { ...at(), dueAt } }]);
     }
     case 'StockReservationRejected': {
       const line = s.lines[trigger.data.productId];
       if (line?.status !== 'pending') return [];
       const commands = s.phase === 'reserving' ? [cancelOrder('out_of_stock')] : [];
-      return noting({ type: 'FulfillmentReservationNoted', data: { ...at(commands), productId: trigger.data.productId, outcome: 'rejected' } });
+      return noting({ type: 'FulfillmentReservationNoted', schemaVersion: TOKENLESS_SAGA_EVENT_VERSION, data: { ...at(commands), productId: trigger.data.productId, outcome: 'rejected' } });
     }
     case 'StockReleased': {
       const line = s.lines[trigger.data.productId];
       if (line?.status !== 'releasing') return [];
-      return noting({ type: 'FulfillmentReservationNoted', data: { ...at(), productId: trigger.data.productId, outcome: 'released' } });
+      return noting({ type: 'FulfillmentReservationNoted', schemaVersion: TOKENLESS_SAGA_EVENT_VERSION, data: { ...at(), productId: trigger.data.productId, outcome: 'released' } });
     }
     case 'PaymentDeadlinePassed': {
       if (s.phase !== 'awaiting_payment' || s.deadline !== trigger.data.dueAt) return [];
@@ -213,7 +238,7 @@ export function decideFulfillment(state: FulfillmentState, trigger: FulfillmentT
     case 'PaymentCaptured': {
       if (s.payment === 'captured' || s.payment === 'refunding' || s.payment === 'refunded') return [];
       const commands: FulfillmentCommand[] =
-        s.phase === 'capturing' ? [{ type: 'CreateShipment', shipmentId: s.shipmentId, orderId: s.orderId, lines: linesOf(s), shippingAddress: s.shippingAddress }]
+        s.phase === 'capturing' ? [{ type: 'CreateShipment', shipmentId: s.shipmentId, orderId: s.orderId, customerId: s.customerId, lines: linesOf(s), shippingAddress: s.shippingAddress }]
         : s.phase === 'cancelled' ? [{ type: 'RefundPayment', paymentId: s.paymentId }] // the capture won a race with a void
         : [];
       return noting({ type: 'FulfillmentPaymentNoted', data: { ...at(commands), outcome: 'captured' } });
@@ -297,10 +322,10 @@ function isSettled(s: RunningFulfillment): boolean {
 export function evolveFulfillment(state: FulfillmentState, event: FulfillmentEvent): FulfillmentState {
   const handled = state.handled.includes(event.data.trigger.eventId) ? state.handled : [...state.handled, event.data.trigger.eventId];
   if (event.type === 'FulfillmentStarted') {
-    const { orderId, customerId, correlationId, paymentId, shipmentId, amount, paymentToken, shippingAddress } = event.data;
+    const { orderId, customerId, correlationId, paymentId, shipmentId, amount, shippingAddress } = event.data;
     const lines = Object.fromEntries(event.data.lines.map((l) => [l.productId, { quantity: l.quantity, status: 'pending' as LineStatus }]));
     const started: RunningFulfillment = {
-      phase: 'reserving', orderId, customerId, correlationId, paymentId, shipmentId, amount, paymentToken, shippingAddress,
+      phase: 'reserving', orderId, customerId, correlationId, paymentId, shipmentId, amount, shippingAddress,
       lines, payment: 'none', shipment: 'none', handled,
     };
     return afterCommands(started, event.data.commands);

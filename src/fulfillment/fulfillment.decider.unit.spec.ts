@@ -28,7 +28,7 @@ const t = <T extends FulfillmentTrigger['type']>(type: T, data: Extract<Fulfillm
   ({ type, data, eventId: `evt-${type}-${++seq}`, correlationId: 'corr-1' }) as FulfillmentTrigger;
 
 const placed = () => t('OrderPlaced', {
-  orderId, customerId: 'cust-1', paymentId, shipmentId, paymentToken: 'tok_ok', shippingAddress: address, total: eur(3500),
+  orderId, customerId: 'cust-1', paymentId, shipmentId, shippingAddress: address, total: eur(3500),
   lines: [
     { productId: mug, sku: 'MUG', name: 'Mug', quantity: 2, unitPrice: eur(1000) },
     { productId: cup, sku: 'CUP', name: 'Cup', quantity: 1, unitPrice: eur(1500) },
@@ -54,7 +54,7 @@ const deadlinePassed = (dueAt: string) => t('PaymentDeadlinePassed', { orderId, 
 const reserve = (productId: string, quantity: number): FulfillmentCommand => ({ type: 'ReserveStock', productId, orderId, quantity });
 const release = (productId: string): FulfillmentCommand => ({ type: 'ReleaseStock', productId, orderId });
 const cancelOrder = (reason: 'out_of_stock' | 'payment_declined' | 'payment_timeout'): FulfillmentCommand => ({ type: 'CancelOrder', orderId, reason });
-const authorize: FulfillmentCommand = { type: 'AuthorizePayment', paymentId, orderId, amount: eur(3500), paymentToken: 'tok_ok' };
+const authorize: FulfillmentCommand = { type: 'AuthorizePayment', paymentId, orderId, amount: eur(3500) };
 
 /** Given the triggers seen so far (each answered as the saga would), when one more arrives, then... */
 function saga(clock = new ManualClock()) {
@@ -120,7 +120,7 @@ describe('order fulfillment saga', () => {
     it('captures once the order is confirmed, then creates the shipment', () => {
       saga().given(...happyUntilAuthorized(), authorized()).when(confirmed()).thenSends({ type: 'CapturePayment', paymentId });
       saga().given(...happyUntilAuthorized(), authorized(), confirmed()).when(captured()).thenSends({
-        type: 'CreateShipment', shipmentId, orderId, shippingAddress: address, lines: [{ productId: mug, quantity: 2 }, { productId: cup, quantity: 1 }],
+        type: 'CreateShipment', shipmentId, orderId, customerId: 'cust-1', shippingAddress: address, lines: [{ productId: mug, quantity: 2 }, { productId: cup, quantity: 1 }],
       });
     });
 

@@ -42,6 +42,10 @@ import { TestPaymentGateway } from '../payments/gateway/test-payment-gateway.js'
 import { SubscriptionRunner } from '../subscriptions/subscription-runner.js';
 import { DispatchShipmentCommand } from '../shipping/dispatch-shipment/dispatch-shipment.command.js';
 import { ShipmentCommandMessage } from '../shipping/shipment-command.js';
+import { CredentialStoreModule } from '../credentialstore/credential-store.module.js';
+import { CREDENTIAL_STORE, type CredentialStore } from '../credentialstore/credential-store.port.js';
+import { RAW_EVENT_STORE } from '../eventstore/upcasting/upcasting-event-store.js';
+import { paymentTokenSubject } from '../payments/payment-tokens/payment-tokens.js';
 
 const DEADLINE_MS = 15 * 60_000;
 const address = { name: 'Ada', line1: '1 Main St', postalCode: '10115', city: 'Berlin', country: 'DE' };
@@ -72,7 +76,7 @@ function fulfillmentApp(config: AppConfig) {
   })
   class Core {}
   @Module({
-    imports: [Core, CqrsModule.forRoot(), EventStoreModule.forRoot({ upcasters: allUpcasters }), ReadStoreModule, IdempotencyModule, LeasesModule, SubscriptionsModule.forRoot({ eventHandlers: { imports: [FulfillmentModule], tokens: [FULFILLMENT_EVENT_HANDLERS] } }), ProjectionEngineModule.forRoot({ projections: allProjections, scratchProjections: [] }), InventoryModule, OrderingModule, PaymentsModule, ShippingModule],
+    imports: [Core, CqrsModule.forRoot(), EventStoreModule.forRoot({ upcasters: allUpcasters }), ReadStoreModule, CredentialStoreModule, IdempotencyModule, LeasesModule, SubscriptionsModule.forRoot({ eventHandlers: { imports: [FulfillmentModule], tokens: [FULFILLMENT_EVENT_HANDLERS] } }), ProjectionEngineModule.forRoot({ projections: allProjections, scratchProjections: [] }), InventoryModule, OrderingModule, PaymentsModule, ShippingModule],
   })
   class FulfillmentApp {}
   return FulfillmentApp;
@@ -171,6 +175,14 @@ describe('order fulfillment over the embedded stores', () => {
     expect(gateway.calls.filter((c) => c.operation === 'authorize')).toHaveLength(3);
     const productEvents = await store.readStream(`product-${productId}`);
     expect(productEvents.filter((e) => e.type === 'ReservedStockShipped')).toHaveLength(1);
+
+    // The token reached the processor (three calls above) but no stored event, and it was forgotten once answered.
+    const stored = JSON.stringify((await module.get<EventStore>(RAW_EVENT_STORE).readAll()).map(({ type, data, metadata }) => ({ type, data, metadata })));
+    expect(stored).toContain('PaymentAuthorizationRequested');
+    expect(stored).not.toContain('tok_error');
+    expect(stored).not.toContain('paymentToken');
+    const paymentId = (placed.data as { paymentId: string }).paymentId;
+    await eventually(async () => ((await module.get<CredentialStore>(CREDENTIAL_STORE).get(paymentTokenSubject(paymentId), 'token')) === undefined ? true : undefined), 'the token forgotten');
   });
 
   it('cancels at the deadline by the clock, releases the stock and voids the late authorization', async () => {

@@ -15,6 +15,7 @@
 // (crypto and I/O stay outside), and the decider records only the credential id.
 import { eventTypes, unreachable, type Decider, type DomainEvent } from '../decider/decider.js';
 import { DomainError } from '../decider/domain-error.js';
+import type { PersonalDataOf } from '../decider/personal-data.js';
 import { ROLES, isRole, type Role } from '../access/roles.js';
 
 
@@ -57,6 +58,19 @@ export type UserDisabled = DomainEvent<'UserDisabled', { userId: string; reason:
 export type UserEvent = UserRegistered | RoleGranted | RoleRevoked | PasswordChanged | UserDisabled;
 
 export const USER_EVENT_TYPES = eventTypes<UserEvent>({ UserRegistered: true, RoleGranted: true, RoleRevoked: true, PasswordChanged: true, UserDisabled: true });
+
+/**
+ * The account's email, sealed under the user's own key (src/personal-data). Once erased it reads as
+ * an address of the reserved .invalid domain, still one per user (the users read model keeps emails
+ * unique), and the account can no longer sign in.
+ */
+export const USER_PERSONAL_DATA: PersonalDataOf<UserEvent> = {
+  UserRegistered: { subject: (data) => data.userId, erased: { email: (data) => `erased+${data.userId}@erased.invalid` } },
+  RoleGranted: null,
+  RoleRevoked: null,
+  PasswordChanged: null,
+  UserDisabled: null,
+};
 
 /** Keys that held secrets in version 1 of user events: audit views and exports of old events leave them out. */
 export const LEGACY_SECRET_FIELDS = ['passwordHash'] as const;

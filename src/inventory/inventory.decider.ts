@@ -14,6 +14,7 @@
 //   and gets `sku_already_registered`.
 import { eventTypes, unreachable, type Decider, type DomainEvent } from '../decider/decider.js';
 import { DomainError } from '../decider/domain-error.js';
+import type { PersonalDataOf } from '../decider/personal-data.js';
 import { positiveMoney, sameMoney, type Money } from '../money/money.js';
 
 export const SKU_PATTERN = /^[A-Z0-9][A-Z0-9._-]{0,63}$/;
@@ -45,6 +46,12 @@ export const INVENTORY_EVENT_TYPES = eventTypes<InventoryEvent>({
   ProductRegistered: true, StockReceived: true, StockAdjusted: true, PriceChanged: true,
   StockReserved: true, StockReservationRejected: true, StockReleased: true, ReservedStockShipped: true,
 });
+
+/** Products, stock and prices hold no personal data (src/personal-data); a product's name is not a person's. */
+export const INVENTORY_PERSONAL_DATA: PersonalDataOf<InventoryEvent> = {
+  ProductRegistered: null, StockReceived: null, StockAdjusted: null, PriceChanged: null,
+  StockReserved: null, StockReservationRejected: null, StockReleased: null, ReservedStockShipped: null,
+};
 
 // ---- commands ----
 export type RegisterProduct = { type: 'RegisterProduct'; productId: string; sku: string; name: string; price: Money };

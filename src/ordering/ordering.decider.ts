@@ -9,6 +9,7 @@
 import { eventTypes, unreachable, type Decider, type DomainEvent } from '../decider/decider.js';
 import { DomainError } from '../decider/domain-error.js';
 import type { Money } from '../money/money.js';
+import { ERASED_ADDRESS, type PersonalDataOf } from '../decider/personal-data.js';
 
 export const MAX_ORDER_LINES = 20;
 export const MAX_LINE_QUANTITY = 1_000;
@@ -46,10 +47,11 @@ export type OrderPlaced = DomainEvent<
     /** Ids allocated when the order is placed, so every step can name them deterministically. */
     paymentId: string;
     shipmentId: string;
-    paymentToken: string;
     shippingAddress: ShippingAddress;
   }
 >;
+/** OrderPlaced v1 also carried the customer's payment token; v2 leaves it out of the log (ordering.upcasters.ts). */
+export const ORDER_PLACED_VERSION = 2;
 export type OrderConfirmed = DomainEvent<'OrderConfirmed', { orderId: string }>;
 export type OrderCancelled = DomainEvent<'OrderCancelled', { orderId: string; reason: CancellationReason; previousStatus: OrderStatus }>;
 export type OrderShipped = DomainEvent<'OrderShipped', { orderId: string; shipmentId: string; trackingNumber: string }>;
@@ -57,6 +59,15 @@ export type OrderDelivered = DomainEvent<'OrderDelivered', { orderId: string; sh
 export type OrderEvent = OrderPlaced | OrderConfirmed | OrderCancelled | OrderShipped | OrderDelivered;
 
 export const ORDER_EVENT_TYPES = eventTypes<OrderEvent>({ OrderPlaced: true, OrderConfirmed: true, OrderCancelled: true, OrderShipped: true, OrderDelivered: true });
+
+/** The customer's shipping address, sealed under the customer's key (src/personal-data); amounts, lines and ids stay readable. */
+export const ORDER_PERSONAL_DATA: PersonalDataOf<OrderEvent> = {
+  OrderPlaced: { subject: (data) => data.customerId, erased: { shippingAddress: () => ERASED_ADDRESS } },
+  OrderConfirmed: null,
+  OrderCancelled: null,
+  OrderShipped: null,
+  OrderDelivered: null,
+};
 
 // ---- commands ----
 /** What the catalogue said about a product when the order was placed; null: no such product. */
@@ -73,6 +84,7 @@ export type PlaceOrder = {
   catalogue: Readonly<Record<string, CatalogueEntry>>;
   paymentId: string;
   shipmentId: string;
+  /** Checked here, then held apart from the log (payments/payment-tokens): never in an event. */
   paymentToken: string;
   shippingAddress: ShippingAddress;
 };
@@ -124,8 +136,8 @@ function placeOrder(command: PlaceOrder, state: OrderState): OrderEvent[] {
     throw new DomainError('invalid', 'mixed_currencies', 'All products of an order must be priced in one currency');
   }
   const total = { amount: lines.reduce((sum, line) => sum + line.unitPrice.amount * line.quantity, 0), currency };
-  const { orderId, customerId, paymentId, shipmentId, paymentToken, shippingAddress } = command;
-  return [{ type: 'OrderPlaced', data: { orderId, customerId, lines, total, paymentId, shipmentId, paymentToken, shippingAddress } }];
+  const { orderId, customerId, paymentId, shipmentId, shippingAddress } = command;
+  return [{ type: 'OrderPlaced', schemaVersion: ORDER_PLACED_VERSION, data: { orderId, customerId, lines, total, paymentId, shipmentId, shippingAddress } }];
 }
 
 function decide(command: OrderCommand, state: OrderState): OrderEvent[] {

@@ -16,8 +16,9 @@ const place: PlaceOrder = {
 };
 const placed: OrderEvent = {
   type: 'OrderPlaced',
+  schemaVersion: 2,
   data: {
-    orderId, customerId: 'cust-1', ...ids, paymentToken: 'tok_ok', shippingAddress: address, total: eur(3500),
+    orderId, customerId: 'cust-1', ...ids, shippingAddress: address, total: eur(3500),
     lines: [
       { productId: mug, sku: 'MUG', name: 'Mug', quantity: 2, unitPrice: eur(1000) },
       { productId: cup, sku: 'CUP', name: 'Cup', quantity: 1, unitPrice: eur(1500) },

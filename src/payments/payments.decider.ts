@@ -11,9 +11,14 @@
 import { eventTypes, unreachable, type Decider, type DomainEvent } from '../decider/decider.js';
 import { DomainError } from '../decider/domain-error.js';
 import type { Money } from '../money/money.js';
+import type { PersonalDataOf } from '../decider/personal-data.js';
 
 // ---- events ----
-export type PaymentAuthorizationRequested = DomainEvent<'PaymentAuthorizationRequested', { paymentId: string; orderId: string; amount: Money; paymentToken: string }>;
+export type PaymentAuthorizationRequested = DomainEvent<'PaymentAuthorizationRequested', { paymentId: string; orderId: string; amount: Money }>;
+/** PaymentAuthorizationRequested v1 also carried the payment token; v2 leaves it out of the log (payments.upcasters.ts). */
+export const AUTHORIZATION_REQUESTED_VERSION = 2;
+/** Fields of earlier event versions that held a secret: shown to nobody (audit/redaction.ts). */
+export const LEGACY_PAYMENT_SECRET_FIELDS = ['paymentToken'] as const;
 export type PaymentAuthorized = DomainEvent<'PaymentAuthorized', { paymentId: string; orderId: string; amount: Money; authorizationCode: string }>;
 /** reason: the processor's answer (e.g. card_declined), or gateway_unavailable when every retry failed. */
 export type PaymentDeclined = DomainEvent<'PaymentDeclined', { paymentId: string; orderId: string; reason: string }>;
@@ -27,10 +32,16 @@ export const PAYMENT_EVENT_TYPES = eventTypes<PaymentEvent>({
   PaymentCaptured: true, PaymentVoided: true, PaymentRefunded: true,
 });
 
+/** Payments hold amounts and processor references, no personal data (the token never enters the log). */
+export const PAYMENT_PERSONAL_DATA: PersonalDataOf<PaymentEvent> = {
+  PaymentAuthorizationRequested: null, PaymentAuthorized: null, PaymentDeclined: null, PaymentCaptured: null, PaymentVoided: null, PaymentRefunded: null,
+};
+
 // ---- commands ----
 export type AuthorizationOutcome = { status: 'authorized'; authorizationCode: string } | { status: 'declined'; reason: string };
 
-export type AuthorizePayment = { type: 'AuthorizePayment'; paymentId: string; orderId: string; amount: Money; paymentToken: string };
+/** The token is not here: it is held apart from the log (payment-tokens/) and only the worker reads it. */
+export type AuthorizePayment = { type: 'AuthorizePayment'; paymentId: string; orderId: string; amount: Money };
 /** The authorization worker's report of what the processor answered. */
 export type RecordAuthorizationOutcome = { type: 'RecordAuthorizationOutcome'; paymentId: string; outcome: AuthorizationOutcome };
 /** `receipt` is the processor's answer; absent only when gatewayCallFor says no call is needed. */
@@ -46,7 +57,7 @@ export type PaymentStatus = 'requested' | 'authorized' | 'declined' | 'captured'
 export type PaymentState =
   | { status: 'none' }
   | {
-      status: PaymentStatus; paymentId: string; orderId: string; amount: Money; paymentToken: string;
+      status: PaymentStatus; paymentId: string; orderId: string; amount: Money;
       authorizationCode?: string; captureId?: string;
     };
 
@@ -101,8 +112,8 @@ function decide(command: PaymentCommand, state: PaymentState): PaymentEvent[] {
       if (!(Number.isInteger(command.amount.amount) && command.amount.amount > 0)) {
         throw new DomainError('invalid', 'invalid_amount', 'A payment is a positive amount of minor units');
       }
-      const { paymentId, orderId, amount, paymentToken } = command;
-      return [{ type: 'PaymentAuthorizationRequested', data: { paymentId, orderId, amount, paymentToken } }];
+      const { paymentId, orderId, amount } = command;
+      return [{ type: 'PaymentAuthorizationRequested', schemaVersion: AUTHORIZATION_REQUESTED_VERSION, data: { paymentId, orderId, amount } }];
     }
     case 'RecordAuthorizationOutcome': {
       const payment = existing(state, command.paymentId);

@@ -6,7 +6,7 @@ import { gatewayCallFor, paymentsDecider, type PaymentEvent } from './payments.d
 const paymentId = 'b0000000-0000-4000-8000-000000000001';
 const orderId = 'a0000000-0000-4000-8000-000000000001';
 const amount = { amount: 3500, currency: 'EUR' };
-const requested: PaymentEvent = { type: 'PaymentAuthorizationRequested', data: { paymentId, orderId, amount, paymentToken: 'tok_ok' } };
+const requested: PaymentEvent = { type: 'PaymentAuthorizationRequested', schemaVersion: 2, data: { paymentId, orderId, amount } };
 const authorized: PaymentEvent = { type: 'PaymentAuthorized', data: { paymentId, orderId, amount, authorizationCode: 'auth-1' } };
 const captured: PaymentEvent = { type: 'PaymentCaptured', data: { paymentId, orderId, amount, captureId: 'cap-1' } };
 const voided: PaymentEvent = { type: 'PaymentVoided', data: { paymentId, orderId } };
@@ -18,7 +18,7 @@ const refund = { type: 'RefundPayment' as const, paymentId, receipt: { refundId:
 
 describe('payments decider', () => {
   it('records an authorization request once', () => {
-    const authorize = { type: 'AuthorizePayment' as const, paymentId, orderId, amount, paymentToken: 'tok_ok' };
+    const authorize = { type: 'AuthorizePayment' as const, paymentId, orderId, amount, };
     spec.given().when(authorize).then(requested);
     spec.given(requested).when(authorize).thenNothing();
   });

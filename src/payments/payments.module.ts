@@ -13,10 +13,11 @@ import { PAYMENT_GATEWAY, type PaymentGateway } from './gateway/payment-gateway.
 import { TestPaymentGateway } from './gateway/test-payment-gateway.js';
 import { MeasuredPaymentGateway } from './gateway/measured-payment-gateway.js';
 import { PaymentCommandHandler } from './payment-command.js';
+import { PaymentTokens } from './payment-tokens/payment-tokens.js';
 import type { LogData } from '../access/log-read-policy.js';
 import { PAYMENT_EVENT_TYPES, paymentStreamId } from './payments.decider.js';
 
-/** Payments in the log: amounts and payment tokens (src/access/log-read-policy.ts). */
+/** Payments in the log: amounts (tokens only in events written before they left the log; src/access/log-read-policy.ts). */
 export const paymentsLogData: LogData = { kind: 'payments', streamPrefixes: [paymentStreamId('')], eventTypes: PAYMENT_EVENT_TYPES, permission: 'payments.read-log' };
 
 @Module({
@@ -28,13 +29,15 @@ export const paymentsLogData: LogData = { kind: 'payments', streamPrefixes: [pay
         new MeasuredPaymentGateway(new TestPaymentGateway({ slowMs: config.fulfillment.testGatewaySlowMs, transientFailures: config.fulfillment.testGatewayTransientFailures })),
     },
     PaymentCommandHandler,
+    PaymentTokens,
     {
       provide: AuthorizationWorker,
-      inject: [READ_STORE, PAYMENT_GATEWAY, CommandBus, APP_CONFIG, LEASES],
-      useFactory: (readStore: ReadStore, gateway: PaymentGateway, commands: CommandBus, config: AppConfig, leases: Leases) =>
-        new AuthorizationWorker(readStore, gateway, commands, config.fulfillment, new Logger('PaymentAuthorization'), leases.gate('payment-authorization')),
+      inject: [READ_STORE, PAYMENT_GATEWAY, PaymentTokens, CommandBus, APP_CONFIG, LEASES],
+      useFactory: (readStore: ReadStore, gateway: PaymentGateway, tokens: PaymentTokens, commands: CommandBus, config: AppConfig, leases: Leases) =>
+        new AuthorizationWorker(readStore, gateway, tokens, commands, config.fulfillment, new Logger('PaymentAuthorization'), leases.gate('payment-authorization')),
     },
   ],
+  exports: [PaymentTokens],
 })
 export class PaymentsModule implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private stopWaking: (() => void) | undefined;

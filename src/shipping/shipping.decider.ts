@@ -5,6 +5,7 @@
 // shipment is never dispatched; a dispatched one is never cancelled; delivered only after dispatch.
 import { eventTypes, unreachable, type Decider, type DomainEvent } from '../decider/decider.js';
 import { DomainError } from '../decider/domain-error.js';
+import { ERASED_ADDRESS, type PersonalDataOf } from '../decider/personal-data.js';
 
 export const TRACKING_NUMBER_PATTERN = /^[A-Za-z0-9][A-Za-z0-9-]{0,63}$/;
 
@@ -23,7 +24,8 @@ export interface ShipmentAddress {
 }
 
 // ---- events ----
-export type ShipmentCreated = DomainEvent<'ShipmentCreated', { shipmentId: string; orderId: string; lines: ShipmentLine[]; shippingAddress: ShipmentAddress }>;
+/** customerId: whose address it is (the data subject); absent in shipments created before personal data was sealed. */
+export type ShipmentCreated = DomainEvent<'ShipmentCreated', { shipmentId: string; orderId: string; customerId?: string; lines: ShipmentLine[]; shippingAddress: ShipmentAddress }>;
 export type ShipmentDispatched = DomainEvent<'ShipmentDispatched', { shipmentId: string; orderId: string; trackingNumber: string }>;
 export type ShipmentDelivered = DomainEvent<'ShipmentDelivered', { shipmentId: string; orderId: string }>;
 export type ShipmentCancelled = DomainEvent<'ShipmentCancelled', { shipmentId: string; orderId: string }>;
@@ -31,8 +33,16 @@ export type ShippingEvent = ShipmentCreated | ShipmentDispatched | ShipmentDeliv
 
 export const SHIPPING_EVENT_TYPES = eventTypes<ShippingEvent>({ ShipmentCreated: true, ShipmentDispatched: true, ShipmentDelivered: true, ShipmentCancelled: true });
 
+/** The customer's address, sealed under the customer's key (src/personal-data). */
+export const SHIPPING_PERSONAL_DATA: PersonalDataOf<ShippingEvent> = {
+  ShipmentCreated: { subject: (data) => data.customerId, erased: { shippingAddress: () => ERASED_ADDRESS } },
+  ShipmentDispatched: null,
+  ShipmentDelivered: null,
+  ShipmentCancelled: null,
+};
+
 // ---- commands ----
-export type CreateShipment = { type: 'CreateShipment'; shipmentId: string; orderId: string; lines: ShipmentLine[]; shippingAddress: ShipmentAddress };
+export type CreateShipment = { type: 'CreateShipment'; shipmentId: string; orderId: string; customerId: string; lines: ShipmentLine[]; shippingAddress: ShipmentAddress };
 export type DispatchShipment = { type: 'DispatchShipment'; shipmentId: string; trackingNumber: string };
 export type DeliverShipment = { type: 'DeliverShipment'; shipmentId: string };
 export type CancelShipment = { type: 'CancelShipment'; shipmentId: string };
@@ -57,8 +67,8 @@ function decide(command: ShippingCommand, state: ShipmentState): ShippingEvent[]
     case 'CreateShipment': {
       if (state.status !== 'none') return []; // one shipment per id: a repeat creates nothing
       if (command.lines.length === 0) throw new DomainError('invalid', 'empty_shipment', 'A shipment carries at least one line');
-      const { shipmentId, orderId, lines, shippingAddress } = command;
-      return [{ type: 'ShipmentCreated', data: { shipmentId, orderId, lines, shippingAddress } }];
+      const { shipmentId, orderId, customerId, lines, shippingAddress } = command;
+      return [{ type: 'ShipmentCreated', data: { shipmentId, orderId, customerId, lines, shippingAddress } }];
     }
     case 'DispatchShipment': {
       const shipment = existing(state, command.shipmentId);

@@ -6,7 +6,7 @@ const shipmentId = 'c0000000-0000-4000-8000-000000000001';
 const orderId = 'a0000000-0000-4000-8000-000000000001';
 const address = { name: 'Ada', line1: '1 Main St', postalCode: '10115', city: 'Berlin', country: 'DE' };
 const lines = [{ productId: 'd0000000-0000-4000-8000-000000000001', quantity: 2 }];
-const created: ShippingEvent = { type: 'ShipmentCreated', data: { shipmentId, orderId, lines, shippingAddress: address } };
+const created: ShippingEvent = { type: 'ShipmentCreated', data: { shipmentId, orderId, customerId: 'cust-1', lines, shippingAddress: address } };
 const dispatched: ShippingEvent = { type: 'ShipmentDispatched', data: { shipmentId, orderId, trackingNumber: 'TRACK-1' } };
 const cancelled: ShippingEvent = { type: 'ShipmentCancelled', data: { shipmentId, orderId } };
 const spec = deciderSpec(shippingDecider);
@@ -16,7 +16,7 @@ const cancel = { type: 'CancelShipment' as const, shipmentId };
 
 describe('shipping decider', () => {
   it('creates a shipment once', () => {
-    const create = { type: 'CreateShipment' as const, shipmentId, orderId, lines, shippingAddress: address };
+    const create = { type: 'CreateShipment' as const, shipmentId, orderId, customerId: 'cust-1', lines, shippingAddress: address };
     spec.given().when(create).then(created);
     spec.given(created).when(create).thenNothing();
   });

@@ -30,7 +30,7 @@ import { EmbeddedReadStore } from '../../src/readstore/embedded/embedded-read-st
 import type { ReadDocument } from '../../src/readstore/read-store.port.js';
 import { projectionCheckpointName } from '../../src/projection-engine/projection.js';
 import { newDataDir, startApp, type AppUnderTest, type HttpAnswer } from '../support/app-under-test.js';
-import { documentsOf, logProblems, readWholeLog, rebuildReadModels, streamsOf, type DocumentsByCollection } from '../support/log-verification.js';
+import { documentsOf, logProblems, openedLog, readWholeLog, rebuildReadModels, streamsOf, type DocumentsByCollection } from '../support/log-verification.js';
 
 const CLIENTS = 24;
 const KILLS = 3;
@@ -226,7 +226,7 @@ async function inspectCrashState(round: number): Promise<void> {
         const upTo = checkpoint ?? 0n;
         state.projections.push({ name: projection.name, checkpoint, lag: (state.head ?? 0n) - upTo });
         if (upTo > (state.head ?? 0n)) state.problems.push(`${projection.name}: checkpoint ${upTo} is past the head of the log ${state.head}`);
-        const expected = await rebuildReadModels(log.filter((e) => e.position <= upTo), [projection]);
+        const expected = await rebuildReadModels((await openedLog(log, copy)).filter((e) => e.position <= upTo), [projection]);
         const stored = await documentsOf(readStore, [projection]);
         const name = projection.collection.name;
         if (JSON.stringify(stored[name]) !== JSON.stringify(expected[name])) {
@@ -324,7 +324,7 @@ beforeAll(async () => {
   } finally {
     await readStore.close();
   }
-  seen.rebuilt = await rebuildReadModels(seen.log, allProjections);
+  seen.rebuilt = await rebuildReadModels(await openedLog(seen.log, dataDir), allProjections);
 
   console.log(
     `crash test: ${seen.acked.length} commands acknowledged (${seen.ackedPerRound.join(' + ')} per round, ` +

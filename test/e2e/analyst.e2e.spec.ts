@@ -1,26 +1,17 @@
 // Analysts over real HTTP and the CLI against the built service: projection status, blue/green
 // rebuilds while commands keep arriving, replays into a scratch projection, and who may do each.
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { startApp, type AppUnderTest } from '../support/app-under-test.js';
+import { cli } from '../support/cli-under-test.js';
 
 jest.setTimeout(120_000);
 
-const CLI = resolve('dist/src/cli/main.js');
 let app: AppUnderTest;
 let out: string;
 const onHand = new Map<string, number>();
-
-function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    execFile(process.execPath, [CLI, ...args], { env: { PATH: process.env.PATH ?? '' } }, (error, stdout, stderr) => {
-      done({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
-    });
-  });
-}
 
 async function receive(productId: string, quantity: number): Promise<string> {
   const answer = await app.as('staff').request('POST', `/v1/products/${productId}/stock-receipts`, { body: { quantity, reference: `PO-${quantity}` } });

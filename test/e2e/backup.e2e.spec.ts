@@ -1,28 +1,20 @@
-// Backup and restore on the built service: `npm run cli -- backup` copies the event log and the
-// credential store while writers keep going; the copies, put in a fresh DATA_DIR, start a service
-// that has every write acknowledged before the backup began, with intact hash chains, and whose
-// accounts sign in with their passwords (the hashes are not in the log).
-import { execFile } from 'node:child_process';
+// Backup and restore on the built service: `npm run cli -- backup` copies the event log, the
+// credential store and the key store of personal data while writers keep going; the copies, put in
+// a fresh DATA_DIR, start a service that has every write acknowledged before the backup began, with
+// intact hash chains, whose accounts sign in with their passwords (the hashes are not in the log)
+// and whose personal data reads as written (it is sealed in the log with keys kept apart).
 import { copyFileSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { TEST_ADMIN, newDataDir, startApp, type AppUnderTest } from '../support/app-under-test.js';
+import { cli } from '../support/cli-under-test.js';
 
-const CLI = resolve('dist/src/cli/main.js');
 const cleanup: (() => Promise<void>)[] = [];
 
 afterAll(async () => {
   for (const step of cleanup.reverse()) await step();
 });
-
-function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    execFile(process.execPath, [CLI, ...args], { env: { PATH: process.env.PATH ?? '' } }, (error, stdout, stderr) => {
-      done({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
-    });
-  });
-}
 
 describe('backup and restore', () => {
   it('a backup taken while writes go on holds every acknowledged write from before it began, and restores into a working service', async () => {
@@ -55,16 +47,18 @@ describe('backup and restore', () => {
     expect(backup).toMatchObject({ code: 0, stdout: expect.stringMatching(/events\.db: every event up to position \d+/) });
     expect(writtenDuring).toBeGreaterThan(0); // the service kept writing while the copy was made
     expect(backup.stdout).toMatch(/credentials\.db: every stored credential/);
-    expect(readdirSync(backupDir).sort()).toEqual(['credentials.db', 'events.db']);
+    expect(backup.stdout).toMatch(/keys\.db: every key of personal data/);
+    expect(readdirSync(backupDir).sort()).toEqual(['credentials.db', 'events.db', 'keys.db']);
     expect(readdirSync(app.dataDir).filter((name) => name.startsWith('.backup-'))).toEqual([]);
 
     const restoredDir = newDataDir();
-    for (const file of ['events.db', 'credentials.db']) copyFileSync(join(backupDir, file), join(restoredDir, file));
+    for (const file of ['events.db', 'credentials.db', 'keys.db']) copyFileSync(join(backupDir, file), join(restoredDir, file));
     const restored = await startApp({}, restoredDir);
     cleanup.push(() => restored.destroy());
     // Not only the first admin (whose password comes back from ADMIN_PASSWORD): every account.
     const signIn = await restored.request('POST', '/v1/auth/token', { body: { email: customer.email, password: customer.password } });
     expect(signIn.status).toBe(200);
+    expect((await restored.as('admin').request('GET', `/v1/admin/users/${customer.id}`)).body.email).toBe(customer.email); // sealed in the log, opened with the restored key
     const before = acknowledged.filter((write) => write.at <= startedAt);
     const last = await restored.as('staff').request('POST', '/v1/products', { body: { sku: 'AFTER-RESTORE', name: 'After', price: { amount: 1, currency: 'EUR' } } });
     expect(last.status).toBe(201);

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { SqliteEventStore } from '../../src/eventstore/sqlite/sqlite-event-store.js';
 import type { RecordedEvent } from '../../src/eventstore/event-store.port.js';
 import { TEST_ADMIN, startApp, type AppUnderTest, type HttpAnswer } from '../support/app-under-test.js';
-import { readWholeLog } from '../support/log-verification.js';
+import { openedLog, readWholeLog } from '../support/log-verification.js';
 
 // Services start as real processes and every login costs a deliberately slow password hash.
 jest.setTimeout(60_000);
@@ -191,7 +191,7 @@ describe('what the log keeps', () => {
     await app.stop();
     const store = new SqliteEventStore(join(app.dataDir, 'events.db'));
     try {
-      events = await readWholeLog(store);
+      events = await openedLog(await readWholeLog(store), app.dataDir); // emails are sealed in the log
     } finally {
       await store.close();
     }

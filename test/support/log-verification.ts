@@ -10,6 +10,10 @@ import { EmbeddedReadStore } from '../../src/readstore/embedded/embedded-read-st
 import type { ReadDocument, ReadStore } from '../../src/readstore/read-store.port.js';
 import type { DocumentProjection } from '../../src/projection-engine/projection.js';
 import { ProjectionEngine } from '../../src/projection-engine/projection-engine.js';
+import { systemClock } from '../../src/clock/clock.js';
+import { personalData } from '../../src/personal-data-declarations.js';
+import { SqliteSubjectKeyStore } from '../../src/personal-data/sqlite/sqlite-subject-key-store.js';
+import { SubjectKeys } from '../../src/personal-data/subject-keys.js';
 
 /** Every event of $all, read in pages in position order. */
 export async function readWholeLog(store: EventStore, pageSize = 1000): Promise<RecordedEvent[]> {
@@ -65,6 +69,23 @@ export async function logProblems(store: EventStore, events: readonly RecordedEv
     if (broken) problems.push(`${streamId}: hash chain broken at revision ${broken.revision} (${broken.reason})`);
   }
   return problems;
+}
+
+/**
+ * The events as the service reads them: personal values opened with the key store in `dataDir`
+ * (erased subjects' as erased). The stored events hold them sealed, which is what chains check;
+ * read models are folded from the opened ones.
+ */
+export async function openedLog(events: readonly RecordedEvent[], dataDir: string): Promise<RecordedEvent[]> {
+  const keyStore = SqliteSubjectKeyStore.inDataDir(dataDir);
+  try {
+    const keys = new SubjectKeys(keyStore, systemClock);
+    const opened: RecordedEvent[] = [];
+    for (const event of events) opened.push(await personalData.open(event, keys));
+    return opened;
+  } finally {
+    await keyStore.close();
+  }
 }
 
 export type DocumentsByCollection = Record<string, ReadDocument[]>;

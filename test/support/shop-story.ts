@@ -37,7 +37,7 @@ export const reservedStockShipped = (quantity: number, orderId: string, productI
 export const orderPlaced = (orderId: string, customerId = 'customer-1', quantity = 2): OrderPlaced => ({
   type: 'OrderPlaced',
   data: {
-    orderId, customerId, paymentId: `payment-${orderId}`, shipmentId: `shipment-${orderId}`, paymentToken: 'tok_ok', shippingAddress: ADDRESS,
+    orderId, customerId, paymentId: `payment-${orderId}`, shipmentId: `shipment-${orderId}`, shippingAddress: ADDRESS,
     total: eur(1000 * quantity), lines: [{ productId: MUG, sku: 'MUG', name: 'mug', quantity, unitPrice: eur(1000) }],
   },
 });
@@ -48,7 +48,7 @@ export const orderDelivered = (orderId: string): OrderEvent => ({ type: 'OrderDe
 
 // ---- payments ----
 export const paymentRequested = (orderId: string, amount = eur(2000)): PaymentEvent =>
-  ({ type: 'PaymentAuthorizationRequested', data: { paymentId: `payment-${orderId}`, orderId, amount, paymentToken: 'tok_ok' } });
+  ({ type: 'PaymentAuthorizationRequested', data: { paymentId: `payment-${orderId}`, orderId, amount } });
 export const paymentAuthorized = (orderId: string, amount = eur(2000)): PaymentEvent =>
   ({ type: 'PaymentAuthorized', data: { paymentId: `payment-${orderId}`, orderId, amount, authorizationCode: 'auth-1' } });
 export const paymentDeclined = (orderId: string): PaymentEvent => ({ type: 'PaymentDeclined', data: { paymentId: `payment-${orderId}`, orderId, reason: 'insufficient_funds' } });
@@ -57,7 +57,7 @@ export const paymentCaptured = (orderId: string, amount = eur(2000)): PaymentEve
 
 // ---- shipping ----
 export const shipmentCreated = (orderId: string): ShippingEvent =>
-  ({ type: 'ShipmentCreated', data: { shipmentId: `shipment-${orderId}`, orderId, lines: [{ productId: MUG, quantity: 2 }], shippingAddress: ADDRESS } });
+  ({ type: 'ShipmentCreated', data: { shipmentId: `shipment-${orderId}`, orderId, customerId: 'customer-1', lines: [{ productId: MUG, quantity: 2 }], shippingAddress: ADDRESS } });
 export const shipmentDispatched = (orderId: string): ShippingEvent => ({ type: 'ShipmentDispatched', data: { shipmentId: `shipment-${orderId}`, orderId, trackingNumber: 'TRACK-1' } });
 export const shipmentDelivered = (orderId: string): ShippingEvent => ({ type: 'ShipmentDelivered', data: { shipmentId: `shipment-${orderId}`, orderId } });
 

@@ -32,6 +32,14 @@ export interface AnchorRecordedData {
   /** A large anchor is split over several events of one append: part 1..parts. */
   part: number;
   parts: number;
+  /**
+   * Signed anchors (anchor-signature.ts): the chain hash of the anchor event before this append
+   * (GENESIS_HASH for the first), the audit key's id and the Ed25519 signature over the rest.
+   * Absent on anchors written before anchors were signed.
+   */
+  previousAnchorHash?: string;
+  keyId?: string;
+  signature?: string;
 }
 
 /** sha256 over the heads sorted by stream id: one line per stream, `"<id>" <revision> <hash>\n`. */
@@ -50,6 +58,8 @@ export interface AnchorSummary {
   streamCount: number;
   revision: number;
   recordedAt: string;
+  /** The audit key that signed it; null: recorded unsigned (before anchors were signed, or without a key). */
+  keyId: string | null;
 }
 
 export interface FoldedAnchors {
@@ -60,7 +70,10 @@ export interface FoldedAnchors {
   invalid: Array<{ revision: number; eventId: string; detail: string }>;
 }
 
-export function foldAnchors(events: readonly RecordedEvent[]): FoldedAnchors {
+/** What folding needs of an anchor event: stored ones, and witnessed copies. */
+export type AnchorEvent = Pick<RecordedEvent, 'type' | 'revision' | 'eventId' | 'recordedAt' | 'data'>;
+
+export function foldAnchors(events: readonly AnchorEvent[]): FoldedAnchors {
   const heads = new Map<string, StreamHead & { anchoredAt: bigint }>();
   const invalid: FoldedAnchors['invalid'] = [];
   let latest: AnchorSummary | undefined;
@@ -75,7 +88,7 @@ export function foldAnchors(events: readonly RecordedEvent[]): FoldedAnchors {
     if (root !== data.rootHash || plain.size !== data.streamCount) {
       invalid.push({ revision: event.revision, eventId: event.eventId, detail: `anchor at position ${data.position} claims root ${data.rootHash} over ${data.streamCount} streams; its heads give ${root} over ${plain.size}` });
     }
-    latest = { position: data.position, rootHash: data.rootHash, streamCount: data.streamCount, revision: event.revision, recordedAt: event.recordedAt };
+    latest = { position: data.position, rootHash: data.rootHash, streamCount: data.streamCount, revision: event.revision, recordedAt: event.recordedAt, keyId: data.keyId ?? null };
   }
   return { heads, latest, invalid };
 }

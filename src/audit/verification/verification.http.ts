@@ -1,5 +1,5 @@
-// Tamper evidence over HTTP: walk every chain (GET /v1/audit/verify) and anchor the stream
-// heads now (POST /v1/audit/anchors). The CLI does the same (npm run cli -- verify).
+// Tamper evidence over HTTP: walk every chain (GET /v1/audit/verify, anchors checked against the
+// service's audit key) and anchor the stream heads now (POST /v1/audit/anchors, signed). The CLI does the same (npm run cli -- verify).
 import { Controller, Get, HttpCode, Inject, Post, Query, UseGuards, UseInterceptors } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { Actor } from '../../eventstore/event-store.port.js';
@@ -14,6 +14,9 @@ import { AnchorRecorder, type AnchorOutcome } from '../anchors/anchor-recorder.j
 import { verifyLog, type VerificationReport } from './log-verifier.js';
 import { Operation } from '../../http/openapi/operation.decorator.js';
 import { AnchorOutcomeDto, VerificationReportDto } from '../audit-views.dto.js';
+import { SIGNING_KEY } from '../audit-tokens.js';
+import type { SigningKey } from '../export/signing-key.js';
+import { trustedKeysOf } from '../anchors/anchor-signature.js';
 
 @ApiTags('audit')
 @Controller('v1/audit')
@@ -22,6 +25,7 @@ export class AuditVerificationController {
     @Inject(RAW_EVENT_STORE) private readonly raw: EventStore,
     private readonly anchors: AnchorRecorder,
     private readonly walks: LogWalkTurns,
+    @Inject(SIGNING_KEY) private readonly signingKey: SigningKey | undefined,
   ) {}
 
   @Operation({
@@ -34,7 +38,7 @@ export class AuditVerificationController {
   @UseGuards(ReadRateLimitGuard)
   @UseInterceptors(AuditReadLog)
   verify(@Query() _query: NoQueryDto): Promise<VerificationReport> {
-    return this.walks.run('chain verification', () => verifyLog(this.raw));
+    return this.walks.run('chain verification', () => verifyLog(this.raw, { trustedKeys: trustedKeysOf(this.signingKey) }));
   }
 
   @Operation({

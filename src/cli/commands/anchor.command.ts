@@ -2,6 +2,8 @@
 import { Command, CommandRunner, Option } from 'nest-commander';
 import { AnchorRecorder, type AnchorOutcome } from '../../audit/anchors/anchor-recorder.js';
 import { systemClock } from '../../clock/clock.js';
+import { loadSigningKey } from '../../audit/export/signing-key.js';
+import { loadAuditConfig } from '../../config/audit-config.js';
 import { httpJson, openEventStoreFile, resolveTarget, type TargetOptions } from '../target.js';
 
 @Command({ name: 'anchor', description: 'Anchor every stream head now, so a later cut at any stream tail is detected' })
@@ -14,7 +16,9 @@ export class AnchorCommand extends CommandRunner {
     } else {
       const store = openEventStoreFile(target.dataDir);
       try {
-        outcome = await new AnchorRecorder(store, systemClock).record({ system: 'orderstream-cli' });
+        // Signed with the service's own key, as the service would sign it.
+        const key = loadSigningKey(loadAuditConfig(process.env).signingKeyPem, target.dataDir, process.env.NODE_ENV === 'production');
+        outcome = await new AnchorRecorder(store, systemClock, key).record({ system: 'orderstream-cli' });
       } finally {
         await store.close();
       }

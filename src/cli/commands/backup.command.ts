@@ -1,6 +1,8 @@
-// npm run cli -- backup --to <dir>: consistent copies of the two sources of truth of the embedded
-// stores, the event log (<dir>/events.db) and the credential store (<dir>/credentials.db: password
-// hashes are not in the log). With --url and --token (an admin's) they are taken by the running
+// npm run cli -- backup --to <dir>: consistent copies of the sources of truth of the embedded
+// stores, the event log (<dir>/events.db), the credential store (<dir>/credentials.db: password
+// hashes are not in the log) and the key store of personal data (<dir>/keys.db: the keys that open
+// the sealed personal values; a subject's key is made before their first sealed event is appended,
+// so the later copy holds every key the log's copy needs). With --url and --token (an admin's) they are taken by the running
 // service (POST /v1/admin/backup and /v1/admin/backup/credentials, SQLite's online backup API)
 // while it goes on serving; without, from the files of a stopped service. The log is copied first:
 // every event names a credential stored before the event was appended, so the later copy of the
@@ -8,7 +10,7 @@
 // it gets its name. Restore: stop the service, put both copies in an empty DATA_DIR, start it: the
 // read models and idempotency keys are rebuilt from the log.
 import { createWriteStream, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import type { ReadableStream } from 'node:stream/web';
 import { pipeline } from 'node:stream/promises';
@@ -17,6 +19,7 @@ import { BACKUP_POSITION_HEADER } from '../../backup/event-log-backup.http.js';
 import { checkSourceOfTruthFile } from '../../sqlite/check-source-file.js';
 import { EVENTS_DB_FILE } from '../../eventstore/sqlite/sqlite-event-store.js';
 import { CREDENTIALS_DB_FILE, SqliteCredentialStore } from '../../credentialstore/sqlite/sqlite-credential-store.js';
+import { KEYS_DB_FILE, SqliteSubjectKeyStore } from '../../personal-data/sqlite/sqlite-subject-key-store.js';
 import { CliError } from '../cli-error.js';
 import { httpRequest, openEventStoreFile, resolveTarget, type TargetOptions } from '../target.js';
 
@@ -24,7 +27,7 @@ interface BackupOptions extends TargetOptions {
   to?: string;
 }
 
-@Command({ name: 'backup', description: 'Copy the event log and the credentials consistently to --to <dir> (events.db, credentials.db), from the running service (--url, --token of an admin) or a stopped one' })
+@Command({ name: 'backup', description: 'Copy the event log, the credentials and the keys of personal data consistently to --to <dir> (events.db, credentials.db, keys.db), from the running service (--url, --token of an admin) or a stopped one' })
 export class BackupCommand extends CommandRunner {
   async run(_: string[], options: BackupOptions): Promise<void> {
     if (!options.to) throw new CliError('backup needs --to <dir>: where to write events.db');
@@ -56,24 +59,30 @@ export class BackupCommand extends CommandRunner {
       throw error;
     }
     console.log(`${destination}: every event up to position ${covers || '- (the log was empty)'}`);
-    console.log(await this.backUpCredentials(target, join(dir, CREDENTIALS_DB_FILE)));
+    console.log(await this.backUpStore(target, join(dir, CREDENTIALS_DB_FILE), { what: 'credentials', route: '/v1/admin/backup/credentials', held: 'every stored credential', open: SqliteCredentialStore.inDataDir }));
+    console.log(await this.backUpStore(target, join(dir, KEYS_DB_FILE), { what: 'keys', route: '/v1/admin/backup/keys', held: 'every key of personal data', open: SqliteSubjectKeyStore.inDataDir }));
   }
 
-  private async backUpCredentials(target: ReturnType<typeof resolveTarget>, destination: string): Promise<string> {
+  /** A store taken after the log (credentials, keys): over HTTP, or from the files. */
+  private async backUpStore(
+    target: ReturnType<typeof resolveTarget>,
+    destination: string,
+    store: { what: string; route: string; held: string; open: (dataDir: string) => { backup(to: string): Promise<unknown>; close(): Promise<void> } },
+  ): Promise<string> {
     const partial = `${destination}.partial`;
     try {
       if (target.kind === 'http') {
-        const response = await httpRequest(target, 'POST', '/v1/admin/backup/credentials', undefined, [409]);
-        if (response.status === 409) return 'credentials: kept in MongoDB: back them up with its own tools';
-        if (!response.body) throw new CliError('The service answered the credentials backup without a body');
+        const response = await httpRequest(target, 'POST', store.route, undefined, [409]);
+        if (response.status === 409) return `${store.what}: kept in MongoDB: back them up with its own tools`;
+        if (!response.body) throw new CliError(`The service answered the ${store.what} backup without a body`);
         await pipeline(Readable.fromWeb(response.body as ReadableStream<Uint8Array>), createWriteStream(partial, { flags: 'wx' }));
       } else {
-        if (!existsSync(join(target.dataDir, CREDENTIALS_DB_FILE))) return `credentials: none in ${target.dataDir}`;
-        const store = SqliteCredentialStore.inDataDir(target.dataDir);
+        if (!existsSync(join(target.dataDir, basename(destination)))) return `${store.what}: none in ${target.dataDir}`;
+        const opened = store.open(target.dataDir);
         try {
-          await store.backup(partial);
+          await opened.backup(partial);
         } finally {
-          await store.close();
+          await opened.close();
         }
       }
       renameSync(partial, destination);
@@ -81,7 +90,7 @@ export class BackupCommand extends CommandRunner {
       rmSync(partial, { force: true });
       throw error;
     }
-    return `${destination}: every stored credential`;
+    return `${destination}: ${store.held}`;
   }
 
   @Option({ flags: '--to <dir>', description: 'Directory to write events.db into (created; must not hold one)' })

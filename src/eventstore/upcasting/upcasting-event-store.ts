@@ -15,6 +15,7 @@ import type {
   SubscriptionMessage,
 } from '../event-store.port.js';
 import type { UpcasterChain } from './upcaster.js';
+import { mappedSubscription } from '../mapped-subscription.js';
 
 export class UpcastingEventStore implements EventStore {
   constructor(
@@ -39,24 +40,7 @@ export class UpcastingEventStore implements EventStore {
   }
 
   subscribeToAll(options?: SubscribeOptions): AsyncIterable<SubscriptionMessage> {
-    const inner = this.inner.subscribeToAll(options);
-    const upcasters = this.upcasters;
-    // A plain mapping iterator rather than an async generator: one promise per message instead
-    // of a generator's extra hops, which showed as a third of a rebuild's time.
-    return {
-      [Symbol.asyncIterator](): AsyncIterator<SubscriptionMessage> {
-        const source = inner[Symbol.asyncIterator]();
-        return {
-          async next() {
-            const result = await source.next();
-            if (result.done || result.value.kind !== 'event') return result;
-            const event = upcasters.upcast(result.value.event);
-            return event === result.value.event ? result : { done: false, value: { kind: 'event', event } };
-          },
-          return: async (value?: unknown) => (source.return ? source.return(value) : { done: true, value }),
-        };
-      },
-    };
+    return mappedSubscription(this.inner.subscribeToAll(options), (event) => this.upcasters.upcast(event));
   }
 
   close(): Promise<void> {

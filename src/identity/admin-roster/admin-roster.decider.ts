@@ -16,6 +16,7 @@
 // crashed between the two appends leaves that user uncounted until their stream moves on (safe).
 import { eventTypes, unreachable, type Decider, type DomainEvent } from '../../decider/decider.js';
 import { DomainError } from '../../decider/domain-error.js';
+import type { PersonalDataOf } from '../../decider/personal-data.js';
 
 export const ADMIN_ROSTER_STREAM = 'identity-admins';
 
@@ -25,6 +26,8 @@ export type AdminAdmitted = DomainEvent<'AdminAdmitted', { userId: string; userR
 export type AdminReleased = DomainEvent<'AdminReleased', { userId: string; userRevision: number }>;
 export type AdminRosterEvent = AdminAdmitted | AdminReleased;
 export const ADMIN_ROSTER_EVENT_TYPES = eventTypes<AdminRosterEvent>({ AdminAdmitted: true, AdminReleased: true });
+/** User ids and revisions only: no personal data (src/personal-data). */
+export const ADMIN_ROSTER_PERSONAL_DATA: PersonalDataOf<AdminRosterEvent> = { AdminAdmitted: null, AdminReleased: null };
 
 export type AdmitAdmin = { type: 'AdmitAdmin'; userId: string; userRevision: number };
 export type ReleaseAdmin = { type: 'ReleaseAdmin'; userId: string; userRevision: number };

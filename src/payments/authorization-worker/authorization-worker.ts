@@ -3,7 +3,10 @@
 // failures are retried with back-off, and after the last try the payment is declined with
 // gateway_unavailable, so no order waits forever. The outcome is recorded with a command id
 // derived from the payment, so repeating the whole thing (after a crash) records it once.
-// Restarts resume: the read model still lists what was not answered.
+// Restarts resume: the read model still lists what was not answered. The payment token is taken
+// from PaymentTokens (never from the log) and forgotten once the answer is recorded; a request
+// without a held token (placed before tokens left the log, or swept) is declined as
+// payment_token_unavailable rather than left waiting for its deadline.
 import type { CommandBus } from '@nestjs/cqrs';
 import { v5 as uuidv5 } from 'uuid';
 import { paymentRequestsProjection, type PendingAuthorization } from '../../../projections/payment-requests/payment-requests.projection.js';
@@ -15,6 +18,7 @@ import { gatewayKey, type AuthorizationAnswer, type PaymentGateway } from '../ga
 import { GATEWAY_BACK_OFF, retryTransient } from '../gateway/retry-transient.js';
 import { PaymentCommandMessage } from '../payment-command.js';
 import { inEventSpan } from '../../observability/tracing.js';
+import type { PaymentTokens } from '../payment-tokens/payment-tokens.js';
 
 const OUTCOME_NAMESPACE = '0c2b5d7e-91a4-4f38-b6f0-3e7d2a9c4b15';
 /** Most processor calls in flight at once. */
@@ -35,6 +39,7 @@ export class AuthorizationWorker {
   constructor(
     private readonly readStore: ReadStore,
     private readonly gateway: PaymentGateway,
+    private readonly tokens: Pick<PaymentTokens, 'take' | 'forget'>,
     private readonly commands: Pick<CommandBus, 'execute'>,
     private readonly config: Pick<FulfillmentConfig, 'pollIntervalMs' | 'gatewayAttempts'>,
     private readonly logger: Logger,
@@ -77,19 +82,8 @@ export class AuthorizationWorker {
 
   private async authorize(request: PendingAuthorization): Promise<void> {
     const paymentId = request._id;
-    let answer: AuthorizationAnswer;
-    try {
-      answer = await retryTransient(
-        () => this.gateway.authorize({ idempotencyKey: gatewayKey(paymentId, 'authorize'), paymentToken: request.paymentToken, amount: request.amount }),
-        this.config.gatewayAttempts,
-        GATEWAY_BACK_OFF,
-        this.stopping.signal,
-      );
-    } catch (error) {
-      if (this.stopping.signal.aborted) return; // resumed after the restart
-      this.logger.warn(`Payment ${paymentId}: the processor failed ${this.config.gatewayAttempts} times (${messageOf(error)}); declining it`);
-      answer = { status: 'declined', reason: 'gateway_unavailable' };
-    }
+    const answer = await this.askProcessor(request);
+    if (answer === undefined) return; // stopping: resumed after the restart
     const outcome = answer.status === 'authorized'
       ? { status: 'authorized' as const, authorizationCode: answer.authorizationCode }
       : { status: 'declined' as const, reason: answer.reason };
@@ -101,9 +95,32 @@ export class AuthorizationWorker {
         actor: { system: 'payment-authorization' },
       }));
       this.answered.add(paymentId);
+      await this.tokens.forget(paymentId);
     } catch (error) {
       // Left in the read model: the next poll tries again.
       this.logger.error(`Payment ${paymentId}: could not record the processor's answer: ${messageOf(error)}`);
+    }
+  }
+
+  /** The processor's answer; undefined when stopping. */
+  private async askProcessor(request: PendingAuthorization): Promise<AuthorizationAnswer | undefined> {
+    const paymentId = request._id;
+    const paymentToken = await this.tokens.take(paymentId);
+    if (paymentToken === undefined) {
+      this.logger.warn(`Payment ${paymentId}: no payment token is held for it; declining it`);
+      return { status: 'declined', reason: 'payment_token_unavailable' };
+    }
+    try {
+      return await retryTransient(
+        () => this.gateway.authorize({ idempotencyKey: gatewayKey(paymentId, 'authorize'), paymentToken, amount: request.amount }),
+        this.config.gatewayAttempts,
+        GATEWAY_BACK_OFF,
+        this.stopping.signal,
+      );
+    } catch (error) {
+      if (this.stopping.signal.aborted) return undefined;
+      this.logger.warn(`Payment ${paymentId}: the processor failed ${this.config.gatewayAttempts} times (${messageOf(error)}); declining it`);
+      return { status: 'declined', reason: 'gateway_unavailable' };
     }
   }
 }

@@ -1,0 +1,73 @@
+// The key store on MongoDB (the engine of the read models in production), through the official
+// driver: one document per subject, majority writes. Creating is an upsert that only sets the key
+// on insert (first-wins); destroying unsets it and records when, as one update.
+import { Binary, MongoClient, MongoServerError, type Collection, type MongoClientOptions } from 'mongodb';
+import { randomBytes } from 'node:crypto';
+import { databaseName } from '../../readstore/mongo/mongo-read-store.js';
+import { assertSubject, KEY_BYTES, type SubjectKey, type SubjectKeyStore } from '../subject-key-store.port.js';
+
+export const SUBJECT_KEYS_COLLECTION = '_subject_keys';
+const DUPLICATE_KEY = 11000;
+
+interface SubjectKeyDocument {
+  _id: string;
+  key?: Binary;
+  createdAt: string;
+  erasedAt?: string;
+}
+
+function keyOf(document: SubjectKeyDocument): SubjectKey {
+  return document.key ? { state: 'active', key: Buffer.from(document.key.buffer) } : { state: 'erased', erasedAt: document.erasedAt ?? '' };
+}
+
+export class MongoSubjectKeyStore implements SubjectKeyStore {
+  private readonly collection: Collection<SubjectKeyDocument>;
+
+  constructor(
+    private readonly client: MongoClient,
+    database?: string,
+  ) {
+    this.collection = client.db(database).collection<SubjectKeyDocument>(SUBJECT_KEYS_COLLECTION);
+  }
+
+  static connect(url: string): MongoSubjectKeyStore {
+    const options: MongoClientOptions = { writeConcern: { w: 'majority' }, readConcern: { level: 'majority' } };
+    if (!/[?&]serverSelectionTimeoutMS=/i.test(url)) options.serverSelectionTimeoutMS = 10_000;
+    return new MongoSubjectKeyStore(new MongoClient(url, options), databaseName(url));
+  }
+
+  async keyFor(subject: string, createdAt: string): Promise<SubjectKey> {
+    assertSubject(subject);
+    try {
+      const document = await this.collection.findOneAndUpdate(
+        { _id: subject },
+        { $setOnInsert: { key: new Binary(randomBytes(KEY_BYTES)), createdAt } },
+        { upsert: true, returnDocument: 'after' },
+      );
+      return keyOf(document!);
+    } catch (error) {
+      // Two first upserts raced: the other inserted; its key is the one.
+      if (!(error instanceof MongoServerError && Number(error.code) === DUPLICATE_KEY)) throw error;
+      return (await this.find(subject))!;
+    }
+  }
+
+  async find(subject: string): Promise<SubjectKey | undefined> {
+    const document = await this.collection.findOne({ _id: subject });
+    return document ? keyOf(document) : undefined;
+  }
+
+  async destroy(subject: string, erasedAt: string): Promise<void> {
+    assertSubject(subject);
+    const existing = await this.find(subject);
+    await this.collection.updateOne(
+      { _id: subject },
+      { $unset: { key: '' }, $set: { erasedAt: existing?.state === 'erased' ? existing.erasedAt : erasedAt }, $setOnInsert: { createdAt: erasedAt } },
+      { upsert: true },
+    );
+  }
+
+  async close(): Promise<void> {
+    await this.client.close();
+  }
+}

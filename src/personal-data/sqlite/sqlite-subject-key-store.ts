@@ -1,0 +1,86 @@
+// The embedded key store: one SQLite file in DATA_DIR (keys.db) beside the read models. A source
+// of truth like the log (a lost key is data lost), so written like it: WAL, synchronous=FULL.
+// secure_delete overwrites a destroyed key's bytes in the file, and the WAL is checkpointed and
+// truncated after each destruction so no copy of the page stays behind in it.
+import Database from 'better-sqlite3';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { StorageMonitor, type StorageFault } from '../../sqlite/storage-monitor.js';
+import { assertSubject, KEY_BYTES, type SubjectKey, type SubjectKeyStore } from '../subject-key-store.port.js';
+
+export const KEYS_DB_FILE = 'keys.db';
+
+const SCHEMA = `
+  CREATE TABLE IF NOT EXISTS subject_keys (
+    subject TEXT PRIMARY KEY, key BLOB, created_at TEXT NOT NULL, erased_at TEXT) WITHOUT ROWID;
+`;
+
+interface KeyRow {
+  key: Buffer | null;
+  erased_at: string | null;
+}
+
+export class SqliteSubjectKeyStore implements SubjectKeyStore {
+  private readonly db: Database.Database;
+  private readonly statements;
+  readonly storage: StorageMonitor;
+
+  static inDataDir(dataDir: string): SqliteSubjectKeyStore {
+    return new SqliteSubjectKeyStore(join(dataDir, KEYS_DB_FILE));
+  }
+
+  constructor(path: string) {
+    mkdirSync(dirname(path), { recursive: true });
+    this.db = new Database(path);
+    try {
+      this.db.pragma('journal_mode = WAL');
+      this.db.pragma('synchronous = FULL');
+      this.db.pragma('secure_delete = ON');
+      this.db.pragma('busy_timeout = 5000');
+      this.db.exec(SCHEMA);
+    } catch (error) {
+      this.db.close();
+      throw error;
+    }
+    this.storage = new StorageMonitor('key store', this.db);
+    this.statements = {
+      create: this.db.prepare('INSERT INTO subject_keys (subject, key, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING'),
+      find: this.db.prepare('SELECT key, erased_at FROM subject_keys WHERE subject = ?'),
+      destroy: this.db.prepare(`INSERT INTO subject_keys (subject, key, created_at, erased_at) VALUES (?, NULL, ?, ?)
+        ON CONFLICT (subject) DO UPDATE SET key = NULL, erased_at = coalesce(subject_keys.erased_at, excluded.erased_at)`),
+    };
+  }
+
+  async keyFor(subject: string, createdAt: string): Promise<SubjectKey> {
+    assertSubject(subject);
+    this.storage.write(() => this.statements.create.run(subject, randomBytes(KEY_BYTES), createdAt));
+    return (await this.find(subject))!;
+  }
+
+  async find(subject: string): Promise<SubjectKey | undefined> {
+    const row = this.statements.find.get(subject) as KeyRow | undefined;
+    if (!row) return undefined;
+    return row.key === null ? { state: 'erased', erasedAt: row.erased_at ?? '' } : { state: 'active', key: row.key };
+  }
+
+  async destroy(subject: string, erasedAt: string): Promise<void> {
+    assertSubject(subject);
+    this.storage.write(() => this.statements.destroy.run(subject, erasedAt, erasedAt));
+    this.db.pragma('wal_checkpoint(TRUNCATE)');
+  }
+
+  storageFault(): StorageFault | undefined {
+    return this.storage.fault;
+  }
+
+  /** A consistent copy into `destination` (a new file), through SQLite's online backup API. */
+  async backup(destination: string): Promise<{ bytes: number }> {
+    await this.db.backup(destination);
+    return { bytes: statSync(destination).size };
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+}

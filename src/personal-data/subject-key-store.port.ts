@@ -1,0 +1,33 @@
+// The key store of personal data: one data key per data subject (AES-256), kept apart from the
+// event log on the engine of the read models (keys.db beside them, or a MongoDB collection).
+// Destroying a subject's key is erasing the subject: every value sealed with it, in the log, in
+// backups of the log and in exports, can no longer be read, while the log's bytes (and so every
+// hash chain, anchor and signed export) stay as they were. A destroyed key leaves a tombstone, so
+// the subject is never given a new key: anything written for them afterwards is sealed under a key
+// that is thrown away at once (personal-data-event-store.ts), i.e. erased as it is written.
+//
+// Not derived data: never rebuilt from the log, backed up with it (src/backup).
+import type { StorageFault } from '../sqlite/storage-monitor.js';
+
+export type SubjectKey = { state: 'active'; key: Buffer } | { state: 'erased'; erasedAt: string };
+
+export interface SubjectKeyStore {
+  /** The subject's key, made now if they have none (first-wins: two racing writers get the same key); an erased subject answers erased. */
+  keyFor(subject: string, createdAt: string): Promise<SubjectKey>;
+  /** The subject's key as it stands; undefined if they never had one. */
+  find(subject: string): Promise<SubjectKey | undefined>;
+  /** Destroys the key (its bytes overwritten where the engine allows) and leaves a tombstone; idempotent. */
+  destroy(subject: string, erasedAt: string): Promise<void>;
+  /** A file-backed store whose disk refuses writes says so here (GET /health). */
+  storageFault?(): StorageFault | undefined;
+  close(): Promise<void>;
+}
+
+export const KEY_BYTES = 32;
+
+/** Subjects are short, non-empty strings (user ids). */
+export function assertSubject(subject: string): void {
+  if (typeof subject !== 'string' || subject.length === 0 || subject.length > 200) throw new RangeError('subject must be 1-200 characters');
+}
+
+export const SUBJECT_KEY_STORE = Symbol('SubjectKeyStore');

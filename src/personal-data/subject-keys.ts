@@ -1,0 +1,56 @@
+// The subjects' keys as the event store uses them: looked up in the key store, remembered for a
+// short while (a read of a thousand events of one customer asks the store once), and forgotten at
+// once here when a subject is erased. Another instance of the service may go on reading with a
+// key it remembers for up to KEY_CACHE_MS after an erasure elsewhere.
+import { randomBytes } from 'node:crypto';
+import type { Clock } from '../clock/clock.js';
+import { KEY_BYTES, type SubjectKey, type SubjectKeyStore } from './subject-key-store.port.js';
+
+export const KEY_CACHE_MS = 30_000;
+const MAX_REMEMBERED = 10_000;
+
+export class SubjectKeys {
+  private readonly remembered = new Map<string, { key: SubjectKey; until: number }>();
+
+  constructor(
+    readonly store: SubjectKeyStore,
+    private readonly clock: Clock,
+  ) {}
+
+  /** The key to seal new values of the subject with; for an erased subject a key thrown away at once. */
+  async forSealing(subject: string): Promise<Buffer> {
+    let key = this.cached(subject);
+    if (key?.state !== 'active') key = await this.store.keyFor(subject, this.clock.now().toISOString());
+    this.remember(subject, key);
+    return key.state === 'active' ? key.key : randomBytes(KEY_BYTES);
+  }
+
+  /** The key to open the subject's values with; undefined once erased (or never made). */
+  async forOpening(subject: string): Promise<Buffer | undefined> {
+    let key = this.cached(subject);
+    if (!key) {
+      const found = await this.store.find(subject);
+      if (!found) return undefined;
+      this.remember(subject, (key = found));
+    }
+    return key.state === 'active' ? key.key : undefined;
+  }
+
+  /** Destroys the subject's key in the store, then forgets it here. */
+  async destroy(subject: string): Promise<void> {
+    this.remembered.delete(subject);
+    await this.store.destroy(subject, this.clock.now().toISOString());
+    this.remembered.delete(subject);
+  }
+
+  private cached(subject: string): SubjectKey | undefined {
+    const entry = this.remembered.get(subject);
+    if (!entry || entry.until < Date.now()) return undefined;
+    return entry.key;
+  }
+
+  private remember(subject: string, key: SubjectKey): void {
+    if (this.remembered.size >= MAX_REMEMBERED) this.remembered.clear();
+    this.remembered.set(subject, { key, until: Date.now() + KEY_CACHE_MS });
+  }
+}
