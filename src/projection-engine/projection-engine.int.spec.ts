@@ -1,5 +1,6 @@
-// The engine's replay property again, this time through the real EmbeddedReadStore, so the
-// guards under test are the store's own, not a model of them.
+// The engine's replay property again, this time through the real read stores, so the guards under
+// test are the stores' own, not a model of them: the EmbeddedReadStore, and the MongoReadStore
+// through the official driver on the MongoDB wire-protocol TEST DOUBLE (test/mongo-double).
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -7,7 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RecordedEvent } from '../eventstore/event-store.port.js';
 import { EmbeddedReadStore } from '../readstore/embedded/embedded-read-store.js';
-import type { ReadDocument } from '../readstore/read-store.port.js';
+import { MongoReadStore } from '../readstore/mongo/mongo-read-store.js';
+import type { ReadDocument, ReadStore } from '../readstore/read-store.port.js';
+import { mongoDoubleForThisFile } from '../../test/support/mongo-double-under-test.js';
 import { cartProjection, recordedCartEvent as at, straightFold, type CartEventType } from './cart-projection.test-fixture.js';
 import { ProjectionEngine } from './projection-engine.js';
 
@@ -19,18 +22,50 @@ function sortedById(docs: ReadonlyMap<string, ReadDocument>): ReadDocument[] {
   return [...docs.values()].sort((x, y) => x._id.localeCompare(y._id));
 }
 
-describe('ProjectionEngine over the embedded read store', () => {
-  let dir: string;
-  let store: EmbeddedReadStore;
+const mongo = mongoDoubleForThisFile();
+
+interface StoreUnderTest {
+  store: ReadStore;
+  close(): Promise<void>;
+}
+
+const stores: Array<[string, () => Promise<StoreUnderTest>, number]> = [
+  [
+    'the embedded read store',
+    async () => {
+      const dir = await mkdtemp(join(tmpdir(), 'orderstream-engine-'));
+      const store = new EmbeddedReadStore(join(dir, 'readmodels.db'));
+      return {
+        store,
+        async close() {
+          await store.close();
+          await rm(dir, { recursive: true, force: true });
+        },
+      };
+    },
+    40,
+  ],
+  [
+    'the MongoDB read store (on the wire-protocol test double)',
+    async () => {
+      const store = MongoReadStore.connect(mongo.freshUrl('orderstream_engine'));
+      return { store, close: () => store.close() };
+    },
+    15,
+  ],
+];
+
+describe.each(stores)('ProjectionEngine over %s', (_name, open, numRuns) => {
+  let underTest: StoreUnderTest;
+  let store: ReadStore;
 
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'orderstream-engine-'));
-    store = new EmbeddedReadStore(join(dir, 'readmodels.db'));
+    underTest = await open();
+    store = underTest.store;
   });
 
   afterAll(async () => {
-    await store.close();
-    await rm(dir, { recursive: true, force: true });
+    await underTest.close();
   });
 
   const eventSpec = fc.record({
@@ -61,7 +96,7 @@ describe('ProjectionEngine over the embedded read store', () => {
           expect(await store.find(COLLECTION, {}, { sort: { _id: 1 } })).toEqual(expected);
         }
       }),
-      { numRuns: 40 },
+      { numRuns },
     );
   });
 });
