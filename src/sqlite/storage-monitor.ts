@@ -3,6 +3,7 @@
 // and the file is reported faulty in /health until a write to it succeeds again. SQLite rolls
 // back the failed transaction, so nothing was written; once space returns the next write goes
 // through and clears the fault: there is nothing to repair.
+import { Logger } from '@nestjs/common';
 import type Database from 'better-sqlite3';
 import { StoreUnavailableError } from '../eventstore/event-store.errors.js';
 
@@ -38,6 +39,8 @@ export interface StorageFault {
 
 export class StorageMonitor {
   private current: StorageFault | undefined;
+  /** Operators learn of a spell of refused writes when it starts and when it ends, not per write. */
+  private readonly logger = new Logger('Storage');
 
   constructor(
     /** How messages name the store, e.g. "event store". */
@@ -68,6 +71,9 @@ export class StorageMonitor {
     if (!isStorageFault(error)) return error;
     const sqliteCode = String((error as { code: unknown }).code);
     const translated = new StorageFaultError(this.store, error);
+    if (this.current === undefined) {
+      this.logger.error(`${this.store} degraded: the disk refused a write (${sqliteCode}); writes answer 503 ${translated.code} until one succeeds`);
+    }
     this.current = {
       code: translated.code,
       sqliteCode,
@@ -78,6 +84,8 @@ export class StorageMonitor {
   }
 
   succeeded(): void {
+    if (this.current === undefined) return;
+    this.logger.log(`${this.store} recovered: writes succeed again after ${this.current.failedWrites} refused since ${this.current.since}`);
     this.current = undefined;
   }
 
