@@ -26,13 +26,18 @@ export function resolveTarget(options: TargetOptions): Target {
   return { kind: 'files', dataDir: resolve(options.dataDir ?? process.env.DATA_DIR ?? './data') };
 }
 
-/** The event store file of a stopped service; never a new one (opening would create an empty log and report 0 events). */
-export function openEventStoreFile(dataDir: string): SqliteEventStore {
+/** A data directory without an event log is refused before anything is opened or written there. */
+export function requireEventLog(dataDir: string): void {
   if (!existsSync(join(dataDir, EVENTS_DB_FILE))) {
     throw new CliError(
       `${dataDir} holds no event log (${EVENTS_DB_FILE}): name the data directory of a service with --data-dir (or DATA_DIR), or work through the running service with --url and ORDERSTREAM_TOKEN.`,
     );
   }
+}
+
+/** The event store file of a stopped service; never a new one (opening would create an empty log and report 0 events). */
+export function openEventStoreFile(dataDir: string): SqliteEventStore {
+  requireEventLog(dataDir);
   try {
     return SqliteEventStore.inDataDir(dataDir, { busyTimeoutMs: 200 });
   } catch (error) {

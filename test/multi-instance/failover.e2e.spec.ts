@@ -17,7 +17,8 @@ import type { RecordedEvent } from '../../src/eventstore/event-store.port.js';
 import { projectionCheckpointName } from '../../src/projection-engine/projection.js';
 import { MongoReadStore } from '../../src/readstore/mongo/mongo-read-store.js';
 import { FULFILLMENT_ENV, done, drive, fulfillmentProblems, planOrders, unfinished, type DriveStats } from '../support/fulfillment-story.js';
-import { documentsOf, logProblems, readWholeLog, rebuildReadModels } from '../support/log-verification.js';
+import { documentsOf, logProblems, openedLogWith, readWholeLog, rebuildReadModels } from '../support/log-verification.js';
+import { MongoSubjectKeyStore } from '../../src/personal-data/mongo/mongo-subject-key-store.js';
 import { productWithStock, sleep } from '../support/orders-client.js';
 import { startCluster, type ClusterUnderTest, type Instance } from './cluster-under-test.js';
 
@@ -160,13 +161,15 @@ describe('three instances under kill -9 and SIGSTOP (test doubles)', () => {
       return `${instance.id} ${health.body?.details?.leases?.changes}`;
     }));
 
+    // Read models hold personal values opened; the log holds them sealed (keys in MongoDB).
+    const opened = await openedLogWith(events, MongoSubjectKeyStore.connect(running.mongoUrl));
     const readStore = MongoReadStore.connect(running.mongoUrl);
     const stale: string[] = [];
     try {
       const stored = await running.checkpoints();
       for (const projection of allProjections) {
         const upTo = stored.get(projectionCheckpointName(projection)) ?? 0n;
-        const expected = await rebuildReadModels(events.filter((event) => event.position <= upTo), [projection]);
+        const expected = await rebuildReadModels(opened.filter((event) => event.position <= upTo), [projection]);
         const actual = await documentsOf(readStore, [projection]);
         const name = projection.collection.name;
         if (JSON.stringify(actual[name]) !== JSON.stringify(expected[name])) stale.push(`${projection.name}: the documents are not the log up to ${upTo} rebuilt`);

@@ -14,6 +14,7 @@ import { systemClock } from '../../src/clock/clock.js';
 import { personalData } from '../../src/personal-data-declarations.js';
 import { SqliteSubjectKeyStore } from '../../src/personal-data/sqlite/sqlite-subject-key-store.js';
 import { SubjectKeys } from '../../src/personal-data/subject-keys.js';
+import type { SubjectKeyStore } from '../../src/personal-data/subject-key-store.port.js';
 
 /** Every event of $all, read in pages in position order. */
 export async function readWholeLog(store: EventStore, pageSize = 1000): Promise<RecordedEvent[]> {
@@ -77,7 +78,11 @@ export async function logProblems(store: EventStore, events: readonly RecordedEv
  * read models are folded from the opened ones.
  */
 export async function openedLog(events: readonly RecordedEvent[], dataDir: string): Promise<RecordedEvent[]> {
-  const keyStore = SqliteSubjectKeyStore.inDataDir(dataDir);
+  return openedLogWith(events, SqliteSubjectKeyStore.inDataDir(dataDir));
+}
+
+/** The same with the keys from a key store of the caller's choosing (e.g. MongoDB's); closes it. */
+export async function openedLogWith(events: readonly RecordedEvent[], keyStore: SubjectKeyStore): Promise<RecordedEvent[]> {
   try {
     const keys = new SubjectKeys(keyStore, systemClock);
     const opened: RecordedEvent[] = [];

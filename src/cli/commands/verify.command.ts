@@ -15,7 +15,7 @@ import { verifyLog, type VerificationReport } from '../../audit/verification/log
 import { loadAuditConfig } from '../../config/audit-config.js';
 import { CliError } from '../cli-error.js';
 import { progressBar } from '../progress.js';
-import { httpJson, openEventStoreFile, resolveTarget, type Target, type TargetOptions } from '../target.js';
+import { httpJson, openEventStoreFile, requireEventLog, resolveTarget, type Target, type TargetOptions } from '../target.js';
 import { readAnchors, readWitnessFile } from './anchors.command.js';
 
 interface VerifyOptions extends TargetOptions {
@@ -59,6 +59,8 @@ export function printReport(report: VerificationReport): void {
 export class VerifyCommand extends CommandRunner {
   async run(_: string[], options: VerifyOptions): Promise<void> {
     const target = resolveTarget(options);
+    // Before the signing key is read (or generated) there: a directory without a log gets nothing.
+    if (target.kind === 'files') requireEventLog(target.dataDir);
     const witness = options.witness === undefined ? undefined : await readWitnessFile(options.witness, false);
     const trusted = options.publicKey !== undefined || target.kind === 'files' || witness ? await trustedKeys(target, options.publicKey) : new Map();
     let report: VerificationReport;
