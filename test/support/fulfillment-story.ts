@@ -1,11 +1,12 @@
 // The order fulfillment story the crash and failover suites tell: a plan of orders (every test
 // payment token, cancellations, dispatches, deliveries), clients that drive it over HTTP with
 // Idempotency-Keys (retrying what a kill cut off), and what the log must show afterwards.
+import { eventOf } from '../../src/command-handling/load-state.js';
 import { fold } from '../../src/decider/decider.js';
 import type { RecordedEvent } from '../../src/eventstore/event-store.port.js';
-import { evolveFulfillment, initialFulfillmentState, type FulfillmentEvent } from '../../src/fulfillment/fulfillment.decider.js';
-import { inventoryDecider, type InventoryEvent } from '../../src/inventory/inventory.decider.js';
-import { orderingDecider, type OrderEvent } from '../../src/ordering/ordering.decider.js';
+import { evolveFulfillment, initialFulfillmentState } from '../../src/fulfillment/fulfillment.decider.js';
+import { inventoryDecider } from '../../src/inventory/inventory.decider.js';
+import { orderingDecider } from '../../src/ordering/ordering.decider.js';
 import type { ApiClient, HttpAnswer, TestUser } from './api-client.js';
 import { streamsOf } from './log-verification.js';
 import { ADDRESS, settled } from './orders-client.js';
@@ -121,7 +122,7 @@ export function fulfillmentProblems(events: readonly RecordedEvent[], plan: read
   const orderStatus = new Map<string, string>();
   for (const order of plan) {
     const orderEvents = of(`order-${order.id}`);
-    const state = fold(orderingDecider, orderEvents as unknown as OrderEvent[]);
+    const state = fold(orderingDecider, orderEvents.map((event) => eventOf(orderingDecider, event)));
     orderStatus.set(order.id!, state.status);
     const placed = orderEvents[0]?.data as { paymentId: string; shipmentId: string } | undefined;
     if (!placed) {
@@ -129,7 +130,7 @@ export function fulfillmentProblems(events: readonly RecordedEvent[], plan: read
       continue;
     }
     if (count(orderEvents, 'OrderPlaced') !== 1) problems.push(`order ${order.id}: placed ${count(orderEvents, 'OrderPlaced')} times`);
-    const saga = fold({ initialState: initialFulfillmentState, evolve: evolveFulfillment }, of(`fulfillment-${order.id}`) as unknown as FulfillmentEvent[]);
+    const saga = fold({ initialState: initialFulfillmentState, evolve: evolveFulfillment }, of(`fulfillment-${order.id}`).map((event) => eventOf({ evolve: evolveFulfillment }, event)));
     const payment = of(`payment-${placed.paymentId}`);
     const shipment = of(`shipment-${placed.shipmentId}`);
     for (const type of ['PaymentCaptured', 'PaymentVoided', 'PaymentRefunded', 'PaymentAuthorized']) {
@@ -155,7 +156,7 @@ export function fulfillmentProblems(events: readonly RecordedEvent[], plan: read
 
   for (const productId of productIds) {
     const stream = of(`product-${productId}`);
-    const product = fold(inventoryDecider, stream as unknown as InventoryEvent[]);
+    const product = fold(inventoryDecider, stream.map((event) => eventOf(inventoryDecider, event)));
     if (product.status !== 'registered') throw new Error('product missing');
     for (const [orderId, reservation] of Object.entries(product.reservations)) {
       const mine = (e: RecordedEvent) => (e.data as { orderId: string }).orderId === orderId;
