@@ -2,9 +2,10 @@
 // models' file. Unlike readmodels.db it is a source of truth (a lost hash is an account that
 // cannot sign in), so it is written like the event log: WAL, synchronous=FULL, acknowledged
 // means durable.
-import Database from 'better-sqlite3';
-import { mkdirSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import type Database from 'better-sqlite3';
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
+import { openSyncedFile } from '../../sqlite/open-synced-file.js';
 import { StorageMonitor, type StorageFault } from '../../sqlite/storage-monitor.js';
 import { assertKey, type CredentialStore } from '../credential-store.port.js';
 
@@ -27,17 +28,7 @@ export class SqliteCredentialStore implements CredentialStore {
   }
 
   constructor(path: string) {
-    mkdirSync(dirname(path), { recursive: true });
-    this.db = new Database(path);
-    try {
-      this.db.pragma('journal_mode = WAL');
-      this.db.pragma('synchronous = FULL');
-      this.db.pragma('busy_timeout = 5000');
-      this.db.exec(SCHEMA);
-    } catch (error) {
-      this.db.close();
-      throw error;
-    }
+    this.db = openSyncedFile(path, SCHEMA);
     this.storage = new StorageMonitor('credential store', this.db);
     this.statements = {
       put: this.db.prepare('INSERT INTO credentials (subject, credential_id, secret, stored_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING'),

@@ -2,10 +2,11 @@
 // of truth like the log (a lost key is data lost), so written like it: WAL, synchronous=FULL.
 // secure_delete overwrites a destroyed key's bytes in the file, and the WAL is checkpointed and
 // truncated after each destruction so no copy of the page stays behind in it.
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
+import { openSyncedFile } from '../../sqlite/open-synced-file.js';
 import { StorageMonitor, type StorageFault } from '../../sqlite/storage-monitor.js';
 import { assertSubject, KEY_BYTES, type SubjectKey, type SubjectKeyStore } from '../subject-key-store.port.js';
 
@@ -31,18 +32,7 @@ export class SqliteSubjectKeyStore implements SubjectKeyStore {
   }
 
   constructor(path: string) {
-    mkdirSync(dirname(path), { recursive: true });
-    this.db = new Database(path);
-    try {
-      this.db.pragma('journal_mode = WAL');
-      this.db.pragma('synchronous = FULL');
-      this.db.pragma('secure_delete = ON');
-      this.db.pragma('busy_timeout = 5000');
-      this.db.exec(SCHEMA);
-    } catch (error) {
-      this.db.close();
-      throw error;
-    }
+    this.db = openSyncedFile(path, SCHEMA, ['secure_delete = ON']);
     this.storage = new StorageMonitor('key store', this.db);
     this.statements = {
       create: this.db.prepare('INSERT INTO subject_keys (subject, key, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING'),
