@@ -25,7 +25,8 @@ import { productDetailsProjection } from '../../projections/product-details/prod
 import { productListProjection } from '../../projections/product-list/product-list.projection.js';
 import type { RecordedEvent } from '../../src/eventstore/event-store.port.js';
 import { SqliteEventStore } from '../../src/eventstore/sqlite/sqlite-event-store.js';
-import { inventoryDecider, productStreamId, type InventoryEvent, type ProductState } from '../../src/inventory/inventory.decider.js';
+import { eventOf } from '../../src/command-handling/load-state.js';
+import { inventoryDecider, productStreamId, type ProductState } from '../../src/inventory/inventory.decider.js';
 import { EmbeddedReadStore } from '../../src/readstore/embedded/embedded-read-store.js';
 import type { ReadDocument } from '../../src/readstore/read-store.port.js';
 import { projectionCheckpointName } from '../../src/projection-engine/projection.js';
@@ -474,7 +475,7 @@ function domainFold(events: readonly RecordedEvent[]): { details: ReadDocument[]
     if (!streamId.startsWith('product-')) continue;
     let state: ProductState = inventoryDecider.initialState;
     for (const event of stream) {
-      state = inventoryDecider.evolve(state, event as unknown as InventoryEvent);
+      state = inventoryDecider.evolve(state, eventOf(inventoryDecider, event));
       if (state.status === 'registered' && state.onHand < 0) throw new Error(`${streamId}@${event.revision}: onHand ${state.onHand}`);
     }
     if (state.status !== 'registered') throw new Error(`${streamId} holds events but no registration`);

@@ -6,8 +6,9 @@
 // single event of the product's stream (checked from the log once the service has stopped).
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { fold } from '../../src/decider/decider.js';
+import { eventOf } from '../../src/command-handling/load-state.js';
 import { SqliteEventStore } from '../../src/eventstore/sqlite/sqlite-event-store.js';
-import { inventoryDecider, productStreamId, type InventoryEvent, type ProductState } from '../../src/inventory/inventory.decider.js';
+import { inventoryDecider, productStreamId, type ProductState } from '../../src/inventory/inventory.decider.js';
 import { startApp, type AppUnderTest, type TestUser } from '../support/app-under-test.js';
 import { placeOrder, productWithStock, settled, sleep, waitForOrder } from '../support/orders-client.js';
 
@@ -80,7 +81,7 @@ describe('200 orders racing for 50 units', () => {
     await app.stop();
     const store = SqliteEventStore.inDataDir(app.dataDir);
     try {
-      const stream = (await store.readStream(productStreamId(product.id))) as unknown as InventoryEvent[];
+      const stream = (await store.readStream(productStreamId(product.id))).map((recorded) => eventOf(inventoryDecider, recorded));
       let state: ProductState = inventoryDecider.initialState;
       let received = 0;
       let shipped = 0;
