@@ -80,7 +80,9 @@ export function toProblem(error: unknown): Problem {
   if (error instanceof AppendRejectedError) return problem(HttpStatus.UNPROCESSABLE_ENTITY, error.code, error.message);
   if (error instanceof StorageFaultError) {
     logger.warn(error.message);
-    // Nothing of the request was written (SQLite rolled the transaction back): safe to retry.
+    // Nothing of the request was written (SQLite rolled the transaction back): safe to retry. After a
+    // failed fsync (storage_fsync_failed) it may have been: retried with its Idempotency-Key once the
+    // service has restarted, it appends the same event ids and is answered as recorded.
     return problem(HttpStatus.SERVICE_UNAVAILABLE, error.code, error.message, { retryAfter: STORAGE_RETRY_AFTER_SECONDS });
   }
   if (error instanceof StoreUnavailableError) {

@@ -2,7 +2,8 @@
 // SQLITE_IOERR) leaves as StorageFaultError (HTTP 503 with Retry-After) instead of a driver error,
 // and the file is reported faulty in /health until a write to it succeeds again. SQLite rolls
 // back the failed transaction, so nothing was written; once space returns the next write goes
-// through and clears the fault: there is nothing to repair.
+// through and clears the fault: there is nothing to repair. A failed fsync is the exception
+// (stop()): it cannot be repaired in process, so the fault stays until a restart.
 import { Logger } from '@nestjs/common';
 import type Database from 'better-sqlite3';
 import { StoreUnavailableError } from '../eventstore/event-store.errors.js';
@@ -15,14 +16,21 @@ export function isStorageFault(error: unknown): boolean {
 
 /** A write refused by the disk; safe to retry later (nothing of it was written). */
 export class StorageFaultError extends StoreUnavailableError {
-  override readonly code: 'storage_full' | 'storage_io_error';
+  override readonly code: 'storage_full' | 'storage_io_error' | 'storage_fsync_failed';
   constructor(
     readonly store: string,
     cause: unknown,
+    /** The file was stopped after a failed fsync (StorageMonitor.stop): no write until a restart. */
+    stopped = false,
   ) {
     const full = (cause as { code?: unknown }).code === 'SQLITE_FULL';
-    super(`The ${store} cannot write: ${full ? 'the disk is full' : 'the disk reported an I/O error'}; retry later`, { cause });
-    this.code = full ? 'storage_full' : 'storage_io_error';
+    super(
+      stopped
+        ? `The ${store} refuses writes since an fsync of its file failed; the service must be restarted`
+        : `The ${store} cannot write: ${full ? 'the disk is full' : 'the disk reported an I/O error'}; retry later`,
+      { cause },
+    );
+    this.code = stopped ? 'storage_fsync_failed' : full ? 'storage_full' : 'storage_io_error';
     this.name = 'StorageFaultError';
   }
 }
@@ -35,10 +43,14 @@ export interface StorageFault {
   /** When the first write of this spell failed. */
   since: string;
   failedWrites: number;
+  /** Set after a failed fsync: writes are refused until the service restarts and re-reads the file. */
+  restartRequired?: true;
 }
 
 export class StorageMonitor {
   private current: StorageFault | undefined;
+  /** What every write is refused with after a failed fsync (stop()); never cleared in process. */
+  private stoppedBy: StorageFaultError | undefined;
   /** Operators learn of a spell of refused writes when it starts and when it ends, not per write. */
   private readonly logger = new Logger('Storage');
 
@@ -68,6 +80,7 @@ export class StorageMonitor {
 
   /** Records a storage fault and returns what to throw (other errors unchanged). */
   failed(error: unknown): unknown {
+    if (this.stoppedBy) return this.refusedWhileStopped();
     if (!isStorageFault(error)) return error;
     const sqliteCode = String((error as { code: unknown }).code);
     const translated = new StorageFaultError(this.store, error);
@@ -84,9 +97,37 @@ export class StorageMonitor {
   }
 
   succeeded(): void {
-    if (this.current === undefined) return;
+    if (this.current === undefined || this.stoppedBy) return;
     this.logger.log(`${this.store} recovered: writes succeed again after ${this.current.failedWrites} refused since ${this.current.since}`);
     this.current = undefined;
+  }
+
+  /**
+   * After a failed fsync (PostgreSQL's "fsyncgate"): Linux may have dropped the dirty pages the
+   * fsync was to write and marked them clean, so a later fsync that succeeds proves nothing about
+   * them. The only sound state is the file as the disk holds it, read again at the next start:
+   * from now on every write is refused (storage_fsync_failed), /health shows the fault with
+   * restartRequired, and it is logged once. Returns what to throw.
+   */
+  stop(cause: unknown): StorageFaultError {
+    if (this.stoppedBy) return this.refusedWhileStopped();
+    const sqliteCode = String((cause as { code?: unknown } | null)?.code ?? 'SQLITE_IOERR_FSYNC');
+    this.stoppedBy = new StorageFaultError(this.store, cause, true);
+    this.logger.error(`${this.store} stopped: an fsync of its file failed (${(cause as Error)?.message ?? String(cause)}); ` +
+      'every write is refused (503 storage_fsync_failed) until the service is restarted and reads the file again from disk');
+    this.current = { code: 'storage_fsync_failed', sqliteCode, since: this.current?.since ?? this.now().toISOString(), failedWrites: (this.current?.failedWrites ?? 0) + 1, restartRequired: true };
+    return this.stoppedBy;
+  }
+
+  /** The error every write gets after stop(), or undefined while writes may be tried. */
+  get stopped(): StorageFaultError | undefined {
+    return this.stoppedBy;
+  }
+
+  /** Counts a write refused because the file was stopped and returns its error. */
+  refusedWhileStopped(): StorageFaultError {
+    this.current!.failedWrites += 1;
+    return this.stoppedBy!;
   }
 
   /**

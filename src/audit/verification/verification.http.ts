@@ -44,7 +44,7 @@ export class AuditVerificationController {
   @Operation({
     summary: 'Record an anchor: a signed Merkle root over every stream head',
     answer: AnchorOutcomeDto,
-    problems: { 503: ['storage_full', 'storage_io_error', 'store_unavailable'] },
+    problems: { 503: ['storage_full', 'storage_io_error', 'storage_fsync_failed', 'store_unavailable'] },
   })
   @Post('anchors')
   @HttpCode(200)

@@ -1,6 +1,7 @@
 // The embedded event store: one SQLite file (WAL) written by one connection, with concurrent
 // appends group-committed into one transaction, and the commits made while an fsync runs
 // sharing the next one (wal-sync.ts). Nothing is answered or shown to a reader before its fsync.
+// After a failed fsync the store refuses every append until the service restarts (stopAfterFailedFsync).
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
@@ -22,7 +23,7 @@ import { catchUp } from './catch-up-subscription.js';
 import { CommitNotifier } from './commit-notifier.js';
 import { EVENT_COLUMNS, type EventRow, toRecordedEvent } from './event-rows.js';
 import { openDatabase } from './open-database.js';
-import { type SyncOutcome, WalSync, type WalSyncOptions } from './wal-sync.js';
+import { type Fsync, type SyncOutcome, WalSync, type WalSyncOptions } from './wal-sync.js';
 import { DEFAULT_MAX_APPEND_BYTES, type PreparedAppend, prepareAppend } from '../prepare-append.js';
 import { StorageFaultError, StorageMonitor, isStorageFault } from '../../sqlite/storage-monitor.js';
 import { eventStoreMetrics } from '../event-store-metrics.js';
@@ -125,8 +126,14 @@ export class SqliteEventStore implements EventStore {
     return new SqliteEventStore(join(dataDir, EVENTS_DB_FILE), options);
   }
 
+  /** Replaces the WAL's fsync from now on. Tests fail the disk this way without root; production never calls it. */
+  replaceFsync(fsync: Fsync): void {
+    this.walSync.replaceFsync(fsync);
+  }
+
   append(streamId: string, events: NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
     if (this.closing) return Promise.reject(new StoreClosedError());
+    if (this.storage.stopped) return Promise.reject(this.storage.refusedWhileStopped());
     let prepared: PreparedAppend;
     try {
       prepared = prepareAppend(streamId, events, expected, this.maxAppendBytes);
@@ -150,6 +157,10 @@ export class SqliteEventStore implements EventStore {
     const batch = this.queue.splice(0, MAX_BATCH);
     if (this.queue.length > 0) this.flushScheduled ??= setImmediate(this.flushQueued);
     if (batch.length === 0) return;
+    if (this.storage.stopped) {
+      for (const append of batch) append.reject(this.storage.refusedWhileStopped());
+      return;
+    }
     let outcomes;
     try {
       outcomes = this.writer.commit(batch);
@@ -177,20 +188,29 @@ export class SqliteEventStore implements EventStore {
 
   /** An fsync returned: answer the batches it covered and show readers what it made durable. */
   private synced(outcome: SyncOutcome): void {
+    if (!outcome.ok) return this.stopAfterFailedFsync(outcome.error);
     const covered = (entry: CommittedBatch) => (entry.head ?? 0n) <= (outcome.head ?? 0n);
     const done = this.unsynced.filter(covered);
     this.unsynced = this.unsynced.filter((entry) => !covered(entry));
-    if (outcome.ok) {
-      if (outcome.head !== undefined && (this.durableHead === undefined || outcome.head > this.durableHead)) this.durableHead = outcome.head;
-      for (const { batch, outcomes } of done) outcomes.forEach((result, i) => result.ok && batch[i]!.resolve(result.result));
-    } else {
-      // The events are committed but maybe not on disk: their appends are refused (an unknown
-      // outcome, like a timeout: a retry with the same event ids is answered idempotently), and
-      // readers keep waiting until a later fsync succeeds.
-      const refused = this.storage.failed(fsyncFailure(outcome.error));
-      for (const { batch, outcomes } of done) outcomes.forEach((result, i) => result.ok && batch[i]!.reject(refused));
-    }
+    if (outcome.head !== undefined && (this.durableHead === undefined || outcome.head > this.durableHead)) this.durableHead = outcome.head;
+    for (const { batch, outcomes } of done) outcomes.forEach((result, i) => result.ok && batch[i]!.resolve(result.result));
     this.commits.notify();
+  }
+
+  /**
+   * What PostgreSQL does since "fsyncgate": on Linux a failed fsync may have dropped the dirty
+   * pages it was to write (marking them clean), so no later fsync can prove that the commits
+   * waiting now, or any made after, reach the disk. Every append waiting for an fsync is refused
+   * (an unknown outcome, like a timeout: retried with the same event ids after the restart, it is
+   * answered idempotently or appended then), and so is every later one, until the service restarts
+   * and reads the log again from the disk. The durable head stays where the last good fsync left
+   * it, so subscribers never see what may be lost; what was acknowledged was fsynced before.
+   */
+  private stopAfterFailedFsync(cause: unknown): void {
+    const refused = this.storage.stop(fsyncFailure(cause));
+    for (const { batch, outcomes } of this.unsynced) outcomes.forEach((result, i) => result.ok && batch[i]!.reject(refused));
+    this.unsynced = [];
+    for (const append of this.queue.splice(0)) append.reject(refused);
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {

@@ -1,6 +1,7 @@
 // Acknowledged means fsynced: with the WAL's fsync held by the test (a double of fs.fsync), an
 // append stays unanswered and subscriptions (and the head) see nothing of it; commits made meanwhile share the next
-// fsync; a failed fsync refuses the appends it covered and keeps readers waiting for a good one.
+// fsync; a failed fsync stops the store: every append is refused until it is opened again, and
+// nothing acknowledged before is lost.
 import { randomUUID } from 'node:crypto';
 import { fsync as realFsync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -97,18 +98,39 @@ describe('SqliteEventStore: an append is answered and shown only after the fsync
     expect((await Promise.all(later)).map((r) => r.position)).toEqual(Array.from({ length: 10 }, (_, i) => BigInt(i + 2)));
   });
 
-  it('refuses the appends a failed fsync covered, keeps the head (what subscriptions follow) before them until a later fsync succeeds', async () => {
-    const appended = store.append('thing-1', [event()], 'no_stream');
+  it('after a failed fsync refuses every append until reopened, tries no other fsync, and loses nothing acknowledged', async () => {
+    const acknowledged = store.append('thing-1', [event()], 'no_stream');
     await turn();
-    held.fail(0);
-    await expect(appended).rejects.toMatchObject({ code: 'storage_io_error' });
-    expect(await store.headPosition()).toBeUndefined();
-    expect(store.storage.fault?.sqliteCode).toBe('SQLITE_IOERR_FSYNC');
-    // The events are committed, so their fate is unknown to the writer, like a timeout; a retry
-    // with the same ids is answered idempotently once a later fsync covers them.
-    await new Promise((resolve) => setTimeout(resolve, 150));
+    await held.release(0);
+    expect((await acknowledged).position).toBe(1n);
+
+    const covered = store.append('thing-2', [event()], 'no_stream');
+    await turn();
     expect(held.calls).toHaveLength(2);
-    await held.release(1);
+    // Committed while the failing fsync runs: the next fsync would have covered it.
+    const behind = store.append('thing-3', [event()], 'no_stream');
+    await turn();
+    held.fail(1);
+    await expect(covered).rejects.toMatchObject({ code: 'storage_fsync_failed' });
+    await expect(behind).rejects.toMatchObject({ code: 'storage_fsync_failed' });
+    // Subscriptions follow the head: they never see what may not be on the disk.
     expect(await store.headPosition()).toBe(1n);
+    expect(store.storage.fault).toMatchObject({ code: 'storage_fsync_failed', sqliteCode: 'SQLITE_IOERR_FSYNC', restartRequired: true });
+
+    // Later appends, to any stream, are refused without being written or waiting for an fsync.
+    await expect(store.append('thing-4', [event()], 'no_stream')).rejects.toMatchObject({ code: 'storage_fsync_failed' });
+    await expect(store.append('thing-1', [event()], 0)).rejects.toMatchObject({ code: 'storage_fsync_failed' });
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(held.calls).toHaveLength(2); // no retry: a good fsync now would prove nothing
+    expect(store.storage.fault).toMatchObject({ code: 'storage_fsync_failed' });
+    expect((await store.readStream('thing-4'))).toEqual([]);
+
+    // Opened again (the service restarted), the log is read from the disk: the acknowledged event is
+    // there, and appends are taken again.
+    await store.close();
+    store = SqliteEventStore.inDataDir(dir);
+    expect((await store.readStream('thing-1')).map((e) => e.position)).toEqual([1n]);
+    expect(store.storage.fault).toBeUndefined();
+    expect((await store.append('thing-5', [event()], 'no_stream')).nextRevision).toBe(0);
   });
 });

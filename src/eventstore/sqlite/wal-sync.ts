@@ -10,6 +10,8 @@
 // descriptor, so the WAL's frames written through SQLite's descriptor are flushed through ours.
 // The WAL file stays the same inode while the connection is open: in EXCLUSIVE locking mode it is
 // only deleted at close, and a reset after a checkpoint rewrites it in place.
+//
+// A failed fsync is final: no fsync is tried after it (see StorageMonitor.stop, "fsyncgate").
 import { closeSync, fsync, fsyncSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Position } from '../event-store.port.js';
@@ -22,23 +24,31 @@ export interface WalSyncOptions {
   file: string;
   /** Last committed position (durable or not). */
   committedHead(): Position | undefined;
-  /** Called on the event loop after each fsync with the position it made durable, or its error. */
+  /** Called on the event loop after each fsync with the position it made durable, or its error (then no more fsyncs run). */
   synced(outcome: SyncOutcome): void;
   /** fs.fsync by default; a test holds or fails it to watch what waits for it. */
-  fsync?: (fd: number, done: (error: NodeJS.ErrnoException | null) => void) => void;
+  fsync?: Fsync;
 }
 
-/** After a failed fsync, how long before the next try (commits still waiting keep their readers waiting). */
-const RETRY_AFTER_FAILURE_MS = 100;
+export type Fsync = (fd: number, done: (error: NodeJS.ErrnoException | null) => void) => void;
 
 export class WalSync {
   private fd: number | undefined;
   private running = false;
   private again = false;
-  private retry: NodeJS.Timeout | undefined;
   private closed = false;
+  /** An fsync failed: a later one that succeeds would not prove the earlier frames reached the disk. */
+  private failed = false;
+  private fsync: Fsync;
 
-  constructor(private readonly options: WalSyncOptions) {}
+  constructor(private readonly options: WalSyncOptions) {
+    this.fsync = options.fsync ?? fsync;
+  }
+
+  /** Replaces fs.fsync from now on. Tests fail the disk this way without root; production never calls it. */
+  replaceFsync(replacement: Fsync): void {
+    this.fsync = replacement;
+  }
 
   /** Opens the WAL and makes what is already committed (schema, a former run's tail) and the WAL's directory entry durable. */
   open(): void {
@@ -54,7 +64,7 @@ export class WalSync {
 
   /** Something was committed: an fsync will cover it (the one starting now, or the next after the one running). */
   request(): void {
-    if (this.closed) return;
+    if (this.closed || this.failed) return;
     if (this.running) {
       this.again = true;
       return;
@@ -64,15 +74,19 @@ export class WalSync {
 
   /** Whether an fsync is running or wanted. */
   get busy(): boolean {
-    return this.running || this.again || this.retry !== undefined;
+    return this.running || this.again;
   }
 
   /** Syncs whatever is left on this thread and closes the descriptor (the caller has stopped committing). */
   closeSync(): void {
     this.closed = true;
-    clearTimeout(this.retry);
-    this.retry = undefined;
     if (this.fd === undefined) return;
+    if (this.failed) {
+      // Nothing to answer: every commit after the failure was refused, and a good fsync now proves nothing.
+      closeSync(this.fd);
+      this.fd = undefined;
+      return;
+    }
     const head = this.options.committedHead();
     let outcome: SyncOutcome;
     try {
@@ -92,15 +106,12 @@ export class WalSync {
     this.again = false;
     // Everything committed up to now is in the WAL's page cache; this fsync covers it.
     const head = this.options.committedHead();
-    (this.options.fsync ?? fsync)(this.fd, (error) => {
+    this.fsync(this.fd, (error) => {
       this.running = false;
       if (this.closed) return; // closeSync synced and answered on its own
       if (error) {
+        this.failed = true;
         this.options.synced({ ok: false, head, error });
-        this.retry ??= setTimeout(() => {
-          this.retry = undefined;
-          this.request();
-        }, RETRY_AFTER_FAILURE_MS);
         return;
       }
       this.options.synced({ ok: true, head });
