@@ -81,7 +81,7 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     // Our own users: the account must still exist and be enabled, its password unchanged since the
     // token was issued, and a token never carries more than the user holds now, so disabling,
     // revoking and changing the password take effect at once.
-    const user = await this.accounts.byId(claims.sub);
+    const user = await this.accounts.standing(claims.sub);
     if (user.status !== 'registered' || user.disabled || !issuedUnderCurrentPassword(claims, user)) return null;
     return { userId: user.userId, roles: claimed.filter((role) => user.roles.includes(role)) };
   }
