@@ -2,7 +2,7 @@
 // event without its hash). Position and recordedAt are left out because EventStoreDB assigns
 // them after the writer has computed the hash; everything the writer decides is covered.
 import { createHash } from 'node:crypto';
-import canonicalize from 'canonicalize';
+import { canonicalJson } from './canonical-json.js';
 import { AppendRejectedError } from './event-store.errors.js';
 import type { EventMetadata, RecordedEvent } from './event-store.port.js';
 import type { PreparedAppend, PreparedEvent } from './prepare-append.js';
@@ -21,7 +21,7 @@ export interface HashableEvent {
 
 export function chainHash(event: HashableEvent): string {
   const { streamId, revision, eventId, type, schemaVersion, data, metadata } = event;
-  const body = canonicalize({ streamId, revision, eventId, type, schemaVersion, data, metadata });
+  const body = canonicalJson({ streamId, revision, eventId, type, schemaVersion, data, metadata });
   return createHash('sha256').update(metadata.prevHash).update(body ?? '').digest('hex');
 }
 

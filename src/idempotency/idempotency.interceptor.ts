@@ -4,10 +4,10 @@
 // racing each other (before either has an answer stored) still record the command once.
 import { createHash } from 'node:crypto';
 import { Inject, Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
-import canonicalize from 'canonicalize';
 import type { FastifyRequest } from 'fastify';
 import { defer, from, lastValueFrom, type Observable } from 'rxjs';
 import { v5 as uuidv5 } from 'uuid';
+import { canonicalJson } from '../eventstore/canonical-json.js';
 import { ProblemException } from '../http/problem.js';
 import { IDEMPOTENCY_STORE, type IdempotencyStore } from './idempotency-store.port.js';
 
@@ -31,7 +31,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
   private async run(request: FastifyRequest, key: string, next: CallHandler): Promise<unknown> {
     const scope = 'userId' in request.actor ? `user:${request.actor.userId}` : `system:${request.actor.system}`;
     const fingerprint = createHash('sha256')
-      .update(`${request.method} ${request.url}\n${canonicalize(request.body ?? null) ?? ''}`)
+      .update(`${request.method} ${request.url}\n${canonicalJson(request.body ?? null) ?? ''}`)
       .digest('hex');
     const reservation = await this.store.reserve(scope, key, fingerprint);
     if (reservation.kind === 'mismatch') {
