@@ -170,6 +170,27 @@ describe('SqliteEventStore (file specifics)', () => {
     });
   });
 
+  it('in one group commit of one-event appends, refuses each bad one alone and writes the rest gap-free, each chained once', async () => {
+    const store = open();
+    const stored = event();
+    await store.append('order-0', [stored], 'no_stream');
+    const twice = event();
+    const results = await Promise.allSettled([
+      store.append('order-1', [event()], 'no_stream'),
+      store.append('order-1', [event()], 'no_stream'), // lost the race to the one before
+      store.append('order-2', [twice], 'no_stream'),
+      store.append('order-3', [twice], 'no_stream'), // its id taken earlier in this very batch
+      store.append('order-4', [event({ ratio: Number.NaN })], 'no_stream'),
+      store.append('order-0', [stored], 'no_stream'), // a retry of a stored event: answered as then
+      store.append('order-1', [event()], 0),
+    ]);
+    expect(results.map((result) => result.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'rejected', 'rejected', 'fulfilled', 'fulfilled']);
+    expect(results[5]).toMatchObject({ value: { nextRevision: 0, position: 1n } });
+    const log = await store.readAll();
+    expect(log.map((e) => [e.streamId, e.revision, e.position])).toEqual([['order-0', 0, 1n], ['order-1', 0, 2n], ['order-2', 0, 3n], ['order-1', 1, 4n]]);
+    for (const streamId of ['order-0', 'order-1', 'order-2']) expect(findChainBreak(await store.readStream(streamId))).toBeUndefined();
+  });
+
   describe('refused appends', () => {
     it('refuses data canonical JSON cannot hold, without failing the rest of the batch', async () => {
       const store = open();

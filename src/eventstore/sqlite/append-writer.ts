@@ -1,12 +1,17 @@
 // The write side of the SQLite store: applies a batch of appends in one transaction (group
-// commit), each in its own savepoint so one failing append leaves the others in.
+// commit), so that one refused append leaves the others in: an append of several events runs in
+// its own savepoint; an append of one event (nearly all of them) is checked before it writes
+// anything, which saves the savepoint's two statements.
 import type Database from 'better-sqlite3';
 import { DuplicateEventIdError, WrongExpectedRevisionError } from '../event-store.errors.js';
 import type { AppendResult, ExpectedRevision, Position } from '../event-store.port.js';
-import { GENESIS_HASH, chainAppend } from '../hash-chain.js';
+import { type ChainedEvent, GENESIS_HASH, chainAppend } from '../hash-chain.js';
 import type { PreparedAppend } from '../prepare-append.js';
 
 export type AppendOutcome = { ok: true; result: AppendResult } | { ok: false; error: unknown };
+
+/** An append checked: already stored (a retry, answered as then), or linked onto its stream and ready to write. */
+type Checked = { result: AppendResult } | { chained: ChainedEvent[] };
 
 interface StreamHead {
   revision: number;
@@ -76,6 +81,7 @@ export class AppendWriter {
     this.writeOne = db.transaction((append: PreparedAppend, recordedAt: string) => this.applyOne(append, recordedAt));
     this.writeBatch = db.transaction((batch: readonly PreparedAppend[], recordedAt: string) =>
       batch.map((append): AppendOutcome => {
+        if (append.events.length === 1) return this.applySingle(append, recordedAt);
         try {
           return { ok: true, result: this.writeOne(append, recordedAt) };
         } catch (error) {
@@ -95,7 +101,8 @@ export class AppendWriter {
    * Positions are handed out here, inside the transaction, by the only connection allowed to
    * write (see open-database.ts), so commits carry disjoint ascending position ranges and a
    * reader's snapshot always holds a gap-free prefix of the log: N+1 is never visible before N.
-   * Throws only if the commit itself fails, in which case nothing of the batch was written.
+   * Throws only if the commit itself fails, or a write of a one-event append (the disk): then
+   * nothing of the batch was written.
    */
   commit(batch: readonly PreparedAppend[]): AppendOutcome[] {
     const recordedAt = new Date().toISOString();
@@ -109,16 +116,40 @@ export class AppendWriter {
     }
   }
 
+  /**
+   * A one-event append without a savepoint. Whatever refuses it (a wrong expected revision, its id
+   * already stored, even earlier in this batch, data without canonical JSON) is found before its
+   * first write, so a refusal leaves nothing behind. A write that fails after that (the disk) is
+   * thrown on: the whole batch is rolled back rather than committed with half an append in it.
+   */
+  private applySingle(append: PreparedAppend, recordedAt: string): AppendOutcome {
+    let checked: Checked;
+    try {
+      checked = this.check(append);
+    } catch (error) {
+      return { ok: false, error };
+    }
+    return { ok: true, result: 'result' in checked ? checked.result : this.write(append, checked, recordedAt) };
+  }
+
   private applyOne(append: PreparedAppend, recordedAt: string): AppendResult {
+    const checked = this.check(append);
+    return 'result' in checked ? checked.result : this.write(append, checked, recordedAt);
+  }
+
+  /** Reads what the append needs and refuses it (throws) before anything is written; a retry of stored events is answered here. */
+  private check(append: PreparedAppend): Checked {
     const { streamId, expected, events } = append;
     const stream = this.streamHead.get(streamId);
     const current = stream?.revision ?? -1;
     const first = this.storedId.get(events[0]!.eventId);
-    if (first) return this.retried(append, first, current);
+    if (first) return { result: this.retried(append, first, current) };
     checkExpected(streamId, expected, current);
+    return { chained: chainAppend(append, current, stream?.head_hash ?? GENESIS_HASH) };
+  }
 
+  private write({ streamId }: PreparedAppend, { chained }: { chained: ChainedEvent[] }, recordedAt: string): AppendResult {
     let position = this.nextPosition;
-    const chained = chainAppend(append, current, stream?.head_hash ?? GENESIS_HASH);
     for (const { event, revision, prevHash, hash } of chained) {
       // The writer's metadata JSON is an object text: close it with the chain fields instead
       // of serialising the metadata a second time.
