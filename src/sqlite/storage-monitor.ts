@@ -14,7 +14,11 @@ export function isStorageFault(error: unknown): boolean {
   return typeof code === 'string' && (code === 'SQLITE_FULL' || code.startsWith('SQLITE_IOERR'));
 }
 
-/** A write refused by the disk; safe to retry later (nothing of it was written). */
+/**
+ * A write refused by the disk; safe to retry later (nothing of it was written). After a failed
+ * fsync (storage_fsync_failed) the write may be in the file or not: it is retried after the
+ * restart, where appends with the same event ids are answered idempotently.
+ */
 export class StorageFaultError extends StoreUnavailableError {
   override readonly code: 'storage_full' | 'storage_io_error' | 'storage_fsync_failed';
   constructor(
