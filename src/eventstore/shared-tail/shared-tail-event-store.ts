@@ -77,6 +77,15 @@ export class SharedTailEventStore implements EventStore {
   }
 
   subscribeToAll(options: SubscribeOptions = {}): AsyncIterable<SubscriptionMessage> {
+    return { [Symbol.asyncIterator]: () => oneByOne(this.follow(options), options.signal) };
+  }
+
+  /**
+   * The same subscription in runs of messages as they were read (a page, what the tail brought):
+   * a consumer that buffers them (the subscription runner) saves an await per event, a third of
+   * a rebuild's time once reading and parsing were shared.
+   */
+  subscribeInRuns(options: SubscribeOptions = {}): AsyncIterable<readonly SubscriptionMessage[]> {
     return { [Symbol.asyncIterator]: () => this.follow(options) };
   }
 
@@ -100,7 +109,7 @@ export class SharedTailEventStore implements EventStore {
     }
   }
 
-  private async *follow({ after, filter, signal }: SubscribeOptions): AsyncGenerator<SubscriptionMessage> {
+  private async *follow({ after, filter, signal }: SubscribeOptions): AsyncGenerator<SubscriptionMessage[]> {
     const keeps = matcher(filter);
     const tail = this.join();
     // Everything at or below `cursor` has been delivered or filtered out: it only grows.
@@ -116,6 +125,7 @@ export class SharedTailEventStore implements EventStore {
           // Behind the window: read on our own up to where it starts. Everything up to there was
           // durable before the tail reader saw it, so a plain read of $all may serve it.
           const page = await this.inner.readAll({ after: cursor, maxCount: this.catchUpPage, filter });
+          const run: SubscriptionMessage[] = [];
           let reachedWindow = page.length < this.catchUpPage;
           for (const event of page) {
             if (event.position > windowStart) {
@@ -123,32 +133,30 @@ export class SharedTailEventStore implements EventStore {
               break;
             }
             cursor = event.position;
-            yield { kind: 'event', event };
-            if (signal?.aborted) return;
+            run.push({ kind: 'event', event });
           }
+          if (run.length > 0) yield run;
           if (reachedWindow) cursor = later(cursor, windowStart);
           else await nextTurn();
           continue;
         }
         let index = window.indexAfter(cursor);
-        while (!window.dropped(index)) {
+        while (!window.dropped(index) && !signal?.aborted) {
           if (index < window.end) {
-            const event = window.at(index);
-            index += 1;
-            cursor = event.position;
-            if (keeps(event)) {
-              yield { kind: 'event', event };
-              if (signal?.aborted) return;
+            const run: SubscriptionMessage[] = [];
+            for (const end = window.end; index < end; index += 1) {
+              const event = window.at(index);
+              cursor = event.position;
+              if (keeps(event)) run.push({ kind: 'event', event });
             }
+            if (run.length > 0) yield run;
           } else if (!caughtUpSent && tail.live) {
             caughtUpSent = true;
-            yield { kind: 'caughtUp', position: later(cursor, window.scanned) };
-            if (signal?.aborted) return;
+            yield [{ kind: 'caughtUp', position: later(cursor, window.scanned) }];
           } else if (tail.ended) {
             break;
           } else {
             await tail.changed(signal);
-            if (signal?.aborted) return;
           }
         }
         // Dropped: the window slid past us while we were suspended; catch up from the cursor again.
@@ -157,6 +165,15 @@ export class SharedTailEventStore implements EventStore {
       if (tail.ended?.error !== undefined && !signal?.aborted) throw tail.ended.error;
     } finally {
       this.leave(tail);
+    }
+  }
+}
+
+async function* oneByOne(runs: AsyncGenerator<SubscriptionMessage[]>, signal: AbortSignal | undefined): AsyncGenerator<SubscriptionMessage> {
+  for await (const run of runs) {
+    for (const message of run) {
+      yield message;
+      if (signal?.aborted) return;
     }
   }
 }

@@ -21,17 +21,50 @@ export interface EventRow {
   recorded_at: string;
 }
 
+/**
+ * The same columns as a statement in raw mode answers them: an array per row, which the driver
+ * builds faster than an object with named keys (a quarter of reading $all for a rebuild).
+ */
+export type RawEventRow = [
+  position: number,
+  streamId: string,
+  revision: number,
+  eventId: string,
+  type: string,
+  schemaVersion: number,
+  data: string,
+  metadata: string,
+  recordedAt: string,
+];
+
 export function toRecordedEvent(row: EventRow): RecordedEvent {
-  const metadataJson = row.metadata;
+  return recordedEvent(row.position, row.stream_id, row.revision, row.event_id, row.type, row.schema_version, row.data, row.metadata, row.recorded_at);
+}
+
+export function rawToRecordedEvent(row: RawEventRow): RecordedEvent {
+  return recordedEvent(row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7], row[8]);
+}
+
+function recordedEvent(
+  position: number,
+  streamId: string,
+  revision: number,
+  eventId: string,
+  type: string,
+  schemaVersion: number,
+  data: string,
+  metadataJson: string,
+  recordedAt: string,
+): RecordedEvent {
   return {
-    streamId: row.stream_id,
-    revision: row.revision,
-    position: BigInt(row.position),
-    eventId: row.event_id,
-    type: row.type,
-    schemaVersion: row.schema_version,
-    data: JSON.parse(row.data) as unknown,
-    recordedAt: row.recorded_at,
+    streamId,
+    revision,
+    position: BigInt(position),
+    eventId,
+    type,
+    schemaVersion,
+    data: JSON.parse(data) as unknown,
+    recordedAt,
     // Parsed when first read: most subscribers (a projection folding data) never look at it,
     // and it is the larger half of the row (actor, ids, two hashes).
     get metadata(): StoredMetadata {
