@@ -20,7 +20,7 @@ import { type AppendOutcome, AppendWriter } from './append-writer.js';
 import { filterSql } from './all-filter-sql.js';
 import { catchUp } from './catch-up-subscription.js';
 import { CommitNotifier } from './commit-notifier.js';
-import { EVENT_COLUMNS, type EventRow, type RawEventRow, rawToRecordedEvent, toRecordedEvent } from './event-rows.js';
+import { EVENT_COLUMNS, type EventRow, toRecordedEvent } from './event-rows.js';
 import { openDatabase } from './open-database.js';
 import { type SyncOutcome, WalSync, type WalSyncOptions } from './wal-sync.js';
 import { DEFAULT_MAX_APPEND_BYTES, type PreparedAppend, prepareAppend } from '../prepare-append.js';
@@ -92,7 +92,7 @@ export class SqliteEventStore implements EventStore {
   private readonly streamForwards: Database.Statement<[string, number, number], EventRow>;
   private readonly streamBackwards: Database.Statement<[string, number, number], EventRow>;
   /** $all statements by filter shape (number of types, number of prefixes). */
-  private readonly allStatements = new Map<string, Database.Statement<unknown[], RawEventRow>>();
+  private readonly allStatements = new Map<string, Database.Statement<unknown[], EventRow>>();
   /** Whether the disk refuses this file's writes (GET /health). */
   readonly storage: StorageMonitor;
 
@@ -113,11 +113,13 @@ export class SqliteEventStore implements EventStore {
     this.streamForwards = db
       .prepare<[string, number, number], EventRow>(
         `SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision LIMIT ?`,
-      );
+      )
+      .raw(true);
     this.streamBackwards = db
       .prepare<[string, number, number], EventRow>(
         `SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = ? AND revision <= ? ORDER BY revision DESC LIMIT ?`,
-      );
+      )
+      .raw(true);
   }
 
   /** The store of a service: `<dataDir>/events.db`. */
@@ -266,11 +268,11 @@ export class SqliteEventStore implements EventStore {
     let statement = this.allStatements.get(shape);
     if (!statement) {
       statement = this.db
-        .prepare<unknown[], RawEventRow>(`SELECT ${EVENT_COLUMNS} FROM events WHERE position > ? AND position <= ?${where} ORDER BY position LIMIT ?`)
+        .prepare<unknown[], EventRow>(`SELECT ${EVENT_COLUMNS} FROM events WHERE position > ? AND position <= ?${where} ORDER BY position LIMIT ?`)
         .raw(true);
       this.allStatements.set(shape, statement);
     }
     const query = statement;
-    return (after, maxCount) => query.all(after, upTo() ?? 0n, ...params, maxCount).map(rawToRecordedEvent);
+    return (after, maxCount) => query.all(after, upTo() ?? 0n, ...params, maxCount).map(toRecordedEvent);
   }
 }
