@@ -117,11 +117,16 @@ export class SharedTailEventStore implements EventStore {
     let caughtUpSent = false;
     try {
       await tail.started;
+      // Only events the tail reads from now on are taken from the window; those before, the
+      // subscription reads itself. What the decorators below did to an event (opening personal
+      // data) is then never older than the subscription: a rebuild started after an erasure sees
+      // every event erased, as it would reading on its own.
+      const joinedAt = tail.window?.scanned;
       while (!signal?.aborted) {
         const window = tail.window;
         if (window === undefined) break; // the store did not answer: the error is thrown below
-        const windowStart = window.startsAfter;
-        if (windowStart !== undefined && !window.covers(cursor)) {
+        const windowStart = later(window.startsAfter, joinedAt);
+        if (windowStart !== undefined && (cursor === undefined || cursor < windowStart)) {
           // Behind the window: read on our own up to where it starts. Everything up to there was
           // durable before the tail reader saw it, so a plain read of $all may serve it.
           const page = await this.inner.readAll({ after: cursor, maxCount: this.catchUpPage, filter });

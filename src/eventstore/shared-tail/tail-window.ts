@@ -40,11 +40,6 @@ export class TailWindow {
     return this.start;
   }
 
-  /** Whether every event after `cursor` that has been read is still here. */
-  covers(cursor: Position | undefined): boolean {
-    return this.start === undefined || (cursor !== undefined && cursor >= this.start);
-  }
-
   /** Whether the event at `index` has been dropped. */
   dropped(index: number): boolean {
     return index < this.base;
