@@ -155,6 +155,29 @@ describe('SharedTailEventStore on the embedded store', () => {
     expect(counting.subscriptions).toBe(1);
   });
 
+  it('hands a new subscription nothing the tail read before it began (a rebuild after an erasure sees every event as the store shows it now)', async () => {
+    // A decorator below the tail whose reads depend on when they happen, as opening personal data does.
+    let shownAs = 'before';
+    const stamping = Object.create(sqlite) as SqliteEventStore;
+    const stamp = (event: RecordedEvent): RecordedEvent => ({ ...event, data: { ...(event.data as object), shownAs } });
+    stamping.readAll = async (options) => (await sqlite.readAll(options)).map(stamp);
+    stamping.subscribeToAll = (options) => ({
+      async *[Symbol.asyncIterator]() {
+        for await (const message of sqlite.subscribeToAll(options)) yield message.kind === 'event' ? { kind: 'event', event: stamp(message.event) } : message;
+      },
+    });
+    store = new SharedTailEventStore(stamping, { windowEvents: 100 });
+    const early = follow();
+    for (let i = 0; i < 5; i++) await sqlite.append(`s-${i}`, [event('Happened', i)], 'no_stream');
+    await early.pullUntil(5);
+    expect(early.events.map((e) => (e.data as { shownAs: string }).shownAs)).toEqual(Array(5).fill('before'));
+    shownAs = 'after'; // e.g. a subject's key destroyed
+    const late = follow();
+    await sqlite.append('s-5', [event('Happened', 5)], 'no_stream');
+    await late.pullUntil(6);
+    expect(late.events.map((e) => (e.data as { shownAs: string }).shownAs)).toEqual(Array(6).fill('after'));
+  });
+
   it('gives every subscriber, at any pace and with any filter, exactly the matching events after its checkpoint, in order', async () => {
     const types = ['A', 'B', 'C'];
     await fc.assert(
