@@ -16,14 +16,23 @@ export class BoundedBuffer<T> {
   }
 
   /** Adds an item, waiting while the buffer is full. False once the buffer is closed. */
-  async push(item: T): Promise<boolean> {
-    while (!this.ended && this.items.length >= this.capacity) {
-      await new Promise<void>((resolve) => (this.wakeProducer = resolve));
+  push(item: T): Promise<boolean> {
+    return this.pushAll([item]);
+  }
+
+  /** Adds the items in order, each as soon as there is room for it. False once the buffer is closed. */
+  async pushAll(items: readonly T[]): Promise<boolean> {
+    let next = 0;
+    while (next < items.length) {
+      while (!this.ended && this.items.length >= this.capacity) {
+        await new Promise<void>((resolve) => (this.wakeProducer = resolve));
+      }
+      if (this.ended) return false;
+      const fits = Math.min(items.length, next + this.capacity - this.items.length);
+      while (next < fits) this.items.push(items[next++]!);
+      this.wake('consumer');
     }
-    if (this.ended) return false;
-    this.items.push(item);
-    this.wake('consumer');
-    return true;
+    return !this.ended;
   }
 
   /**

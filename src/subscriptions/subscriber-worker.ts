@@ -5,7 +5,8 @@
 // It runs only while this instance holds the subscriber's lease (src/leases; on the embedded
 // default always), and every commit carries the lease's fence.
 import type { Clock } from '../clock/clock.js';
-import type { EventStore, Position, RecordedEvent, SubscriptionMessage } from '../eventstore/event-store.port.js';
+import type { Position, RecordedEvent, SubscriptionMessage } from '../eventstore/event-store.port.js';
+import type { SharedTailEventStore } from '../eventstore/shared-tail/shared-tail-event-store.js';
 import type { DocumentWrite, ReadStore } from '../readstore/read-store.port.js';
 import { FencedWriteError } from '../readstore/read-store.errors.js';
 import type { Leases, LeaseTenure } from '../leases/leases.js';
@@ -48,7 +49,8 @@ export interface SubscriptionLogger {
 }
 
 export interface WorkerContext {
-  eventStore: EventStore;
+  /** The store's subscriptions share one read of the live end of the log (the runner's). */
+  eventStore: SharedTailEventStore;
   readStore: ReadStore;
   metrics: SubscriptionMetrics;
   logger: SubscriptionLogger;
@@ -192,10 +194,10 @@ export class SubscriberWorker {
   private async pump(buffer: BoundedBuffer<SubscriptionMessage>, signal: AbortSignal): Promise<void> {
     const { eventStore } = this.context;
     try {
-      const messages = eventStore.subscribeToAll({ after: this.currentCheckpoint, filter: this.processor.filter, signal });
-      for await (const message of messages) {
+      const runs = eventStore.subscribeInRuns({ after: this.currentCheckpoint, filter: this.processor.filter, signal });
+      for await (const run of runs) {
         // Leaving the loop closes the store's iterator too.
-        if (!(await buffer.push(message))) return;
+        if (!(await buffer.pushAll(run))) return;
       }
       buffer.end();
     } catch (error) {

@@ -1,8 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { setImmediate as nextMacrotask } from 'node:timers/promises';
-import type { RecordedEvent, SubscribeOptions } from '../eventstore/event-store.port.js';
+import type { RecordedEvent } from '../eventstore/event-store.port.js';
 import type { ProjectionBatch } from '../readstore/read-store.port.js';
 import { cartProjection, type Cart } from '../projection-engine/cart-projection.test-fixture.js';
+import { CountingEventStore } from '../../test/support/counting-event-store.js';
 import { Harness, metricValue, PATIENCE_MS, uniqueName } from '../../test/support/subscription-harness.js';
 import type { EventHandler } from './subscriber.js';
 import { projectionCheckpointName } from '../projection-engine/projection.js';
@@ -104,27 +105,39 @@ describe('SubscriptionRunner', () => {
     expect(recorder.batches.map((batch) => batch.length)).toEqual([50, 50, 20]);
   });
 
+  it('reads each live event from the store once for all its subscribers (one shared tail)', async () => {
+    const counting = new CountingEventStore(harness.eventStore);
+    const recorders = Array.from({ length: 6 }, (_, i) => recordingHandler(uniqueName(`tail-${i}`), i % 2 === 0 ? undefined : { eventTypes: ['ItemAdded'] }));
+    const runner = harness.runner({ eventStore: counting, handlers: recorders.map((recorder) => recorder.handler) });
+    runner.start();
+    for (let turn = 0; turn < 200 && !(await runner.status()).every((status) => status.caughtUp); turn += 1) await new Promise((done) => setTimeout(done, 5));
+    for (let i = 0; i < 30; i += 1) await harness.append(i % 3 === 0 ? 'CartOpened' : 'ItemAdded', { cartId: `c${i}`, sku: 'MUG', quantity: 1 });
+    expect(await runner.waitForPosition(recorders.map((recorder) => recorder.handler.name), 30n, PATIENCE_MS)).toBe(true);
+    expect(recorders.map((recorder) => recorder.batches.flat().length)).toEqual([30, 20, 30, 20, 30, 20]);
+    // Six subscribers, one subscription of the store, each event read from it once.
+    expect(counting.subscriptions).toBe(1);
+    expect(counting.subscribedEvents).toBe(30);
+  });
+
   it('stops pulling from the store while the buffer is full (backpressure)', async () => {
     for (let i = 0; i < 40; i += 1) await harness.append('CartOpened', { cartId: `c${i}` });
     let pulled = 0;
     const store = harness.eventStore;
     const countingStore = Object.create(store) as typeof store;
-    countingStore.subscribeToAll = (options?: SubscribeOptions) => ({
-      async *[Symbol.asyncIterator]() {
-        for await (const message of store.subscribeToAll(options)) {
-          pulled += 1;
-          yield message;
-        }
-      },
-    });
+    // Behind the live end, a subscriber reads pages of $all on its own (here pages of 2 events).
+    countingStore.readAll = async (options) => {
+      const page = await store.readAll(options);
+      pulled += page.length;
+      return page;
+    };
     const recorder = recordingHandler(uniqueName('slow'));
-    const runner = harness.runner({ eventStore: countingStore, handlers: [recorder.handler], options: { batchSize: 1, bufferSize: 3 } });
+    const runner = harness.runner({ eventStore: countingStore, handlers: [recorder.handler], options: { batchSize: 1, bufferSize: 3 }, sharedTail: { catchUpPageEvents: 2 } });
     const firstCall = recorder.hold();
     runner.start();
     await firstCall;
     for (let turn = 0; turn < 5; turn += 1) await nextMacrotask();
-    // One batch taken, a full buffer, and one message waiting to get in: nothing more is read.
-    expect(pulled).toBeLessThanOrEqual(1 + 3 + 1);
+    // One batch taken, a full buffer, one message waiting to get in, and the rest of its page: nothing more is read.
+    expect(pulled).toBeLessThanOrEqual(1 + 3 + 1 + 2);
     recorder.release();
     expect(await runner.waitForPosition([recorder.handler.name], 40n, PATIENCE_MS)).toBe(true);
     expect(recorder.batches.flat()).toHaveLength(40);

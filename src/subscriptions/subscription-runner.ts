@@ -20,6 +20,7 @@ import {
 import { SubscriptionMetrics } from './subscription-metrics.js';
 import { SoleInstanceLeases, type Leases } from '../leases/leases.js';
 import { waitForSharedCheckpoints } from './shared-checkpoints.js';
+import { SharedTailEventStore, type SharedTailOptions } from '../eventstore/shared-tail/shared-tail-event-store.js';
 
 export interface SubscriptionRunnerConfig {
   eventStore: EventStore;
@@ -30,6 +31,8 @@ export interface SubscriptionRunnerConfig {
   clock?: Clock;
   /** Which instance runs which subscriber; by default this process runs them all (embedded). */
   leases?: Leases;
+  /** The window of recent events the subscribers share (SharedTailEventStore). */
+  sharedTail?: SharedTailOptions;
 }
 
 /** JSON-ready (positions as strings) for /health and the admin endpoint. */
@@ -76,7 +79,9 @@ export class SubscriptionRunner {
     this.readStore = config.readStore;
     this.log = config.logger ?? new Logger('Subscriptions');
     this.context = {
-      eventStore: config.eventStore,
+      // Every subscriber of the runner follows one read of the live end of the log; one behind it
+      // (a rebuild, a restart, a slow or parked one) reads on its own until it catches up.
+      eventStore: new SharedTailEventStore(config.eventStore, config.sharedTail),
       readStore: config.readStore,
       metrics: new SubscriptionMetrics(),
       logger: this.log,

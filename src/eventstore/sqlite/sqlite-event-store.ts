@@ -114,11 +114,13 @@ export class SqliteEventStore implements EventStore {
     this.streamForwards = db
       .prepare<[string, number, number], EventRow>(
         `SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision LIMIT ?`,
-      );
+      )
+      .raw(true);
     this.streamBackwards = db
       .prepare<[string, number, number], EventRow>(
         `SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = ? AND revision <= ? ORDER BY revision DESC LIMIT ?`,
-      );
+      )
+      .raw(true);
   }
 
   /** The store of a service: `<dataDir>/events.db`. */
@@ -286,7 +288,8 @@ export class SqliteEventStore implements EventStore {
     let statement = this.allStatements.get(shape);
     if (!statement) {
       statement = this.db
-        .prepare<unknown[], EventRow>(`SELECT ${EVENT_COLUMNS} FROM events WHERE position > ? AND position <= ?${where} ORDER BY position LIMIT ?`);
+        .prepare<unknown[], EventRow>(`SELECT ${EVENT_COLUMNS} FROM events WHERE position > ? AND position <= ?${where} ORDER BY position LIMIT ?`)
+        .raw(true);
       this.allStatements.set(shape, statement);
     }
     const query = statement;

@@ -3,6 +3,7 @@
 // readers get them upcast, step by step, to the current shape, so deciders and projections
 // only ever see one shape per type.
 import type { RecordedEvent } from '../event-store.port.js';
+import { withData } from '../copy-event.js';
 
 /** Turns the data of one event type from `fromVersion` to `fromVersion + 1`. Pure. */
 export interface Upcaster {
@@ -41,7 +42,7 @@ export class UpcasterChain {
     for (;;) {
       const step = this.steps.get(`${result.type}@${result.schemaVersion}`);
       if (!step) return result;
-      result = { ...result, data: step.upcast(result.data, result), schemaVersion: result.schemaVersion + 1 };
+      result = withData(result, step.upcast(result.data, result), result.schemaVersion + 1);
     }
   }
 }
