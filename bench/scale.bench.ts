@@ -45,7 +45,7 @@ function newMetadata(): NewEvent['metadata'] {
   };
 }
 
-async function seed(dir: string): Promise<{ events: number; longProduct: string; shortProduct: string }> {
+export async function seed(dir: string): Promise<{ events: number; longProduct: string; shortProduct: string }> {
   const store = SqliteEventStore.inDataDir(dir);
   try {
     const longProduct = randomUUID();
@@ -64,7 +64,7 @@ async function seed(dir: string): Promise<{ events: number; longProduct: string;
 }
 
 /** Starts the service on `dir` and waits until every subscriber has caught up; the time from spawn. */
-async function startAndCatchUp(dir: string): Promise<{ service: BenchService; ms: number; admin: string }> {
+export async function startAndCatchUp(dir: string): Promise<{ service: BenchService; ms: number; admin: string }> {
   const started = performance.now();
   const service = await startService({ dataDir: dir });
   const admin = await service.login(BENCH_ADMIN.email, BENCH_ADMIN.password);
