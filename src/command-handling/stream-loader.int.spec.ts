@@ -149,6 +149,32 @@ describe('a stream loaded through a snapshot', () => {
     );
   });
 
+  it('folds a stream longer than one page read, from the start and from a snapshot', async () => {
+    const { streamId, commandIds } = await productWith([]);
+    const productId = streamId.slice('product-'.length);
+    for (let from = 1; from < 2_501; from += 100) {
+      const commandId = randomUUID();
+      commandIds.push(commandId);
+      const events = Array.from({ length: 100 }, (_, k) => ({
+        eventId: randomUUID(), type: 'StockReceived', schemaVersion: 2, data: { productId, quantity: 1 + (k % 3), deliveryReference: `PO-${from + k}` },
+        metadata: { ...metadata(commandId), commandType: 'ReceiveStock', occurredAt: '2026-12-03T12:00:00.000Z' },
+      }));
+      await store.append(streamId, events, from - 1);
+    }
+    const whole = fold(inventoryDecider, (await store.readStream(streamId)).map((event) => eventOf(inventoryDecider, event)));
+    const folded = await fromTheLog().load(inventoryDecider, streamId);
+    expect(folded.revision).toBe(2_500);
+    expect(folded.state).toEqual(whole);
+    await snapshotAt(streamId, 1_234);
+    // The same decider, snapshotting too rarely to write another one here: the restored one shows.
+    const restored = await withSnapshots().load({ ...inventoryDecider, snapshots: { every: 100_000 } }, streamId);
+    expect(restored.snapshotRevision).toBe(1_234);
+    expect(restored.state).toEqual(whole);
+    // A command recorded long before the snapshot is found in the log, across pages.
+    expect(await withSnapshots().recorded(restored, streamId, commandIds[3]!)).toEqual(await fromTheLog().recorded(folded, streamId, commandIds[3]!));
+    expect(await withSnapshots().recorded(restored, streamId, commandIds[3]!)).toMatchObject({ revision: 300 });
+  });
+
   it('ignores the snapshot of another decider version and writes one of its own', async () => {
     const every = 5;
     const decider = { ...inventoryDecider, snapshots: { every } };

@@ -15,6 +15,9 @@ export interface RecordedCommand {
   position: Position;
 }
 
+/** Events read from the store at a time. */
+const PAGE = 1_000;
+
 export class StreamLoader {
   readonly cache = new StreamStateCache();
 
@@ -27,20 +30,20 @@ export class StreamLoader {
   async load<Event extends DomainEvent, State>(decider: Decider<unknown, Event, State>, streamId: string): Promise<StreamView<State>> {
     const cached = this.cache.get<State>(streamId, decider);
     const start = cached ?? (await this.restored(decider, streamId));
-    if (start === undefined) return this.folded(decider, streamId, emptyView(decider), await this.store.readStream(streamId));
-    // From a snapshot, the read starts at the snapshot's own event, to check it against the log.
-    const fromSnapshot = cached === undefined;
-    const delta = await this.store.readStream(streamId, { fromRevision: fromSnapshot ? start.revision : start.revision + 1 });
-    const continues = fromSnapshot
-      ? delta[0]?.revision === start.revision && delta[0].metadata.hash === start.hash
-      : delta.length === 0 || delta[0]!.revision === start.revision + 1;
-    if (!continues) {
+    if (start !== undefined) {
+      const view = { ...start };
+      // From a snapshot, the read starts at the snapshot's own event, to check it against the log.
+      const continues = cached === undefined
+        ? await this.foldPages(decider, streamId, view, start.revision, (first) => first?.revision === start.revision && first.metadata.hash === start.hash)
+        : await this.foldPages(decider, streamId, view, start.revision + 1, (first) => first === undefined || first.revision === start.revision + 1);
+      if (continues) return this.folded(decider, streamId, view);
       // Not the history the cache or snapshot was folded from (the stream was replaced, or the log
       // lost a tail the snapshot had seen): fold the log from the start.
       this.cache.forget(streamId);
-      return this.folded(decider, streamId, emptyView(decider), await this.store.readStream(streamId));
     }
-    return this.folded(decider, streamId, start, fromSnapshot ? delta.slice(1) : delta);
+    const view = emptyView(decider);
+    await this.foldPages(decider, streamId, view, 0, () => true);
+    return this.folded(decider, streamId, view);
   }
 
   /** Where `commandId` was recorded in the stream, if it was: the answer to give a command sent again. */
@@ -48,9 +51,13 @@ export class StreamLoader {
     const recent = stream.commands.get(commandId);
     if (recent || !stream.earlierCommands?.mightHold(commandId)) return recent;
     // Recorded before the snapshot, or a false "maybe" of its filter (about 1 in 1,000): the log knows.
-    const earlier = await this.store.readStream(streamId, { maxCount: stream.snapshotRevision + 1 });
-    const last = earlier.findLast((event) => event.metadata.commandId === commandId);
-    return last && { revision: last.revision, position: last.position };
+    let found: RecordedCommand | undefined;
+    for (let from = 0; from <= stream.snapshotRevision; from += PAGE) {
+      const page = await this.store.readStream(streamId, { fromRevision: from, maxCount: Math.min(PAGE, stream.snapshotRevision + 1 - from) });
+      for (const event of page) if (event.metadata.commandId === commandId) found = { revision: event.revision, position: event.position };
+      if (page.length === 0) break;
+    }
+    return found;
   }
 
   private async restored<State>(decider: Decider<unknown, DomainEvent, State>, streamId: string): Promise<StreamView<State> | undefined> {
@@ -61,20 +68,34 @@ export class StreamLoader {
     return { revision, position, hash, state, commands: new Map(), snapshotRevision: revision, earlierCommands: commands };
   }
 
-  private folded<Event extends DomainEvent, State>(
+  /**
+   * Folds the events from `fromRevision` on into `view`, a page at a time (a 100k-event stream is
+   * never in memory whole). False, folding nothing, when the first event read (undefined for none)
+   * is not what `continues` expects; an event at the view's own revision is checked, not folded again.
+   */
+  private async foldPages<Event extends DomainEvent, State>(
     decider: Decider<unknown, Event, State>,
     streamId: string,
-    start: StreamView<State>,
-    delta: readonly RecordedEvent[],
-  ): StreamView<State> {
-    const view = { ...start };
-    for (const event of delta) {
-      view.state = decider.evolve(view.state, eventOf(decider, event));
-      view.commands.set(event.metadata.commandId, { revision: event.revision, position: event.position });
-      view.revision = event.revision;
-      view.position = event.position;
-      view.hash = event.metadata.hash;
+    view: StreamView<State>,
+    fromRevision: number,
+    continues: (first: RecordedEvent | undefined) => boolean,
+  ): Promise<boolean> {
+    for (let from = fromRevision; ; from += PAGE) {
+      const page = await this.store.readStream(streamId, { fromRevision: from, maxCount: PAGE });
+      if (from === fromRevision && !continues(page[0])) return false;
+      for (const event of page) {
+        if (event.revision <= view.revision) continue;
+        view.state = decider.evolve(view.state, eventOf(decider, event));
+        view.commands.set(event.metadata.commandId, { revision: event.revision, position: event.position });
+        view.revision = event.revision;
+        view.position = event.position;
+        view.hash = event.metadata.hash;
+      }
+      if (page.length < PAGE) return true;
     }
+  }
+
+  private folded<State>(decider: Decider<unknown, DomainEvent, State>, streamId: string, view: StreamView<State>): StreamView<State> {
     this.snapshotIfDue(decider, streamId, view);
     this.cache.remember(streamId, decider, view);
     return view;
