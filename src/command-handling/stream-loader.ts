@@ -50,7 +50,7 @@ export class StreamLoader {
   async recorded(stream: StreamView<unknown>, streamId: string, commandId: string): Promise<RecordedCommand | undefined> {
     const recent = stream.commands.get(commandId);
     if (recent || !stream.earlierCommands?.mightHold(commandId)) return recent;
-    // Recorded before the snapshot, or a false "maybe" of its filter (about 1 in 1,000): the log knows.
+    // Recorded before the snapshot, or a false "maybe" of its filter (1 in 150 to 1,000): the log knows.
     let found: RecordedCommand | undefined;
     for (let from = 0; from <= stream.snapshotRevision; from += PAGE) {
       const page = await this.store.readStream(streamId, { fromRevision: from, maxCount: Math.min(PAGE, stream.snapshotRevision + 1 - from) });
