@@ -12,6 +12,7 @@ import { EventStoreModule } from './eventstore/event-store.module.js';
 import { HealthModule } from './health/health.module.js';
 import { IdentityModule, identityLogData } from './identity/identity.module.js';
 import { IdempotencyModule } from './idempotency/idempotency.module.js';
+import { SnapshotsModule } from './snapshots/snapshots.module.js';
 import { InventoryModule, inventoryLogData } from './inventory/inventory.module.js';
 import { OrderingModule, orderingLogData } from './ordering/ordering.module.js';
 import { PaymentsModule, paymentsLogData } from './payments/payments.module.js';
@@ -59,6 +60,7 @@ export class AppModule {
         ReadStoreModule,
         CredentialStoreModule,
         IdempotencyModule,
+        SnapshotsModule,
         LeasesModule,
         SubscriptionsModule.forRoot({ eventHandlers: { imports: [FulfillmentModule], tokens: [FULFILLMENT_EVENT_HANDLERS] } }),
         ProjectionEngineModule.forRoot({ projections: allProjections, scratchProjections }),

@@ -1,6 +1,8 @@
 import 'reflect-metadata';
 // First: tracing (when configured) must start before Fastify and the MongoDB driver load.
 import { stopTracing } from './observability/start-tracing.js';
+// Next: the event log's check starts on its own thread while the modules below load.
+import { eventLogChecked } from './event-log-check.js';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
@@ -9,7 +11,6 @@ import { ConfigError, loadConfig, type AppConfig } from './config/app-config.js'
 import { createApp, rootLoggerFor } from './create-app.js';
 import { checkEmbeddedCredentials } from './credentialstore/credential-store.module.js';
 import { checkEmbeddedKeys } from './personal-data/personal-data.module.js';
-import { checkEmbeddedEventLog } from './eventstore/event-store-selection.js';
 import { EventStoreLockedError } from './eventstore/sqlite/open-database.js';
 import { DamagedFileError } from './sqlite/damaged-file.js';
 import { drainHttp } from './http/graceful-shutdown.js';
@@ -65,7 +66,7 @@ function refuseDataDirInUse(config: AppConfig): void {
 }
 
 const config: AppConfig = await orExitPlainly(() => loadConfig());
-await orExitPlainly(() => checkEmbeddedEventLog(config));
+await orExitPlainly(() => eventLogChecked(config));
 await orExitPlainly(() => refuseDataDirInUse(config));
 await orExitPlainly(() => checkEmbeddedCredentials(config));
 await orExitPlainly(() => checkEmbeddedKeys(config));

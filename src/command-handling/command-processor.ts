@@ -1,7 +1,8 @@
 // The one way a command changes state: load the stream, fold it, decide, append with the
 // revision that was read. Losing the race re-reads and re-decides, a bounded number of times.
-// Folds are cached per stream (StreamStateCache), so a command reads only the new events.
-import { Inject, Injectable } from '@nestjs/common';
+// Folds are cached per stream and long streams snapshotted (StreamLoader), so a command reads only
+// the new events.
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import type { Decider, DomainEvent } from '../decider/decider.js';
 import { CLOCK, type Clock } from '../clock/clock.js';
 import { WrongExpectedRevisionError } from '../eventstore/event-store.errors.js';
@@ -10,8 +11,9 @@ import { ConcurrencyConflictError, PreconditionFailedError } from './command-err
 import type { CommandMetadata } from './command-metadata.js';
 import { commandMetrics } from './command-metrics.js';
 import { envelopeEvents } from './event-envelope.js';
-import { eventOf } from './load-state.js';
-import { StreamStateCache, type StreamView } from './stream-state-cache.js';
+import { StreamLoader } from './stream-loader.js';
+import { SNAPSHOT_STORE, type SnapshotStore } from '../snapshots/snapshot-store.port.js';
+import { StreamSnapshots } from '../snapshots/stream-snapshots.js';
 import { DomainError } from '../decider/domain-error.js';
 import { inSpan } from '../observability/tracing.js';
 import { eventStoreMetrics } from '../eventstore/event-store-metrics.js';
@@ -44,12 +46,17 @@ const MAX_COMMAND_ATTEMPTS = 5;
 
 @Injectable()
 export class CommandProcessor {
+  private readonly streams: StreamLoader;
+
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(CLOCK) private readonly clock: Clock,
-  ) {}
-
-  private readonly cache = new StreamStateCache();
+    // Absent (tests, tools), every command folds its stream from the log or the cache.
+    @Optional() @Inject(SNAPSHOT_STORE) snapshotStore?: SnapshotStore,
+  ) {
+    const snapshots = snapshotStore && new StreamSnapshots(snapshotStore, (message) => new Logger('Snapshots').warn(message));
+    this.streams = new StreamLoader(store, snapshots);
+  }
 
   async handle<Command extends { type: string }, Event extends DomainEvent, State>(
     decider: Decider<Command, Event, State>,
@@ -72,13 +79,13 @@ export class CommandProcessor {
     const { streamId } = request;
     const commandType = request.command.type;
     for (let attempt = 1; attempt <= MAX_COMMAND_ATTEMPTS; attempt++) {
-      const stream = await this.load(decider, streamId);
+      const stream = await this.streams.load(decider, streamId);
       if (request.ifMatchRevision !== undefined && request.ifMatchRevision !== stream.revision) {
         throw new PreconditionFailedError(request.ifMatchRevision, stream.revision < 0 ? undefined : stream.revision);
       }
       const metadata = typeof request.metadata === 'function' ? request.metadata(stream.state) : request.metadata;
       // A command already recorded (a retry after a lost answer) is answered as it was then.
-      const earlier = stream.commands.get(metadata.commandId);
+      const earlier = await this.streams.recorded(stream, streamId, metadata.commandId);
       if (earlier) {
         commandMetrics.outcome(commandType, 'repeated');
         return earlier;
@@ -99,7 +106,8 @@ export class CommandProcessor {
         commandMetrics.outcome(commandType, 'recorded');
         const recorded = { revision: result.nextRevision, position: result.position };
         stream.commands.set(metadata.commandId, recorded);
-        this.cache.remember(streamId, decider, { ...recorded, state: decided.reduce(decider.evolve, stream.state), commands: stream.commands });
+        // The chain hash of the appended events is the store's: a snapshot reads it back when due.
+        this.streams.cache.remember(streamId, decider, { ...stream, ...recorded, state: decided.reduce(decider.evolve, stream.state), hash: undefined });
         return recorded;
       } catch (error) {
         if (!(error instanceof WrongExpectedRevisionError)) throw error;
@@ -107,27 +115,5 @@ export class CommandProcessor {
       }
     }
     throw new ConcurrencyConflictError(streamId, MAX_COMMAND_ATTEMPTS);
-  }
-
-  /** The stream's folded state: the cached fold plus the events appended since. */
-  private async load<Event extends DomainEvent, State>(decider: Decider<unknown, Event, State>, streamId: string): Promise<StreamView<State>> {
-    const cached = this.cache.get<State>(streamId, decider);
-    let { revision, position, state } = cached ?? { revision: -1, position: undefined, state: decider.initialState };
-    const commands = cached?.commands ?? new Map<string, CommandResult>();
-    const delta = await this.store.readStream(streamId, { fromRevision: revision + 1 });
-    if (cached && delta.length > 0 && delta[0]!.revision !== revision + 1) {
-      // Not a continuation of what was cached (the stream was replaced): fold it from scratch.
-      this.cache.forget(streamId);
-      return this.load(decider, streamId);
-    }
-    for (const event of delta) {
-      state = decider.evolve(state, eventOf(decider, event));
-      commands.set(event.metadata.commandId, { revision: event.revision, position: event.position });
-      revision = event.revision;
-      position = event.position;
-    }
-    const view = { revision, position, state, commands };
-    this.cache.remember(streamId, decider, view);
-    return view;
   }
 }

@@ -3,14 +3,21 @@
 // of writers: the cache is a starting point, never the truth — the delta read brings it up to
 // date and the append's expected revision still decides every race.
 import type { Position } from '../eventstore/event-store.port.js';
+import type { CommandFilter } from '../snapshots/command-filter.js';
 
 export interface StreamView<State> {
   /** Revision of the last event folded in; -1 for a stream with no events. */
   revision: number;
   position: Position | undefined;
   state: State;
-  /** The last event's revision and position of every command recorded in the stream. */
+  /** The last event's revision and position of every command recorded after `snapshotRevision`. */
   commands: Map<string, { revision: number; position: Position }>;
+  /** The chain hash of the last event folded in, when it was read from the log (a snapshot names it). */
+  hash: string | undefined;
+  /** Revision of the latest snapshot written or restored; -1 for none. */
+  snapshotRevision: number;
+  /** The commands recorded up to `snapshotRevision`, which `commands` leaves out. */
+  earlierCommands: CommandFilter | undefined;
 }
 
 interface Entry {

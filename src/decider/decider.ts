@@ -14,6 +14,15 @@ export interface Decider<Command, Event extends DomainEvent, State> {
   /** Returns the events that record the command's effect, or throws a DomainError. */
   decide(command: Command, state: State): Event[];
   evolve(state: State, event: Event): State;
+  /**
+   * For streams that grow long: keep a snapshot of the state every `every` events, so a command
+   * folds at most that many (src/snapshots). Never for a decider whose events hold personal data:
+   * a snapshot would keep it past the subject's erasure. Raise `stateVersion` (default 1) when
+   * evolve builds another state without its own source changing (a helper it calls, an upcaster):
+   * stored snapshots of the old state are then ignored. Edits to evolve or initialState are noticed
+   * without it.
+   */
+  snapshots?: { every: number; stateVersion?: number };
 }
 
 export function fold<Event extends DomainEvent, State>(

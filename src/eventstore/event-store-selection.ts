@@ -8,7 +8,6 @@ import { redactUrl } from '../config/stores-config.js';
 import { EsdbEventStore } from './esdb/esdb-event-store.js';
 import type { EventStore } from './event-store.port.js';
 import { EVENTS_DB_FILE, SqliteEventStore } from './sqlite/sqlite-event-store.js';
-import { checkSourceOfTruthFile } from '../sqlite/check-source-file.js';
 import type { StorageFault } from '../sqlite/storage-monitor.js';
 
 export interface StoreSelection<Store> {
@@ -23,11 +22,6 @@ export interface StoreSelection<Store> {
 }
 
 export const EVENT_STORE_SELECTION = Symbol('EventStoreSelection');
-
-/** The embedded log must be sound before anything opens it (see src/sqlite/check-source-file.ts). */
-export function checkEmbeddedEventLog(config: AppConfig): void {
-  if (config.stores.eventStoreUrl === undefined) checkSourceOfTruthFile(join(config.dataDir, EVENTS_DB_FILE), 'the event log');
-}
 
 export function selectEventStore(config: AppConfig): StoreSelection<EventStore> {
   const url = config.stores.eventStoreUrl;

@@ -3,6 +3,7 @@
 // a plain message (main.ts) and the operator restores it from a backup. SQLite's quick_check costs
 // ~130 ms per 100k events.
 import { existsSync } from 'node:fs';
+import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { DamagedFileError, checkIntact, isDamage } from './damaged-file.js';
 
@@ -22,4 +23,22 @@ export function checkSourceOfTruthFile(file: string, what: string): void {
   } finally {
     db?.close();
   }
+}
+
+/**
+ * The same check on a thread of its own, so the caller goes on meanwhile (main.ts loads the
+ * service's modules while a 1M-event log is checked: ~1.5 s each). Rejects as the check would throw.
+ */
+export function checkSourceOfTruthFileAside(file: string, what: string): Promise<void> {
+  if (!existsSync(file)) return Promise.resolve();
+  return new Promise((sound, refused) => {
+    const worker = new Worker(new URL('./check-source-file.worker.js', import.meta.url), { workerData: { file, what } });
+    worker.once('message', (verdict: { sound?: true; damaged?: string; failed?: string; code?: unknown }) => {
+      if (verdict.sound) sound();
+      else if (verdict.damaged !== undefined) refused(new DamagedFileError(file, verdict.damaged, { what }));
+      else refused(Object.assign(new Error(verdict.failed), { code: verdict.code }));
+    });
+    worker.once('error', refused);
+    worker.once('exit', (code) => refused(new Error(`the check of ${file} stopped (exit code ${code}) before answering`)));
+  });
 }

@@ -8,6 +8,7 @@ import type { Position } from '../../eventstore/event-store.port.js';
 import type { CollectionSpec, ParkedEvent, ParkedEventRecord, ParkedResolution, ReadDocument } from '../read-store.port.js';
 import { StorageMonitor } from '../../sqlite/storage-monitor.js';
 import { checkIntact } from '../../sqlite/damaged-file.js';
+import { parseSharingStrings } from './shared-strings.js';
 
 export interface DocumentChange {
   collection: string;
@@ -103,7 +104,7 @@ export class ReadModelsFile {
     const documents = this.db.prepare('SELECT body FROM documents WHERE collection = ?').pluck();
     return specs.map(({ name, spec }) => ({
       spec: JSON.parse(spec) as CollectionSpec,
-      documents: (documents.all(name) as string[]).map((body) => JSON.parse(body) as ReadDocument),
+      documents: parseSharingStrings(documents.all(name) as string[]),
     }));
   }
 
