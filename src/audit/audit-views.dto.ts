@@ -107,6 +107,23 @@ export class WitnessedAnchorDto {
   @ApiProperty({ ...openObject, description: 'The anchor: position, streamHeads, rootHash, streamCount, part, parts, and when signed previousAnchorHash, keyId, signature (Ed25519, base64, over the canonical JSON of the rest)' }) data!: object;
 }
 
+export class ProvenEventDto {
+  @ApiProperty({ example: 'order-0f8e…' }) streamId!: string;
+  @ApiProperty({ minimum: 0 }) revision!: number;
+  @ApiProperty({ format: 'uuid' }) eventId!: string;
+  @ApiProperty({ example: 'OrderPlaced' }) type!: string;
+  @ApiProperty({ example: 1 }) schemaVersion!: number;
+  @ApiProperty({ ...openObject, description: "The event's data as stored (personal values sealed: {\"$sealed\": …})" }) data!: object;
+  @ApiProperty({ type: EventMetadataDto }) metadata!: EventMetadataDto;
+}
+
+export class EventProofDto {
+  @ApiProperty({ example: 'orderstream-proof/1' }) format!: string;
+  @ApiProperty({ type: ProvenEventDto, description: 'The event proven, as its chain hash covers it (no position or recordedAt: the store assigns those after the hash)' }) event!: ProvenEventDto;
+  @ApiProperty({ type: [ProvenEventDto], description: 'The events of its stream after it, up to the head the anchor recorded' }) following!: ProvenEventDto[];
+  @ApiProperty({ type: WitnessedAnchorDto, description: 'The anchor that recorded the head, as a witness keeps it (GET /v1/audit/anchors)' }) anchor!: WitnessedAnchorDto;
+}
+
 export class AnchorsPageDto {
   @ApiProperty({ type: [WitnessedAnchorDto] }) items!: WitnessedAnchorDto[];
   @ApiProperty({ type: Number, nullable: true, description: 'Ask again from this revision; null: nothing more yet' }) nextRevision!: number | null;

@@ -54,6 +54,19 @@ describe('witnessed anchors', () => {
     expect(readFileSync(witness, 'utf8').trim().split('\n')).toHaveLength(2);
     expect(await cli(['verify', '--url', app.baseUrl, '--token', token, '--witness', witness, '--public-key', join(out, 'audit.pub.pem')])).toMatchObject({ code: 0 });
 
+    // The proof of one event, checked with nothing but the proof, the witness and the public key.
+    const proof = await app.as('auditor').request('GET', `/v1/audit/streams/product-${productId}/events/1/proof`);
+    expect(proof.status).toBe(200);
+    writeFileSync(join(out, 'proof.json'), JSON.stringify(proof.body));
+    const proven = await cli(['verify-proof', join(out, 'proof.json'), '--witness', witness, '--public-key', join(out, 'audit.pub.pem')]);
+    expect(proven).toMatchObject({ code: 0 });
+    expect(proven.stdout).toContain(`OK: product-${productId}@1 (StockReceived`);
+    writeFileSync(join(out, 'forged-proof.json'), JSON.stringify(proof.body).replace('"quantity":5', '"quantity":500'));
+    const forged = await cli(['verify-proof', join(out, 'forged-proof.json'), '--witness', witness, '--public-key', join(out, 'audit.pub.pem')]);
+    expect(forged.code).toBe(1);
+    expect(forged.stdout).toContain('INVALID');
+    expect((await cli(['verify-proof', join(out, 'proof.json'), '--witness', witness])).code).toBe(2); // no key given: said, not guessed
+
     await app.stop();
     forgeLog(join(app.dataDir, 'events.db'), `product-${productId}`, 1, (data) => ({ ...(data as object), quantity: 500 }), 'strip-signatures');
 

@@ -62,7 +62,8 @@ export class DiffQueryDto {
 
 const STREAM_ID = /^[^\s$][^\s]{0,199}$/;
 
-function checkStreamId(streamId: string): string {
+/** Throws 400 invalid_stream_id for what cannot be a stream id (the audit routes' path parameter). */
+export function checkStreamId(streamId: string): string {
   if (!STREAM_ID.test(streamId)) throw new ProblemException(400, 'invalid_stream_id', 'A stream id is 1-200 characters without spaces, not starting with $');
   return streamId;
 }
