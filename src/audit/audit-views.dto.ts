@@ -25,7 +25,7 @@ export class EventViewDto {
   @ApiProperty({ format: 'uuid' }) eventId!: string;
   @ApiProperty({ example: 'OrderPlaced' }) type!: string;
   @ApiProperty({ example: 1 }) schemaVersion!: number;
-  @ApiProperty({ ...openObject, description: "The event's data (personal fields of an erased subject read as erased)" }) data!: object;
+  @ApiProperty({ ...openObject, description: "The event's data in its stored shape, personal values opened for the auditor or admin reading it (as erased, e.g. \"[erased]\", once their subject is erased); metadata.hash covers the stored, sealed form, which exports and proofs hand out" }) data!: object;
   @ApiProperty({ format: 'date-time' }) recordedAt!: string;
   @ApiProperty({ type: EventMetadataDto }) metadata!: EventMetadataDto;
 }
