@@ -4,9 +4,23 @@
 // key it remembers for up to KEY_CACHE_MS after an erasure elsewhere.
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../clock/clock.js';
+import { StoreUnavailableError } from '../eventstore/event-store.errors.js';
 import { KEY_BYTES, type SubjectKey, type SubjectKeyStore } from './subject-key-store.port.js';
 
 export const KEY_CACHE_MS = 30_000;
+
+/**
+ * The key store did not answer (an unreadable keys.db, an unreachable _subject_keys): nothing that
+ * needed a key happened (sealing comes before the append), so the request may be retried (HTTP 503).
+ */
+export class KeyStoreUnavailableError extends StoreUnavailableError {
+  override readonly code = 'key_store_unavailable';
+  override readonly answer = 'The key store of personal data is unavailable; nothing was written; retry the request';
+  constructor(cause: unknown) {
+    super(`The key store of personal data did not answer: ${(cause as Error)?.message ?? String(cause)}`, { cause });
+    this.name = 'KeyStoreUnavailableError';
+  }
+}
 const MAX_REMEMBERED = 10_000;
 
 export class SubjectKeys {
@@ -20,7 +34,7 @@ export class SubjectKeys {
   /** The key to seal new values of the subject with; for an erased subject a key thrown away at once. */
   async forSealing(subject: string): Promise<Buffer> {
     let key = this.cached(subject);
-    if (key?.state !== 'active') key = await this.store.keyFor(subject, this.clock.now().toISOString());
+    if (key?.state !== 'active') key = await answered(this.store.keyFor(subject, this.clock.now().toISOString()));
     this.remember(subject, key);
     return key.state === 'active' ? key.key : randomBytes(KEY_BYTES);
   }
@@ -29,7 +43,7 @@ export class SubjectKeys {
   async forOpening(subject: string): Promise<Buffer | undefined> {
     let key = this.cached(subject);
     if (!key) {
-      const found = await this.store.find(subject);
+      const found = await answered(this.store.find(subject));
       if (!found) return undefined;
       this.remember(subject, (key = found));
     }
@@ -52,5 +66,15 @@ export class SubjectKeys {
   private remember(subject: string, key: SubjectKey): void {
     if (this.remembered.size >= MAX_REMEMBERED) this.remembered.clear();
     this.remembered.set(subject, { key, until: Date.now() + KEY_CACHE_MS });
+  }
+}
+
+/** The store's answer; a failure that is not already a store error (a disk fault) becomes KeyStoreUnavailableError. */
+async function answered<T>(call: Promise<T>): Promise<T> {
+  try {
+    return await call;
+  } catch (error) {
+    if (error instanceof StoreUnavailableError || error instanceof RangeError) throw error; // translated already; a malformed subject
+    throw new KeyStoreUnavailableError(error);
   }
 }
