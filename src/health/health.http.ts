@@ -18,7 +18,7 @@ import type { Actor } from '../eventstore/event-store.port.js';
 import { CREDENTIAL_STORE, type CredentialStore } from '../credentialstore/credential-store.port.js';
 import { IDEMPOTENCY_STORE, type IdempotencyStore } from '../idempotency/idempotency-store.port.js';
 import { LEASES, type Leases } from '../leases/leases.js';
-import { SUBJECT_KEY_STORE, type SubjectKeyStore } from '../personal-data/subject-key-store.port.js';
+import { SubjectKeys } from '../personal-data/subject-keys.js';
 
 /** The health report: `status` for anyone; per check details for admins (operations.read-health-details). */
 export class HealthDto {
@@ -42,7 +42,7 @@ export class HealthController {
     @Inject(IDEMPOTENCY_STORE) private readonly idempotencyStore: IdempotencyStore,
     @Inject(CREDENTIAL_STORE) private readonly credentialStore: CredentialStore,
     @Inject(LEASES) private readonly leases: Leases,
-    @Inject(SUBJECT_KEY_STORE) private readonly keyStore: SubjectKeyStore,
+    private readonly subjectKeys: SubjectKeys,
   ) {}
 
   @Operation({ summary: 'The service and everything it depends on: stores and subscribers (details for admins)', answer: HealthDto })
@@ -132,11 +132,14 @@ export class HealthController {
   private async keyStoreUp() {
     const session = this.indicators.check('keyStore');
     try {
-      await withinProbeTime(this.keyStore.find('health-probe'));
+      await withinProbeTime(this.subjectKeys.store.find('health-probe'));
     } catch (error) {
       return session.degraded({ message: (error as Error).message });
     }
-    const fault = this.keyStore.storageFault?.();
+    // Stored keys wrapped with a key-encryption key this configuration lacks (PERSONAL_DATA_KEK).
+    const problem = this.subjectKeys.configurationProblem();
+    if (problem !== undefined) return session.degraded({ message: problem });
+    const fault = this.subjectKeys.store.storageFault?.();
     return fault ? session.degraded({ fault }) : session.up();
   }
 

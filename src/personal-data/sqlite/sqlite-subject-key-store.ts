@@ -3,12 +3,11 @@
 // secure_delete overwrites a destroyed key's bytes in the file, and the WAL is checkpointed and
 // truncated after each destruction so no copy of the page stays behind in it.
 import type Database from 'better-sqlite3';
-import { randomBytes } from 'node:crypto';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { openSyncedFile } from '../../sqlite/open-synced-file.js';
 import { StorageMonitor, type StorageFault } from '../../sqlite/storage-monitor.js';
-import { assertSubject, KEY_BYTES, type SubjectKey, type SubjectKeyStore } from '../subject-key-store.port.js';
+import { assertSubject, type SubjectKey, type SubjectKeyStore } from '../subject-key-store.port.js';
 
 export const KEYS_DB_FILE = 'keys.db';
 
@@ -42,9 +41,9 @@ export class SqliteSubjectKeyStore implements SubjectKeyStore {
     };
   }
 
-  async keyFor(subject: string, createdAt: string): Promise<SubjectKey> {
+  async keyFor(subject: string, createdAt: string, newKey: Buffer): Promise<SubjectKey> {
     assertSubject(subject);
-    this.storage.write(() => this.statements.create.run(subject, randomBytes(KEY_BYTES), createdAt));
+    this.storage.write(() => this.statements.create.run(subject, newKey, createdAt));
     return (await this.find(subject))!;
   }
 
