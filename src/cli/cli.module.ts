@@ -8,7 +8,8 @@ import { ProjectionsCommand, RebuildCommand, ReplayCommand } from './commands/pr
 import { PublicKeyCommand } from './commands/public-key.command.js';
 import { VerifyExportCommand } from './commands/verify-export.command.js';
 import { VerifyProofCommand } from './commands/verify-proof.command.js';
+import { RewrapKeysCommand } from './commands/rewrap-keys.command.js';
 import { VerifyCommand } from './commands/verify.command.js';
 
-@Module({ providers: [VerifyCommand, AnchorCommand, AnchorsCommand, ExportCommand, VerifyExportCommand, VerifyProofCommand, KeygenCommand, ProjectionsCommand, RebuildCommand, ReplayCommand, BackupCommand, PublicKeyCommand] })
+@Module({ providers: [VerifyCommand, AnchorCommand, AnchorsCommand, ExportCommand, VerifyExportCommand, VerifyProofCommand, KeygenCommand, ProjectionsCommand, RebuildCommand, ReplayCommand, BackupCommand, PublicKeyCommand, RewrapKeysCommand] })
 export class CliModule {}

@@ -23,6 +23,10 @@ export interface SubjectKeyStore {
   find(subject: string): Promise<SubjectKey | undefined>;
   /** Destroys the key (its bytes overwritten where the engine allows) and leaves a tombstone; idempotent. */
   destroy(subject: string, erasedAt: string): Promise<void>;
+  /** Every subject's stored key, a page at a time in subject order after `after` (for rewrapping). */
+  page(after: string | undefined, limit: number): Promise<Array<{ subject: string; key: SubjectKey }>>;
+  /** Replaces the subject's stored key bytes if they still are `expected` (an erasure meanwhile wins); true if replaced. */
+  replace(subject: string, expected: Buffer, next: Buffer): Promise<boolean>;
   /** A file-backed store whose disk refuses writes says so here (GET /health). */
   storageFault?(): StorageFault | undefined;
   close(): Promise<void>;

@@ -62,6 +62,27 @@ export function subjectKeyStoreContract(name: string, open: () => Promise<Subjec
       expect(activeKey(await store.keyFor('u2', T1, offered()))).toHaveLength(32); // others unaffected
     });
 
+    it('lists every subject with their key in subject order, a page at a time', async () => {
+      for (const name of ['c', 'a', 'b']) await store.keyFor(name, T1, offered());
+      await store.destroy('b', T2);
+      const first = await store.page(undefined, 2);
+      expect(first.map(({ subject, key }) => [subject, key.state])).toEqual([['a', 'active'], ['b', 'erased']]);
+      const rest = await store.page('b', 2);
+      expect(rest.map(({ subject }) => subject)).toEqual(['c']);
+      expect(await store.page('c', 2)).toEqual([]);
+    });
+
+    it('replaces a key only while it is still the one expected, never after an erasure', async () => {
+      const before = activeKey(await store.keyFor('u1', T1, offered()));
+      const next = offered();
+      expect(await store.replace('u1', offered(), next)).toBe(false);
+      expect(await store.replace('u1', before, next)).toBe(true);
+      expect(activeKey(await store.find('u1')).equals(next)).toBe(true);
+      await store.destroy('u1', T2);
+      expect(await store.replace('u1', next, offered())).toBe(false);
+      expect(await store.find('u1')).toEqual({ state: 'erased', erasedAt: T2 });
+    });
+
     it('erases a subject who never had a key: none is ever made for them', async () => {
       await store.destroy('never', T1);
       expect(await store.keyFor('never', T2, offered())).toEqual({ state: 'erased', erasedAt: T1 });

@@ -56,6 +56,16 @@ export class MongoSubjectKeyStore implements SubjectKeyStore {
     return document ? keyOf(document) : undefined;
   }
 
+  async page(after: string | undefined, limit: number): Promise<Array<{ subject: string; key: SubjectKey }>> {
+    const documents = await this.collection.find(after === undefined ? {} : { _id: { $gt: after } }).sort({ _id: 1 }).limit(limit).toArray();
+    return documents.map((document) => ({ subject: document._id, key: keyOf(document) }));
+  }
+
+  async replace(subject: string, expected: Buffer, next: Buffer): Promise<boolean> {
+    const result = await this.collection.updateOne({ _id: subject, key: new Binary(expected) }, { $set: { key: new Binary(next) } });
+    return result.modifiedCount === 1;
+  }
+
   async destroy(subject: string, erasedAt: string): Promise<void> {
     assertSubject(subject);
     const existing = await this.find(subject);

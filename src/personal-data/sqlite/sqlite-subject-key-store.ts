@@ -21,6 +21,8 @@ interface KeyRow {
   erased_at: string | null;
 }
 
+const keyOf = (row: KeyRow): SubjectKey => (row.key === null ? { state: 'erased', erasedAt: row.erased_at ?? '' } : { state: 'active', key: row.key });
+
 export class SqliteSubjectKeyStore implements SubjectKeyStore {
   private readonly db: Database.Database;
   private readonly statements;
@@ -36,6 +38,8 @@ export class SqliteSubjectKeyStore implements SubjectKeyStore {
     this.statements = {
       create: this.db.prepare('INSERT INTO subject_keys (subject, key, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING'),
       find: this.db.prepare('SELECT key, erased_at FROM subject_keys WHERE subject = ?'),
+      page: this.db.prepare('SELECT subject, key, erased_at FROM subject_keys WHERE subject > ? ORDER BY subject LIMIT ?'),
+      replace: this.db.prepare('UPDATE subject_keys SET key = ? WHERE subject = ? AND key = ?'),
       destroy: this.db.prepare(`INSERT INTO subject_keys (subject, key, created_at, erased_at) VALUES (?, NULL, ?, ?)
         ON CONFLICT (subject) DO UPDATE SET key = NULL, erased_at = coalesce(subject_keys.erased_at, excluded.erased_at)`),
     };
@@ -49,8 +53,16 @@ export class SqliteSubjectKeyStore implements SubjectKeyStore {
 
   async find(subject: string): Promise<SubjectKey | undefined> {
     const row = this.statements.find.get(subject) as KeyRow | undefined;
-    if (!row) return undefined;
-    return row.key === null ? { state: 'erased', erasedAt: row.erased_at ?? '' } : { state: 'active', key: row.key };
+    return row && keyOf(row);
+  }
+
+  async page(after: string | undefined, limit: number): Promise<Array<{ subject: string; key: SubjectKey }>> {
+    const rows = this.statements.page.all(after ?? '', limit) as Array<KeyRow & { subject: string }>;
+    return rows.map((row) => ({ subject: row.subject, key: keyOf(row) }));
+  }
+
+  async replace(subject: string, expected: Buffer, next: Buffer): Promise<boolean> {
+    return this.storage.write(() => this.statements.replace.run(next, subject, expected)).changes === 1;
   }
 
   async destroy(subject: string, erasedAt: string): Promise<void> {
