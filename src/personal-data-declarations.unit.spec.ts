@@ -4,7 +4,7 @@
 // So a new event type, or a new field holding an address, cannot slip through undeclared. Then
 // every specimen is sealed and opened: no personal value is left in plain, and erasure blanks them.
 import { describe, expect, it } from '@jest/globals';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { ADMIN_ROSTER_EVENT_TYPES, type AdminRosterEvent } from './identity/admin-roster/admin-roster.decider.js';
 import { DATA_SUBJECT_EVENT_TYPES, type DataSubjectEvent } from './data-protection/data-subjects.decider.js';
 import { FULFILLMENT_EVENT_TYPES, type FulfillmentEvent } from './fulfillment/fulfillment.decider.js';
@@ -108,12 +108,21 @@ function undeclaredPersonalKeys(catalogue: PersonalDataCatalogue, type: string, 
 /** A key store in memory, for sealing without files (a test double). */
 class InMemoryKeyStoreDouble implements SubjectKeyStore {
   readonly keys = new Map<string, SubjectKey>();
-  async keyFor(subject: string): Promise<SubjectKey> {
-    if (!this.keys.has(subject)) this.keys.set(subject, { state: 'active', key: randomBytes(32) });
+  async keyFor(subject: string, _createdAt: string, newKey: Buffer): Promise<SubjectKey> {
+    if (!this.keys.has(subject)) this.keys.set(subject, { state: 'active', key: newKey });
     return this.keys.get(subject)!;
   }
   async find(subject: string) {
     return this.keys.get(subject);
+  }
+  async page(after: string | undefined, limit: number) {
+    return [...this.keys].filter(([subject]) => after === undefined || subject > after).sort(([a], [b]) => a.localeCompare(b)).slice(0, limit).map(([subject, key]) => ({ subject, key }));
+  }
+  async replace(subject: string, expected: Buffer, next: Buffer) {
+    const key = this.keys.get(subject);
+    if (key?.state !== 'active' || !key.key.equals(expected)) return false;
+    this.keys.set(subject, { state: 'active', key: next });
+    return true;
   }
   async destroy(subject: string, erasedAt: string) {
     this.keys.set(subject, { state: 'erased', erasedAt });

@@ -25,7 +25,7 @@ export class EventViewDto {
   @ApiProperty({ format: 'uuid' }) eventId!: string;
   @ApiProperty({ example: 'OrderPlaced' }) type!: string;
   @ApiProperty({ example: 1 }) schemaVersion!: number;
-  @ApiProperty({ ...openObject, description: "The event's data (personal fields of an erased subject read as erased)" }) data!: object;
+  @ApiProperty({ ...openObject, description: "The event's data in its stored shape, personal values opened for the auditor or admin reading it (as erased, e.g. \"[erased]\", once their subject is erased); metadata.hash covers the stored, sealed form, which exports and proofs hand out" }) data!: object;
   @ApiProperty({ format: 'date-time' }) recordedAt!: string;
   @ApiProperty({ type: EventMetadataDto }) metadata!: EventMetadataDto;
 }
@@ -105,6 +105,23 @@ export class WitnessedAnchorDto {
   @ApiProperty({ description: "The anchor event's chain hash" }) hash!: string;
   @ApiProperty({ format: 'date-time' }) recordedAt!: string;
   @ApiProperty({ ...openObject, description: 'The anchor: position, streamHeads, rootHash, streamCount, part, parts, and when signed previousAnchorHash, keyId, signature (Ed25519, base64, over the canonical JSON of the rest)' }) data!: object;
+}
+
+export class ProvenEventDto {
+  @ApiProperty({ example: 'order-0f8e…' }) streamId!: string;
+  @ApiProperty({ minimum: 0 }) revision!: number;
+  @ApiProperty({ format: 'uuid' }) eventId!: string;
+  @ApiProperty({ example: 'OrderPlaced' }) type!: string;
+  @ApiProperty({ example: 1 }) schemaVersion!: number;
+  @ApiProperty({ ...openObject, description: "The event's data as stored (personal values sealed: {\"$sealed\": …})" }) data!: object;
+  @ApiProperty({ type: EventMetadataDto }) metadata!: EventMetadataDto;
+}
+
+export class EventProofDto {
+  @ApiProperty({ example: 'orderstream-proof/1' }) format!: string;
+  @ApiProperty({ type: ProvenEventDto, description: 'The event proven, as its chain hash covers it (no position or recordedAt: the store assigns those after the hash)' }) event!: ProvenEventDto;
+  @ApiProperty({ type: [ProvenEventDto], description: 'The events of its stream after it, up to the head the anchor recorded' }) following!: ProvenEventDto[];
+  @ApiProperty({ type: WitnessedAnchorDto, description: 'The anchor that recorded the head, as a witness keeps it (GET /v1/audit/anchors)' }) anchor!: WitnessedAnchorDto;
 }
 
 export class AnchorsPageDto {

@@ -1,5 +1,5 @@
 // Auditors' features: stream history, point-in-time state and diffs, causation trees, chain
-// verification with anchors, signed exports, and the log of who read audit data.
+// verification with anchors, proofs of single events, signed exports, and the log of who read audit data.
 import { AuditLogSearchController } from './log-search/log-search.http.js';
 import { LEASES, type Leases } from '../leases/leases.js';
 import { Module } from '@nestjs/common';
@@ -17,6 +17,7 @@ import { AuditExportController } from './export/export.http.js';
 import { loadSigningKey, type SigningKey } from './export/signing-key.js';
 import { AuditAnchorsController } from './anchors/anchors.http.js';
 import { AuditStreamsController } from './stream-history/streams.http.js';
+import { AuditProofsController } from './proofs/proofs.http.js';
 import { AuditVerificationController } from './verification/verification.http.js';
 import type { LogData } from '../access/log-read-policy.js';
 import { AUDIT_LOG_PREFIX, AUDIT_READ_RECORDED } from './access-log/audit-read-log.js';
@@ -32,7 +33,7 @@ export const auditLogData: readonly LogData[] = [
 export const auditPersonalData = { [AUDIT_READ_RECORDED]: null, [ANCHOR_RECORDED]: null };
 
 @Module({
-  controllers: [AuditStreamsController, AuditCorrelationsController, AuditVerificationController, AuditAnchorsController, AuditExportController, AuditReadsController, AuditLogSearchController],
+  controllers: [AuditStreamsController, AuditProofsController, AuditCorrelationsController, AuditVerificationController, AuditAnchorsController, AuditExportController, AuditReadsController, AuditLogSearchController],
   providers: [
     {
       provide: SIGNING_KEY,

@@ -7,7 +7,9 @@ import { KeygenCommand } from './commands/keygen.command.js';
 import { ProjectionsCommand, RebuildCommand, ReplayCommand } from './commands/projections.command.js';
 import { PublicKeyCommand } from './commands/public-key.command.js';
 import { VerifyExportCommand } from './commands/verify-export.command.js';
+import { VerifyProofCommand } from './commands/verify-proof.command.js';
+import { RewrapKeysCommand } from './commands/rewrap-keys.command.js';
 import { VerifyCommand } from './commands/verify.command.js';
 
-@Module({ providers: [VerifyCommand, AnchorCommand, AnchorsCommand, ExportCommand, VerifyExportCommand, KeygenCommand, ProjectionsCommand, RebuildCommand, ReplayCommand, BackupCommand, PublicKeyCommand] })
+@Module({ providers: [VerifyCommand, AnchorCommand, AnchorsCommand, ExportCommand, VerifyExportCommand, VerifyProofCommand, KeygenCommand, ProjectionsCommand, RebuildCommand, ReplayCommand, BackupCommand, PublicKeyCommand, RewrapKeysCommand] })
 export class CliModule {}

@@ -10,6 +10,8 @@ import { personalData } from '../personal-data-declarations.js';
 import { PersonalDataEventStore } from '../personal-data/personal-data-event-store.js';
 import { SqliteSubjectKeyStore } from '../personal-data/sqlite/sqlite-subject-key-store.js';
 import { SubjectKeys } from '../personal-data/subject-keys.js';
+import { keyEncryptionKeysOf } from '../personal-data/personal-data.module.js';
+import { loadPersonalDataConfig } from '../config/personal-data-config.js';
 import { systemClock } from '../clock/clock.js';
 
 export interface LocalStores {
@@ -21,7 +23,7 @@ export interface LocalStores {
 export function openLocalStores(dataDir: string, withReadModels: boolean): { eventStore: EventStore; readStore?: EmbeddedReadStore; close(): Promise<void> } {
   const raw = openEventStoreFile(dataDir);
   const keyStore = SqliteSubjectKeyStore.inDataDir(dataDir);
-  const eventStore = new UpcastingEventStore(new PersonalDataEventStore(raw, personalData, new SubjectKeys(keyStore, systemClock)), allUpcasters);
+  const eventStore = new UpcastingEventStore(new PersonalDataEventStore(raw, personalData, new SubjectKeys(keyStore, systemClock, keyEncryptionKeysOf(loadPersonalDataConfig(process.env), false))), allUpcasters);
   const readStore = withReadModels ? EmbeddedReadStore.inDataDir(dataDir) : undefined;
   return {
     eventStore,

@@ -8,6 +8,7 @@ import { loadOrderingConfig, type OrderingConfig } from './ordering-config.js';
 import { loadSecurityConfig, type SecurityConfig } from './security-config.js';
 import { loadStoresConfig, type StoresConfig } from './stores-config.js';
 import { loadClusterConfig, type ClusterConfig } from './cluster-config.js';
+import { loadPersonalDataConfig, type PersonalDataConfig } from './personal-data-config.js';
 
 export interface AppConfig {
   port: number;
@@ -30,6 +31,8 @@ export interface AppConfig {
   stores: StoresConfig;
   /** Anchor interval and the key that signs exports and anchors (audit-config.ts). */
   audit: AuditConfig;
+  /** The key-encryption keys that wrap the data keys of personal data (personal-data-config.ts). */
+  personalData: PersonalDataConfig;
   /** The per-order line cap (ordering-config.ts). */
   ordering: OrderingConfig;
   /** Instance id and lease TTL when several instances share MongoDB (cluster-config.ts). */
@@ -58,6 +61,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     fulfillment: loadFulfillmentConfig(env),
     stores: loadStoresConfig(env),
     audit: loadAuditConfig(env),
+    personalData: loadPersonalDataConfig(env),
     ordering: loadOrderingConfig(env),
     cluster: loadClusterConfig(env),
   };

@@ -1,7 +1,6 @@
 // Settings of the audit features, from the environment, validated at start with the rest.
 import { createPrivateKey } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { ConfigError } from './config-error.js';
+import { ConfigError, secretSetting } from './config-error.js';
 
 export interface AuditConfig {
   /** Seconds between anchors of the stream heads; 0: only on demand (POST /v1/audit/anchors). */
@@ -19,17 +18,9 @@ export function loadAuditConfig(env: NodeJS.ProcessEnv): AuditConfig {
       throw new ConfigError(`AUDIT_ANCHOR_INTERVAL_SECONDS must be an integer between 0 and 86400, got "${rawInterval}"`);
     }
   }
-  const inline = env.AUDIT_SIGNING_KEY?.trim() ? env.AUDIT_SIGNING_KEY.replace(/\\n/g, '\n') : undefined;
-  const file = env.AUDIT_SIGNING_KEY_FILE?.trim() || undefined;
-  if (inline && file) throw new ConfigError('Set either AUDIT_SIGNING_KEY or AUDIT_SIGNING_KEY_FILE, not both');
-  let signingKeyPem = inline;
-  if (file) {
-    try {
-      signingKeyPem = readFileSync(file, 'utf8');
-    } catch (error) {
-      throw new ConfigError(`AUDIT_SIGNING_KEY_FILE cannot be read: ${(error as Error).message}`);
-    }
-  }
+  const secret = secretSetting(env, 'AUDIT_SIGNING_KEY');
+  // Inline, a PEM often arrives on one line with its newlines written as \n.
+  const signingKeyPem = secret?.from === 'AUDIT_SIGNING_KEY' ? secret.text.replace(/\\n/g, '\n') : secret?.text;
   if (signingKeyPem !== undefined) {
     try {
       const key = createPrivateKey(signingKeyPem);

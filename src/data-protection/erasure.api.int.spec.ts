@@ -32,6 +32,21 @@ async function exportVerifies(): Promise<{ ok: boolean; ndjson: string }> {
   return { ok: verified.ok, ndjson };
 }
 
+/** What the audit history views answer about the order: its stream, a search of the log, and its correlation. */
+async function auditViewsOfOrder(): Promise<{ history: any; search: any; correlation: any }> {
+  const history = await api.as('auditor').request('GET', `/v1/audit/streams/order-${orderId}`);
+  expect(history.status).toBe(200);
+  const search = await api.as('admin').request('GET', `/v1/audit/events?streamPrefix=order-${orderId}&type=OrderPlaced`);
+  expect(search.status).toBe(200);
+  const correlation = await api.as('auditor').request('GET', `/v1/audit/correlations/${encodeURIComponent(history.body.items[0].metadata.correlationId)}`);
+  expect(correlation.status).toBe(200);
+  return {
+    history: history.body.items[0],
+    search: search.body.items[0],
+    correlation: correlation.body.events.find((event: { type: string }) => event.type === 'OrderPlaced'),
+  };
+}
+
 /** Waits (bounded) until every projection named has a build newer than `after` serving and none in progress. */
 async function rebuilt(names: string[], after: Map<string, number>): Promise<void> {
   for (let i = 0; i < 300; i++) {
@@ -66,6 +81,15 @@ describe('personal data in the log', () => {
     for (const plain of [customer.email, ADDRESS.name, ADDRESS.line1]) expect(stored).not.toContain(plain);
     expect((await api.as('admin').request('GET', `/v1/admin/data-subjects/${customer.id}`)).body).toMatchObject({ erased: false, legalHold: null, key: 'active' });
     expect((await exportVerifies()).ok).toBe(true);
+  });
+
+  it('is opened for auditors and admins in the audit history views, in the stored shape, and each read is recorded', async () => {
+    const views = await auditViewsOfOrder();
+    for (const view of [views.history, views.search, views.correlation]) {
+      expect(view).toMatchObject({ type: 'OrderPlaced', data: { shippingAddress: ADDRESS }, metadata: { hash: expect.any(String) } });
+    }
+    const reads = (await api.as('admin').request('GET', '/v1/admin/audit-reads')).body.items as Array<{ route: string }>;
+    expect(reads.map((read) => read.route)).toEqual(expect.arrayContaining(['/v1/audit/streams/:streamId', '/v1/audit/events', '/v1/audit/correlations/:correlationId']));
   });
 });
 
@@ -109,6 +133,13 @@ describe('erasing a customer', () => {
     expect(rest).toMatchObject({ total: restBefore.total, lines: restBefore.lines, status: restBefore.status, customerId: customer.id });
     expect(rest.timeline.map((entry: { event: string }) => entry.event)).toEqual(restBefore.timeline.map((entry: { event: string }) => entry.event));
     expect((await api.as('admin').request('GET', `/v1/admin/users/${customer.id}`)).body.email).toBe(`erased+${customer.id}@erased.invalid`);
+
+    // The audit history views show the values as erased, and the event otherwise as before.
+    const views = await auditViewsOfOrder();
+    for (const view of [views.history, views.search, views.correlation]) {
+      expect(view).toMatchObject({ type: 'OrderPlaced', data: { shippingAddress: ERASED_ADDRESS, lines: before.lines.map(() => expect.any(Object)) } });
+      expect(JSON.stringify(view)).not.toContain(ADDRESS.line1);
+    }
 
     // Audit state at a moment, and a replay, fold the erased values.
     const state = await api.as('auditor').request('GET', `/v1/audit/streams/order-${orderId}/state`);

@@ -35,6 +35,8 @@ export class AppendRejectedError extends Error {
 /** The store could not be reached or did not answer in time; the request may be retried. */
 export class StoreUnavailableError extends Error {
   readonly code: string = 'store_unavailable';
+  /** What a client is told (the message may name internals, and is logged instead). */
+  readonly answer: string = 'The event store is unavailable; retry the request';
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'StoreUnavailableError';

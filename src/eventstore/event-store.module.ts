@@ -7,7 +7,7 @@ import { EVENT_STORE_SELECTION, selectEventStore, type StoreSelection } from './
 import type { UpcasterChain } from './upcasting/upcaster.js';
 import { RAW_EVENT_STORE, UpcastingEventStore } from './upcasting/upcasting-event-store.js';
 import type { PersonalDataCatalogue } from '../personal-data/personal-data-catalogue.js';
-import { PersonalDataEventStore } from '../personal-data/personal-data-event-store.js';
+import { OPENED_EVENT_STORE, PersonalDataEventStore } from '../personal-data/personal-data-event-store.js';
 import { SubjectKeys } from '../personal-data/subject-keys.js';
 
 @Global()
@@ -30,15 +30,21 @@ export class EventStoreModule implements OnApplicationBootstrap, OnApplicationSh
           useFactory: (selection: StoreSelection<EventStore>): EventStore => selection.store,
         },
         {
-          provide: EVENT_STORE,
+          // Personal values opened, shape as stored: the audit history views (and EVENT_STORE's inner store).
+          provide: OPENED_EVENT_STORE,
           inject: [RAW_EVENT_STORE, { token: SubjectKeys, optional: true }],
           useFactory: (raw: EventStore, keys: SubjectKeys | undefined): EventStore => {
             if (personalData && !keys) throw new Error('Sealing personal data needs PersonalDataModule (the key store)');
-            return new UpcastingEventStore(personalData && keys ? new PersonalDataEventStore(raw, personalData, keys) : raw, upcasters);
+            return personalData && keys ? new PersonalDataEventStore(raw, personalData, keys) : raw;
           },
         },
+        {
+          provide: EVENT_STORE,
+          inject: [OPENED_EVENT_STORE],
+          useFactory: (opened: EventStore): EventStore => new UpcastingEventStore(opened, upcasters),
+        },
       ],
-      exports: [EVENT_STORE, RAW_EVENT_STORE, EVENT_STORE_SELECTION],
+      exports: [EVENT_STORE, RAW_EVENT_STORE, OPENED_EVENT_STORE, EVENT_STORE_SELECTION],
     };
   }
 

@@ -18,6 +18,7 @@ import type { Actor } from '../eventstore/event-store.port.js';
 import { CREDENTIAL_STORE, type CredentialStore } from '../credentialstore/credential-store.port.js';
 import { IDEMPOTENCY_STORE, type IdempotencyStore } from '../idempotency/idempotency-store.port.js';
 import { LEASES, type Leases } from '../leases/leases.js';
+import { SubjectKeys } from '../personal-data/subject-keys.js';
 
 /** The health report: `status` for anyone; per check details for admins (operations.read-health-details). */
 export class HealthDto {
@@ -41,6 +42,7 @@ export class HealthController {
     @Inject(IDEMPOTENCY_STORE) private readonly idempotencyStore: IdempotencyStore,
     @Inject(CREDENTIAL_STORE) private readonly credentialStore: CredentialStore,
     @Inject(LEASES) private readonly leases: Leases,
+    private readonly subjectKeys: SubjectKeys,
   ) {}
 
   @Operation({ summary: 'The service and everything it depends on: stores and subscribers (details for admins)', answer: HealthDto })
@@ -49,7 +51,7 @@ export class HealthController {
   @Public({ identifiesCaller: true })
   @HealthCheck()
   async check(@CurrentActor() actor: Actor, @Res() reply: FastifyReply): Promise<void> {
-    await this.answer(actor, reply, [() => this.eventStoreUp(), () => this.readStoreUp(), () => this.idempotencyStoreUp(), () => this.credentialStoreUp(), () => this.subscriptionsUp(), () => this.leasesUp()]);
+    await this.answer(actor, reply, [() => this.eventStoreUp(), () => this.readStoreUp(), () => this.idempotencyStoreUp(), () => this.credentialStoreUp(), () => this.keyStoreUp(), () => this.subscriptionsUp(), () => this.leasesUp()]);
   }
 
   @Operation({ summary: 'Readiness: the stores answer (details for admins)', answer: HealthDto })
@@ -58,7 +60,7 @@ export class HealthController {
   @Public({ identifiesCaller: true })
   @HealthCheck()
   async ready(@CurrentActor() actor: Actor, @Res() reply: FastifyReply): Promise<void> {
-    await this.answer(actor, reply, [() => this.eventStoreUp(), () => this.readStoreUp(), () => this.idempotencyStoreUp(), () => this.credentialStoreUp()]);
+    await this.answer(actor, reply, [() => this.eventStoreUp(), () => this.readStoreUp(), () => this.idempotencyStoreUp(), () => this.credentialStoreUp(), () => this.keyStoreUp()]);
   }
 
   @Operation({ summary: 'Liveness: the process answers', answer: HealthDto })
@@ -119,6 +121,25 @@ export class HealthController {
   private async credentialStoreUp() {
     const session = this.indicators.check('credentialStore');
     const fault = this.credentialStore.storageFault?.();
+    return fault ? session.degraded({ fault }) : session.up();
+  }
+
+  /**
+   * The key store of personal data. Degraded, not down, when it does not answer: what needs no key
+   * (products, stock, audit checks) goes on; what must seal or open a value answers 503
+   * key_store_unavailable and writes nothing.
+   */
+  private async keyStoreUp() {
+    const session = this.indicators.check('keyStore');
+    try {
+      await withinProbeTime(this.subjectKeys.store.find('health-probe'));
+    } catch (error) {
+      return session.degraded({ message: (error as Error).message });
+    }
+    // Stored keys wrapped with a key-encryption key this configuration lacks (PERSONAL_DATA_KEK).
+    const problem = this.subjectKeys.configurationProblem();
+    if (problem !== undefined) return session.degraded({ message: problem });
+    const fault = this.subjectKeys.store.storageFault?.();
     return fault ? session.degraded({ fault }) : session.up();
   }
 

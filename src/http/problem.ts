@@ -88,7 +88,7 @@ export function toProblem(error: unknown): Problem {
   if (error instanceof StoreUnavailableError) {
     logger.warn(error.message);
     // Safe to retry: sent again with its Idempotency-Key, the request appends the same event ids.
-    return problem(HttpStatus.SERVICE_UNAVAILABLE, error.code, 'The event store is unavailable; retry the request', { retryAfter: 2 });
+    return problem(HttpStatus.SERVICE_UNAVAILABLE, error.code, error.answer, { retryAfter: 2 });
   }
   if (error instanceof HttpException && isFastifyError(error.cause)) return toProblem(error.cause);
   if (error instanceof HttpException) {

@@ -85,5 +85,5 @@ export function commandMetadataOf(request: FastifyRequest): CommandMetadata {
 export const CommandContext = createParamDecorator(
   (_: unknown, context: ExecutionContext) => commandMetadataOf(context.switchToHttp().getRequest<FastifyRequest>()),
   // What any command can answer once it reaches the write path (problem.ts maps these).
-  [problemsOfParameter({ 409: ['concurrency_conflict'], 503: ['storage_full', 'storage_io_error', 'storage_fsync_failed', 'store_unavailable'] })],
+  [problemsOfParameter({ 409: ['concurrency_conflict'], 503: ['storage_full', 'storage_io_error', 'storage_fsync_failed', 'store_unavailable', 'key_store_unavailable'] })],
 );

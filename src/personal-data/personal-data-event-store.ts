@@ -21,6 +21,12 @@ import { mappedSubscription } from '../eventstore/mapped-subscription.js';
 import type { PersonalDataCatalogue } from './personal-data-catalogue.js';
 import type { SubjectKeys } from './subject-keys.js';
 
+/**
+ * The store as written with personal values opened (or shown as erased), not upcast: what the audit
+ * history views read, so entitled readers see the values while the shape stays the stored one.
+ */
+export const OPENED_EVENT_STORE = Symbol('OpenedEventStore');
+
 export class PersonalDataEventStore implements EventStore {
   constructor(
     readonly inner: EventStore,

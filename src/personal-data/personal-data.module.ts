@@ -12,6 +12,8 @@ import { MongoSubjectKeyStore } from './mongo/mongo-subject-key-store.js';
 import { KEYS_DB_FILE, SqliteSubjectKeyStore } from './sqlite/sqlite-subject-key-store.js';
 import { SUBJECT_KEY_STORE, type SubjectKeyStore } from './subject-key-store.port.js';
 import { SubjectKeys } from './subject-keys.js';
+import type { PersonalDataConfig } from '../config/personal-data-config.js';
+import { keyEncryptionKeyOf, type KeyEncryptionKeys } from './key-wrapping.js';
 
 /** Before the start: a damaged embedded key store stops it plainly (a source of truth, never rebuilt). */
 export function checkEmbeddedKeys(config: AppConfig): void {
@@ -29,11 +31,24 @@ export function selectSubjectKeyStore(config: AppConfig): SubjectKeyStore {
   return MongoSubjectKeyStore.connect(url);
 }
 
+/** The configured KEKs; none: keys are stored unwrapped, which production logs as a warning. */
+export function keyEncryptionKeysOf(config: PersonalDataConfig, production: boolean): KeyEncryptionKeys | undefined {
+  if (config.keyEncryptionKey === undefined) {
+    if (production) new Logger('KeyStore').warn('PERSONAL_DATA_KEK is not set: the data keys of personal data are stored unwrapped, so a copy of the key store alone opens personal data');
+    return undefined;
+  }
+  return { current: keyEncryptionKeyOf(config.keyEncryptionKey), previous: config.previousKeyEncryptionKeys.map(keyEncryptionKeyOf) };
+}
+
 @Global()
 @Module({
   providers: [
     { provide: SUBJECT_KEY_STORE, inject: [APP_CONFIG], useFactory: selectSubjectKeyStore },
-    { provide: SubjectKeys, inject: [SUBJECT_KEY_STORE, CLOCK], useFactory: (store: SubjectKeyStore, clock: Clock) => new SubjectKeys(store, clock) },
+    {
+      provide: SubjectKeys,
+      inject: [SUBJECT_KEY_STORE, CLOCK, APP_CONFIG],
+      useFactory: (store: SubjectKeyStore, clock: Clock, config: AppConfig) => new SubjectKeys(store, clock, keyEncryptionKeysOf(config.personalData, config.security.production)),
+    },
   ],
   exports: [SUBJECT_KEY_STORE, SubjectKeys],
 })

@@ -1,4 +1,5 @@
-// The key store of personal data: one data key per data subject (AES-256), kept apart from the
+// The key store of personal data: one data key per data subject (AES-256, wrapped when a
+// key-encryption key is configured: key-wrapping.ts), kept apart from the
 // event log on the engine of the read models (keys.db beside them, or a MongoDB collection).
 // Destroying a subject's key is erasing the subject: every value sealed with it, in the log, in
 // backups of the log and in exports, can no longer be read, while the log's bytes (and so every
@@ -12,12 +13,20 @@ import type { StorageFault } from '../sqlite/storage-monitor.js';
 export type SubjectKey = { state: 'active'; key: Buffer } | { state: 'erased'; erasedAt: string };
 
 export interface SubjectKeyStore {
-  /** The subject's key, made now if they have none (first-wins: two racing writers get the same key); an erased subject answers erased. */
-  keyFor(subject: string, createdAt: string): Promise<SubjectKey>;
+  /**
+   * The subject's key as stored; if they have none, `newKey` is stored as theirs first (first-wins:
+   * two racing writers get the same key). An erased subject answers erased. The bytes are what the
+   * caller keeps (a data key, or one wrapped with a key-encryption key: key-wrapping.ts).
+   */
+  keyFor(subject: string, createdAt: string, newKey: Buffer): Promise<SubjectKey>;
   /** The subject's key as it stands; undefined if they never had one. */
   find(subject: string): Promise<SubjectKey | undefined>;
   /** Destroys the key (its bytes overwritten where the engine allows) and leaves a tombstone; idempotent. */
   destroy(subject: string, erasedAt: string): Promise<void>;
+  /** Every subject's stored key, a page at a time in subject order after `after` (for rewrapping). */
+  page(after: string | undefined, limit: number): Promise<Array<{ subject: string; key: SubjectKey }>>;
+  /** Replaces the subject's stored key bytes if they still are `expected` (an erasure meanwhile wins); true if replaced. */
+  replace(subject: string, expected: Buffer, next: Buffer): Promise<boolean>;
   /** A file-backed store whose disk refuses writes says so here (GET /health). */
   storageFault?(): StorageFault | undefined;
   close(): Promise<void>;

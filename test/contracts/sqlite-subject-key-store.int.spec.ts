@@ -1,5 +1,6 @@
 // Runs the SubjectKeyStore contract against the embedded store, each test in a fresh temp dir; and
 // checks that a destroyed key's bytes are gone from the files, not merely marked destroyed.
+import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from '@jest/globals';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
@@ -30,7 +31,7 @@ describe('the embedded key store file', () => {
     const dir = await mkdtemp(join(tmpdir(), 'orderstream-keys-'));
     let store = SqliteSubjectKeyStore.inDataDir(dir);
     try {
-      const key = await store.keyFor('u1', '2026-12-01T00:00:00.000Z');
+      const key = await store.keyFor('u1', '2026-12-01T00:00:00.000Z', randomBytes(32));
       if (key.state !== 'active') throw new Error('no key');
       await store.close(); // the key is checkpointed into the database file itself
       expect((await readFile(join(dir, KEYS_DB_FILE))).includes(key.key)).toBe(true);

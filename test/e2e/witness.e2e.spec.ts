@@ -54,6 +54,30 @@ describe('witnessed anchors', () => {
     expect(readFileSync(witness, 'utf8').trim().split('\n')).toHaveLength(2);
     expect(await cli(['verify', '--url', app.baseUrl, '--token', token, '--witness', witness, '--public-key', join(out, 'audit.pub.pem')])).toMatchObject({ code: 0 });
 
+    // --since: only the anchors recorded at or after a moment.
+    const witnessed = readFileSync(witness, 'utf8').trim().split('\n').map((text) => JSON.parse(text) as { revision: number; recordedAt: string });
+    const sinceSecond = new Date(Date.parse(witnessed[0]!.recordedAt) + 1).toISOString();
+    const printed = async (since: string) => (await cli(['anchors', '--url', app.baseUrl, '--token', token, '--since', since])).stdout.trim().split('\n').filter(Boolean).map((text) => (JSON.parse(text) as { revision: number }).revision);
+    expect(await printed('2000-01-01T00:00:00Z')).toEqual(witnessed.map((anchor) => anchor.revision));
+    expect(await printed(sinceSecond)).toEqual(witnessed.filter((anchor) => anchor.recordedAt >= sinceSecond).map((anchor) => anchor.revision));
+    expect(await printed('2999-01-01T00:00:00Z')).toEqual([]);
+    const badSince = await cli(['anchors', '--url', app.baseUrl, '--token', token, '--since', 'last tuesday']);
+    expect(badSince.code).toBe(2);
+    expect(badSince.stderr).toContain('--since must be an ISO-8601 time');
+
+    // The proof of one event, checked with nothing but the proof, the witness and the public key.
+    const proof = await app.as('auditor').request('GET', `/v1/audit/streams/product-${productId}/events/1/proof`);
+    expect(proof.status).toBe(200);
+    writeFileSync(join(out, 'proof.json'), JSON.stringify(proof.body));
+    const proven = await cli(['verify-proof', join(out, 'proof.json'), '--witness', witness, '--public-key', join(out, 'audit.pub.pem')]);
+    expect(proven).toMatchObject({ code: 0 });
+    expect(proven.stdout).toContain(`OK: product-${productId}@1 (StockReceived`);
+    writeFileSync(join(out, 'forged-proof.json'), JSON.stringify(proof.body).replace('"quantity":5', '"quantity":500'));
+    const forged = await cli(['verify-proof', join(out, 'forged-proof.json'), '--witness', witness, '--public-key', join(out, 'audit.pub.pem')]);
+    expect(forged.code).toBe(1);
+    expect(forged.stdout).toContain('INVALID');
+    expect((await cli(['verify-proof', join(out, 'proof.json'), '--witness', witness])).code).toBe(2); // no key given: said, not guessed
+
     await app.stop();
     forgeLog(join(app.dataDir, 'events.db'), `product-${productId}`, 1, (data) => ({ ...(data as object), quantity: 500 }), 'strip-signatures');
 

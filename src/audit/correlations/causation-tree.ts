@@ -60,12 +60,12 @@ export function causationTree(events: readonly RecordedEvent[]): CauseNode[] {
 
 /**
  * The events that carry the correlation id, found through the correlation index
- * (projections/correlations) and read one by one from their streams as stored: no scan of the
- * log. `mayRead` leaves out events of streams the caller may not read. The answer is bounded to
+ * (projections/correlations) and read one by one from their streams (`store`: as stored, or with
+ * personal values opened): no scan of the log. `mayRead` leaves out events of streams the caller may not read. The answer is bounded to
  * MAX_CORRELATED events.
  */
 export async function correlation(
-  raw: EventStore,
+  store: EventStore,
   index: Pick<ReadStore, 'findByIds'>,
   correlationId: string,
   mayRead: (streamId: string) => boolean = () => true,
@@ -74,7 +74,7 @@ export async function correlation(
   const found: RecordedEvent[] = [];
   for (const place of entry?.events ?? []) {
     if (!mayRead(place.streamId)) continue;
-    const [event] = await raw.readStream(place.streamId, { fromRevision: place.revision, maxCount: 1 });
+    const [event] = await store.readStream(place.streamId, { fromRevision: place.revision, maxCount: 1 });
     if (event) found.push(event);
   }
   return {

@@ -6,7 +6,7 @@ import { Controller, Get, Inject, Param, Query, UseGuards, UseInterceptors } fro
 import { ApiTags } from '@nestjs/swagger';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import { type Actor, type EventStore } from '../../eventstore/event-store.port.js';
-import { RAW_EVENT_STORE } from '../../eventstore/upcasting/upcasting-event-store.js';
+import { OPENED_EVENT_STORE } from '../../personal-data/personal-data-event-store.js';
 import { PROJECTION_PROGRESS, type ProjectionProgress } from '../../http/min-position.interceptor.js';
 import { ProblemException } from '../../http/problem.js';
 import { RECORDED_CORRELATION_ID } from '../../http/request-context.js';
@@ -27,7 +27,8 @@ import { CorrelationDto } from '../audit-views.dto.js';
 @UseInterceptors(AuditReadLog)
 export class AuditCorrelationsController {
   constructor(
-    @Inject(RAW_EVENT_STORE) private readonly raw: EventStore,
+    // Stored shape, personal values opened for the auditors and admins reading (as the history).
+    @Inject(OPENED_EVENT_STORE) private readonly opened: EventStore,
     @Inject(READ_STORE) private readonly readStore: ReadStore,
     @Inject(PROJECTION_PROGRESS) private readonly progress: ProjectionProgress,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -43,12 +44,12 @@ export class AuditCorrelationsController {
   @Permission('audit.read-history')
   async get(@Param('correlationId') correlationId: string, @Query() _query: NoQueryDto, @CurrentActor() actor: Actor): Promise<CorrelationView> {
     if (!RECORDED_CORRELATION_ID.test(correlationId)) throw new ProblemException(400, 'invalid_correlation_id', 'A correlation id is 1-165 characters of A-Z a-z 0-9 . _ : -');
-    const head = await this.raw.headPosition();
+    const head = await this.opened.headPosition();
     if (head !== undefined && !(await this.progress.waitForPosition([correlationsProjection.name], head, this.config.minPositionWaitMs))) {
       throw new ProblemException(503, 'projection_behind', 'The correlation index has not caught up with the log yet', { retryAfter: 1 });
     }
     // Events of streams the caller may not read are left out, as if they did not carry the id.
-    const view = await correlation(this.raw, this.readStore, correlationId, (streamId) => this.logReads.mayReadStream(actor, streamId));
+    const view = await correlation(this.opened, this.readStore, correlationId, (streamId) => this.logReads.mayReadStream(actor, streamId));
     if (view.events.length === 0) throw new ProblemException(404, 'correlation_not_found', `No event carries correlation id ${correlationId}`);
     return view;
   }

@@ -7,7 +7,7 @@ import { Controller, Get, Inject, Query, UseGuards, UseInterceptors } from '@nes
 import { ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsISO8601, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { type Actor, type EventStore, type RecordedEvent } from '../../eventstore/event-store.port.js';
-import { RAW_EVENT_STORE } from '../../eventstore/upcasting/upcasting-event-store.js';
+import { OPENED_EVENT_STORE } from '../../personal-data/personal-data-event-store.js';
 import { logPages } from '../../eventstore/log-pages.js';
 import { LogWalkTurns } from '../../http/log-walk-turns.js';
 import { decodeCursor, encodeCursor, PageQueryDto, type Page } from '../../http/pagination.js';
@@ -55,7 +55,8 @@ export type LogSearchPage = Page<EventView> & { scannedUpTo: string | null };
 @UseInterceptors(AuditReadLog)
 export class AuditLogSearchController {
   constructor(
-    @Inject(RAW_EVENT_STORE) private readonly raw: EventStore,
+    // Stored shape, personal values opened for the auditors and admins searching (as the history).
+    @Inject(OPENED_EVENT_STORE) private readonly opened: EventStore,
     private readonly logReads: LogReadPolicy,
     private readonly turns: LogWalkTurns,
   ) {}
@@ -87,7 +88,7 @@ export class AuditLogSearchController {
       let scanned = 0;
       let scannedUpTo = after;
       let more = false;
-      walk: for await (const page of logPages(this.raw, { after, filter, pageSize: Math.min(1000, SCAN_BUDGET) })) {
+      walk: for await (const page of logPages(this.opened, { after, filter, pageSize: Math.min(1000, SCAN_BUDGET) })) {
         for (const event of page) {
           if (found.length === query.limit || scanned === SCAN_BUDGET) {
             more = true;

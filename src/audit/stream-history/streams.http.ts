@@ -5,7 +5,7 @@ import { ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsISO8601, IsOptional, Max, Min } from 'class-validator';
 import { EVENT_STORE, type Actor, type EventStore } from '../../eventstore/event-store.port.js';
-import { RAW_EVENT_STORE } from '../../eventstore/upcasting/upcasting-event-store.js';
+import { OPENED_EVENT_STORE } from '../../personal-data/personal-data-event-store.js';
 import { decodeCursor, encodeCursor, PageQueryDto, type Page } from '../../http/pagination.js';
 import { ProblemException } from '../../http/problem.js';
 import { CurrentActor, Permission } from '../../access/access.decorators.js';
@@ -62,7 +62,8 @@ export class DiffQueryDto {
 
 const STREAM_ID = /^[^\s$][^\s]{0,199}$/;
 
-function checkStreamId(streamId: string): string {
+/** Throws 400 invalid_stream_id for what cannot be a stream id (the audit routes' path parameter). */
+export function checkStreamId(streamId: string): string {
   if (!STREAM_ID.test(streamId)) throw new ProblemException(400, 'invalid_stream_id', 'A stream id is 1-200 characters without spaces, not starting with $');
   return streamId;
 }
@@ -83,7 +84,10 @@ export type StateView = StateAt & { streamId: string; kind: string };
 @UseInterceptors(AuditReadLog)
 export class AuditStreamsController {
   constructor(
-    @Inject(RAW_EVENT_STORE) private readonly raw: EventStore,
+    // History shows events in their stored shape with personal values opened for the auditors and
+    // admins reading it (erased subjects' values as erased); the hashes cover the sealed form, which
+    // exports and proofs hand out.
+    @Inject(OPENED_EVENT_STORE) private readonly opened: EventStore,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly logReads: LogReadPolicy,
   ) {}
@@ -104,7 +108,7 @@ export class AuditStreamsController {
       from = Number(revision);
       if (!Number.isSafeInteger(from) || from < 0) throw new ProblemException(400, 'invalid_cursor', 'cursor must be a nextCursor from a previous page');
     }
-    const events = await this.raw.readStream(streamId, { fromRevision: from, maxCount: query.limit + 1 });
+    const events = await this.opened.readStream(streamId, { fromRevision: from, maxCount: query.limit + 1 });
     if (events.length === 0 && from === 0) throw new ProblemException(404, 'stream_not_found', `Stream ${streamId} has no events`);
     const page = events.slice(0, query.limit);
     const items = page.map((event) => ({ ...eventView(event), data: redactSecrets(event.data) }));

@@ -10,7 +10,7 @@ import { canonicalJson, verifyExport, type ExportFilter, type ExportManifest } f
 import { loadSigningKey } from '../../audit/export/signing-key.js';
 import { loadAuditConfig } from '../../config/audit-config.js';
 import { outputFile } from '../output-files.js';
-import { CliError, positionOption } from '../cli-error.js';
+import { CliError, positionOption, timeOption } from '../cli-error.js';
 import { progressBar } from '../progress.js';
 import { httpJson, httpRequest, openEventStoreFile, resolveTarget, type TargetOptions } from '../target.js';
 
@@ -25,17 +25,11 @@ interface ExportOptions extends TargetOptions {
 }
 
 function filterOf(options: ExportOptions): ExportFilter {
-  const time = (name: string, value: string | undefined) => {
-    if (value === undefined) return undefined;
-    const at = new Date(value);
-    if (Number.isNaN(at.getTime())) throw new CliError(`--${name} must be an ISO-8601 time`);
-    return at.toISOString();
-  };
   const filter: ExportFilter = {};
   const from = positionOption('from-position', options.fromPosition)?.toString();
   const to = positionOption('to-position', options.toPosition)?.toString();
-  const since = time('since', options.since);
-  const until = time('until', options.until);
+  const since = timeOption('since', options.since);
+  const until = timeOption('until', options.until);
   if (from !== undefined) filter.fromPosition = from;
   if (to !== undefined) filter.toPosition = to;
   if (since !== undefined) filter.since = since;

@@ -2,9 +2,8 @@
 // driver: one document per subject, majority writes. Creating is an upsert that only sets the key
 // on insert (first-wins); destroying unsets it and records when, as one update.
 import { Binary, MongoClient, MongoServerError, type Collection, type MongoClientOptions } from 'mongodb';
-import { randomBytes } from 'node:crypto';
 import { databaseName } from '../../readstore/mongo/mongo-read-store.js';
-import { assertSubject, KEY_BYTES, type SubjectKey, type SubjectKeyStore } from '../subject-key-store.port.js';
+import { assertSubject, type SubjectKey, type SubjectKeyStore } from '../subject-key-store.port.js';
 
 export const SUBJECT_KEYS_COLLECTION = '_subject_keys';
 const DUPLICATE_KEY = 11000;
@@ -36,12 +35,12 @@ export class MongoSubjectKeyStore implements SubjectKeyStore {
     return new MongoSubjectKeyStore(new MongoClient(url, options), databaseName(url));
   }
 
-  async keyFor(subject: string, createdAt: string): Promise<SubjectKey> {
+  async keyFor(subject: string, createdAt: string, newKey: Buffer): Promise<SubjectKey> {
     assertSubject(subject);
     try {
       const document = await this.collection.findOneAndUpdate(
         { _id: subject },
-        { $setOnInsert: { key: new Binary(randomBytes(KEY_BYTES)), createdAt } },
+        { $setOnInsert: { key: new Binary(newKey), createdAt } },
         { upsert: true, returnDocument: 'after' },
       );
       return keyOf(document!);
@@ -55,6 +54,16 @@ export class MongoSubjectKeyStore implements SubjectKeyStore {
   async find(subject: string): Promise<SubjectKey | undefined> {
     const document = await this.collection.findOne({ _id: subject });
     return document ? keyOf(document) : undefined;
+  }
+
+  async page(after: string | undefined, limit: number): Promise<Array<{ subject: string; key: SubjectKey }>> {
+    const documents = await this.collection.find(after === undefined ? {} : { _id: { $gt: after } }).sort({ _id: 1 }).limit(limit).toArray();
+    return documents.map((document) => ({ subject: document._id, key: keyOf(document) }));
+  }
+
+  async replace(subject: string, expected: Buffer, next: Buffer): Promise<boolean> {
+    const result = await this.collection.updateOne({ _id: subject, key: new Binary(expected) }, { $set: { key: new Binary(next) } });
+    return result.modifiedCount === 1;
   }
 
   async destroy(subject: string, erasedAt: string): Promise<void> {

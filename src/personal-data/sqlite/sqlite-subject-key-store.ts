@@ -3,12 +3,11 @@
 // secure_delete overwrites a destroyed key's bytes in the file, and the WAL is checkpointed and
 // truncated after each destruction so no copy of the page stays behind in it.
 import type Database from 'better-sqlite3';
-import { randomBytes } from 'node:crypto';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { openSyncedFile } from '../../sqlite/open-synced-file.js';
 import { StorageMonitor, type StorageFault } from '../../sqlite/storage-monitor.js';
-import { assertSubject, KEY_BYTES, type SubjectKey, type SubjectKeyStore } from '../subject-key-store.port.js';
+import { assertSubject, type SubjectKey, type SubjectKeyStore } from '../subject-key-store.port.js';
 
 export const KEYS_DB_FILE = 'keys.db';
 
@@ -21,6 +20,8 @@ interface KeyRow {
   key: Buffer | null;
   erased_at: string | null;
 }
+
+const keyOf = (row: KeyRow): SubjectKey => (row.key === null ? { state: 'erased', erasedAt: row.erased_at ?? '' } : { state: 'active', key: row.key });
 
 export class SqliteSubjectKeyStore implements SubjectKeyStore {
   private readonly db: Database.Database;
@@ -37,21 +38,31 @@ export class SqliteSubjectKeyStore implements SubjectKeyStore {
     this.statements = {
       create: this.db.prepare('INSERT INTO subject_keys (subject, key, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING'),
       find: this.db.prepare('SELECT key, erased_at FROM subject_keys WHERE subject = ?'),
+      page: this.db.prepare('SELECT subject, key, erased_at FROM subject_keys WHERE subject > ? ORDER BY subject LIMIT ?'),
+      replace: this.db.prepare('UPDATE subject_keys SET key = ? WHERE subject = ? AND key = ?'),
       destroy: this.db.prepare(`INSERT INTO subject_keys (subject, key, created_at, erased_at) VALUES (?, NULL, ?, ?)
         ON CONFLICT (subject) DO UPDATE SET key = NULL, erased_at = coalesce(subject_keys.erased_at, excluded.erased_at)`),
     };
   }
 
-  async keyFor(subject: string, createdAt: string): Promise<SubjectKey> {
+  async keyFor(subject: string, createdAt: string, newKey: Buffer): Promise<SubjectKey> {
     assertSubject(subject);
-    this.storage.write(() => this.statements.create.run(subject, randomBytes(KEY_BYTES), createdAt));
+    this.storage.write(() => this.statements.create.run(subject, newKey, createdAt));
     return (await this.find(subject))!;
   }
 
   async find(subject: string): Promise<SubjectKey | undefined> {
     const row = this.statements.find.get(subject) as KeyRow | undefined;
-    if (!row) return undefined;
-    return row.key === null ? { state: 'erased', erasedAt: row.erased_at ?? '' } : { state: 'active', key: row.key };
+    return row && keyOf(row);
+  }
+
+  async page(after: string | undefined, limit: number): Promise<Array<{ subject: string; key: SubjectKey }>> {
+    const rows = this.statements.page.all(after ?? '', limit) as Array<KeyRow & { subject: string }>;
+    return rows.map((row) => ({ subject: row.subject, key: keyOf(row) }));
+  }
+
+  async replace(subject: string, expected: Buffer, next: Buffer): Promise<boolean> {
+    return this.storage.write(() => this.statements.replace.run(next, subject, expected)).changes === 1;
   }
 
   async destroy(subject: string, erasedAt: string): Promise<void> {
