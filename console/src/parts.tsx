@@ -1,5 +1,4 @@
-// Small pieces every screen uses: times in the reader's zone (UTC on hover), readable JSON, an
-// actor, the API's refusals as it gave them, and a hook for one call's state.
+// Small pieces every screen uses: times in the reader's zone (UTC on hover), an actor, the API's refusals as it gave them, and a hook for one call's state.
 import type { ComponentChildren } from 'preact';
 import { useCallback, useState } from 'preact/hooks';
 import { ApiProblem } from './api';
@@ -15,10 +14,6 @@ export function Time({ iso }: { iso: string | null | undefined }) {
       {LOCAL.format(date)}
     </time>
   );
-}
-
-export function Json({ value }: { value: unknown }) {
-  return <pre class="json">{JSON.stringify(value, null, 2)}</pre>;
 }
 
 export function ActorName({ actor }: { actor: unknown }) {

@@ -3,7 +3,8 @@
 // log by stream prefix, type, time range and actor, and open the streams of what it finds.
 import { useEffect, useState } from 'preact/hooks';
 import { getJson, type EventView, type Page } from '../api';
-import { ActorName, Json, Refusal, short, Time, useCall } from '../parts';
+import { ActorName, Refusal, short, Time, useCall } from '../parts';
+import { Json } from '../readable-data';
 import { href } from '../routes';
 
 const PAGE_SIZE = 25;
