@@ -276,6 +276,8 @@ describe('with the keyboard only', () => {
       expect(await focused()).toBe(name);
     };
     await tabTo('Integrity');
+    // The focus shows: the console's outline, not the browser's default (or none).
+    expect(await page.evaluate<string>('getComputedStyle(document.activeElement).outlineStyle + " " + getComputedStyle(document.activeElement).outlineWidth')).toBe('solid 3px');
     await page.keyboard.press('Enter');
     await tabTo('Run verify');
     await page.keyboard.press('Enter');
