@@ -203,7 +203,7 @@ function DocumentTable({ answer }: { answer: ReplayAnswer }) {
   return (
     <div data-testid="replay-result">
       <p role="status">
-        {answer.events} events replayed (positions {answer.fromPosition ?? 'start'} to {answer.toPosition ?? 'head'}): {answer.documentCount} documents
+        {answer.events} event{answer.events === 1 ? '' : 's'} replayed (positions {answer.fromPosition ?? 'start'} to {answer.toPosition ?? 'head'}): {answer.documentCount} document{answer.documentCount === 1 ? '' : 's'}
         {answer.truncated ? `, the first ${answer.documents.length} shown` : ''}.
       </p>
       <div class="scroll">

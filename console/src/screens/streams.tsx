@@ -45,7 +45,7 @@ export function StreamsScreen({ streamId, fromRevision }: { streamId?: string; f
       </form>
       <p class="hint">
         Stream ids are <code>&lt;kind&gt;-&lt;id&gt;</code>: <code>product-</code>, <code>order-</code>, <code>payment-</code>, <code>shipment-</code>,{' '}
-        <code>fulfillment-</code>, <code>user-</code>, <code>audit-anchors</code>, <code>audit-log-YYYY-MM-DD</code>.
+        <code>fulfillment-</code>, <code>user-</code>, <code>data-subject-</code>, <code>parked-event-</code>, <code>audit-anchors</code>, <code>audit-log-YYYY-MM-DD</code>.
       </p>
       {!streamId && <LogSearch />}
       {page.error !== undefined && <Refusal error={page.error} />}
