@@ -81,6 +81,7 @@ describe('skipping a parked event', () => {
 
     expectProblem(await api.as('admin').request('POST', path, { body: {} }), 400, 'validation_failed');
     expectProblem(await api.as('admin').request('POST', path, { body: { reason: '' } }), 400, 'validation_failed');
+    expectProblem(await api.as('admin').request('POST', path, { body: { reason: '   ' } }), 422, 'invalid_reason');
     expect(await listed(id)).toBe(true);
 
     const skipped = await api.as('admin').request('POST', path, { body: { reason: 'duplicate account, merged by hand' } });

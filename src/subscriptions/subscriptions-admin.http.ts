@@ -121,7 +121,7 @@ export class SubscriptionsAdminController {
   @Operation({
     summary: 'Leave a parked event unprocessed, with a reason recorded in the log for auditors',
     answer: ParkedEventDto,
-    problems: { 400: ['invalid_id'], 404: ['parked_event_not_found'], 409: ['parked_event_resolved'] },
+    problems: { 400: ['invalid_id'], 404: ['parked_event_not_found'], 409: ['parked_event_resolved'], 422: ['invalid_reason'] },
   })
   @Post('parked-events/:id/skip')
   @Permission('operations.resolve-parked-events')
