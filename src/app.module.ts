@@ -20,7 +20,7 @@ import { ShippingModule, shippingLogData } from './shipping/shipping.module.js';
 import { MetricsController } from './observability/metrics.http.js';
 import { ReadStoreModule } from './readstore/read-store.module.js';
 import { CredentialStoreModule } from './credentialstore/credential-store.module.js';
-import { SubscriptionsModule } from './subscriptions/subscriptions.module.js';
+import { SubscriptionsModule, parkedEventsLogData } from './subscriptions/subscriptions.module.js';
 import { LeasesModule } from './leases/leases.module.js';
 import { ProjectionEngineModule } from './projection-engine/projection-engine.module.js';
 import { allUpcasters } from './upcasters.js';
@@ -32,7 +32,7 @@ import { allProjections } from '../projections/index.js';
 import { scratchProjections } from '../projections/scratch/index.js';
 
 /** Each context's kinds of data in the log, for the policy of who may read which (src/access/log-read-policy.ts). */
-const logData = [inventoryLogData, orderingLogData, paymentsLogData, shippingLogData, fulfillmentLogData, identityLogData, dataProtectionLogData, ...auditLogData];
+const logData = [inventoryLogData, orderingLogData, paymentsLogData, shippingLogData, fulfillmentLogData, identityLogData, dataProtectionLogData, parkedEventsLogData, ...auditLogData];
 
 /** What every context needs: configuration, the clock, the command path and the turns of full-log walks. */
 @Global()

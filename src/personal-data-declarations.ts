@@ -12,10 +12,11 @@ import { ORDER_PERSONAL_DATA } from './ordering/ordering.decider.js';
 import { PAYMENT_PERSONAL_DATA } from './payments/payments.decider.js';
 import { PersonalDataCatalogue } from './personal-data/personal-data-catalogue.js';
 import { SHIPPING_PERSONAL_DATA } from './shipping/shipping.decider.js';
+import { PARKED_EVENT_PERSONAL_DATA } from './subscriptions/parked-events.decider.js';
 
 export const personalData = new PersonalDataCatalogue([
   INVENTORY_PERSONAL_DATA, ORDER_PERSONAL_DATA, PAYMENT_PERSONAL_DATA, SHIPPING_PERSONAL_DATA, FULFILLMENT_PERSONAL_DATA,
-  USER_PERSONAL_DATA, ADMIN_ROSTER_PERSONAL_DATA, DATA_SUBJECT_PERSONAL_DATA, auditPersonalData,
+  USER_PERSONAL_DATA, ADMIN_ROSTER_PERSONAL_DATA, DATA_SUBJECT_PERSONAL_DATA, PARKED_EVENT_PERSONAL_DATA, auditPersonalData,
 ]);
 
 /** A read model that folds any event type with personal data may hold some of it. */

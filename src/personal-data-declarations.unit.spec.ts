@@ -13,6 +13,7 @@ import { ORDER_EVENT_TYPES, type OrderEvent } from './ordering/ordering.decider.
 import { PAYMENT_EVENT_TYPES, type PaymentEvent } from './payments/payments.decider.js';
 import { SHIPPING_EVENT_TYPES, type ShippingEvent } from './shipping/shipping.decider.js';
 import { USER_EVENT_TYPES, type UserEvent } from './identity/users.decider.js';
+import { PARKED_EVENT_DECISION_TYPES, type ParkedEventDecision } from './subscriptions/parked-events.decider.js';
 import { personalData } from './personal-data-declarations.js';
 import { PersonalDataCatalogue } from './personal-data/personal-data-catalogue.js';
 import { locations } from './personal-data/personal-paths.js';
@@ -23,7 +24,7 @@ import { ANCHOR_RECORDED } from './audit/anchors/anchor.js';
 import { ERASED_ADDRESS } from './decider/personal-data.js';
 import * as story from '../test/support/shop-story.js';
 
-type DomainEventUnion = InventoryEvent | OrderEvent | PaymentEvent | ShippingEvent | FulfillmentEvent | UserEvent | AdminRosterEvent | DataSubjectEvent;
+type DomainEventUnion = InventoryEvent | OrderEvent | PaymentEvent | ShippingEvent | FulfillmentEvent | UserEvent | AdminRosterEvent | DataSubjectEvent | ParkedEventDecision;
 type Specimens = { [Type in DomainEventUnion['type']]: Extract<DomainEventUnion, { type: Type }>['data'] } & Record<typeof AUDIT_READ_RECORDED | typeof ANCHOR_RECORDED, unknown>;
 
 const CUSTOMER = 'c0ffee00-0000-4000-8000-000000000001';
@@ -77,6 +78,9 @@ const SPECIMENS: Specimens = {
   LegalHoldPlaced: { subjectId: CUSTOMER, reason: 'litigation' },
   LegalHoldLifted: { subjectId: CUSTOMER, reason: 'closed' },
   DataSubjectErased: { subjectId: CUSTOMER, reason: 'art. 17' },
+  ParkedEventRetried: { subscriber: 'users@v1', position: '42', streamId: `user-${CUSTOMER}`, revision: 0, eventId: 'e-1', eventType: 'UserRegistered' },
+  ParkedEventRetryFailed: { subscriber: 'users@v1', position: '42', streamId: `user-${CUSTOMER}`, revision: 0, eventId: 'e-1', eventType: 'UserRegistered', failure: 'duplicate key' },
+  ParkedEventSkipped: { subscriber: 'users@v1', position: '42', streamId: `user-${CUSTOMER}`, revision: 0, eventId: 'e-1', eventType: 'UserRegistered', reason: 'checked by hand' },
   [AUDIT_READ_RECORDED]: { method: 'GET', route: '/v1/audit/verify', params: {}, query: {}, actor: { userId: CUSTOMER, roles: ['auditor'] } },
   [ANCHOR_RECORDED]: { position: '1', streamHeads: { 'order-o-1': { revision: 0, hash: 'h' } }, rootHash: 'r', streamCount: 1, part: 1, parts: 1 },
 };
@@ -135,7 +139,7 @@ describe('personal data declarations', () => {
     // Each context's exhaustive list of its event types, and the audit's two.
     const recorded = [
       ...INVENTORY_EVENT_TYPES, ...ORDER_EVENT_TYPES, ...PAYMENT_EVENT_TYPES, ...SHIPPING_EVENT_TYPES, ...FULFILLMENT_EVENT_TYPES,
-      ...USER_EVENT_TYPES, ...ADMIN_ROSTER_EVENT_TYPES, ...DATA_SUBJECT_EVENT_TYPES, AUDIT_READ_RECORDED, ANCHOR_RECORDED,
+      ...USER_EVENT_TYPES, ...ADMIN_ROSTER_EVENT_TYPES, ...DATA_SUBJECT_EVENT_TYPES, ...PARKED_EVENT_DECISION_TYPES, AUDIT_READ_RECORDED, ANCHOR_RECORDED,
     ].sort();
     expect([...personalData.types].sort()).toEqual(recorded);
     expect(Object.keys(SPECIMENS).sort()).toEqual(recorded);

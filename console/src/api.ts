@@ -72,28 +72,13 @@ export function signOut(): void {
   storeToken(null);
 }
 
-/** Shapes of the answers the console reads (see src/audit, src/projection-engine, src/access). */
-export interface EventView {
-  streamId: string;
-  revision: number;
-  position: string;
-  eventId: string;
-  type: string;
-  schemaVersion: number;
-  data: unknown;
-  recordedAt: string;
-  metadata: {
-    actor: { userId: string; roles: string[] } | { system: string };
-    commandId?: string;
-    commandType?: string;
-    correlationId?: string;
-    causationId?: string;
-    requestId?: string;
-    occurredAt?: string;
-    prevHash: string;
-    hash: string;
-  };
-}
+// The answers' shapes are the service's own types (type-only imports: nothing of src/ is bundled),
+// so a change to an answer is a compile error here, not a screen that silently shows less. Types
+// declared in modules that import Node's own (crypto, Buffer: verification, anchors) stay copied
+// in their screens: the browser build has no Node types.
+export type { EventView } from '../../src/audit/event-view';
+export type { StateAt, StateDiff } from '../../src/audit/entity-state/state-at';
+export type { CausationNode, CorrelationView } from '../../src/audit/correlations/causation-tree';
 
 export interface Page<T> {
   items: T[];

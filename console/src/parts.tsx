@@ -1,7 +1,6 @@
-// Small pieces every screen uses: times in the reader's zone (UTC on hover), readable JSON, an
-// actor, the API's refusals as it gave them, and a hook for one call's state.
+// Small pieces every screen uses: times in the reader's zone (UTC on hover), an actor, the API's refusals as it gave them, and a hook for one call's state.
 import type { ComponentChildren } from 'preact';
-import { useCallback, useState } from 'preact/hooks';
+import { useCallback, useRef, useState } from 'preact/hooks';
 import { ApiProblem } from './api';
 
 const LOCAL = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
@@ -15,10 +14,6 @@ export function Time({ iso }: { iso: string | null | undefined }) {
       {LOCAL.format(date)}
     </time>
   );
-}
-
-export function Json({ value }: { value: unknown }) {
-  return <pre class="json">{JSON.stringify(value, null, 2)}</pre>;
 }
 
 export function ActorName({ actor }: { actor: unknown }) {
@@ -60,16 +55,23 @@ export interface Call<T> {
 
 export function useCall<T>(): Call<T> {
   const [state, setState] = useState<{ data: T | undefined; error: unknown; busy: boolean }>({ data: undefined, error: undefined, busy: false });
+  // Only the latest call's answer is shown: answers can arrive out of order (a slider moved twice,
+  // a page opened while the previous one loads), and an older one must not overwrite a newer one.
+  const latest = useRef(0);
   const run = useCallback(async (work: () => Promise<T>) => {
+    const call = ++latest.current;
     setState((previous) => ({ ...previous, busy: true, error: undefined }));
     try {
       const data = await work();
-      setState({ data, error: undefined, busy: false });
+      if (call === latest.current) setState({ data, error: undefined, busy: false });
     } catch (error) {
-      setState({ data: undefined, error, busy: false });
+      if (call === latest.current) setState({ data: undefined, error, busy: false });
     }
   }, []);
-  const reset = useCallback(() => setState({ data: undefined, error: undefined, busy: false }), []);
+  const reset = useCallback(() => {
+    latest.current++;
+    setState({ data: undefined, error: undefined, busy: false });
+  }, []);
   return { ...state, run, reset };
 }
 

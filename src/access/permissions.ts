@@ -87,6 +87,8 @@ export const PERMISSIONS = {
   'operations.read-subscriptions': ADMIN,
   'operations.read-parked-events': ADMIN,
   'operations.resolve-parked-events': ADMIN,
+  // Admins' retries and skips of parked events, as recorded in the log: auditors read those decisions.
+  'operations.read-log': { auditor: 'any', admin: 'any' },
   'operations.backup': ADMIN,
   // The details of /health (adapters, targets, store errors, subscribers); anyone gets the status.
   'operations.read-health-details': ADMIN,

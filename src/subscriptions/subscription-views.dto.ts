@@ -22,7 +22,15 @@ export class SubscriberListDto {
   @ApiProperty({ type: [SubscriberStatusDto] }) items!: SubscriberStatusDto[];
 }
 
+export class ParkedResolutionDto {
+  @ApiProperty({ enum: ['retried', 'skipped'] }) action!: 'retried' | 'skipped';
+  @ApiProperty({ description: "The admin's user id" }) by!: string;
+  @ApiProperty({ format: 'date-time' }) at!: string;
+  @ApiProperty({ description: 'Why it was skipped (empty for a retry)' }) reason!: string;
+}
+
 export class ParkedEventDto implements Omit<ParkedEvent, 'position'> {
+  @ApiProperty({ example: 'users@v1:42', description: '<subscriber>:<position>: what the retry and skip routes take' }) id!: string;
   @ApiProperty() subscriber!: string;
   @ApiProperty({ pattern: '^[0-9]+$' }) position!: string;
   @ApiProperty() streamId!: string;
@@ -32,4 +40,7 @@ export class ParkedEventDto implements Omit<ParkedEvent, 'position'> {
   @ApiProperty({ description: 'The last error' }) error!: string;
   @ApiProperty() attempts!: number;
   @ApiProperty({ format: 'date-time' }) parkedAt!: string;
+  @ApiProperty({ example: 'parked-event-users@v1:42', description: "The log stream recording admins' retries and skips of this event (GET /v1/audit/streams/{streamId})" })
+  decisionStream!: string;
+  @ApiProperty({ type: ParkedResolutionDto, required: false, description: 'How it was resolved (the answers of retry and skip)' }) resolution?: ParkedResolutionDto;
 }

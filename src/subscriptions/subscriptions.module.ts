@@ -11,6 +11,13 @@ import type { EventHandler } from './subscriber.js';
 import { SubscriptionRunner } from './subscription-runner.js';
 import { SubscriptionsAdminController } from './subscriptions-admin.http.js';
 import { LEASES, type Leases } from '../leases/leases.js';
+import type { LogData } from '../access/log-read-policy.js';
+import { PARKED_EVENT_DECISION_TYPES, PARKED_EVENT_STREAM_PREFIX } from './parked-events.decider.js';
+
+/** Admins' retries and skips of parked events in the log (src/access/log-read-policy.ts): for auditors and admins. */
+export const parkedEventsLogData: LogData = {
+  kind: 'decisions on parked events', streamPrefixes: [PARKED_EVENT_STREAM_PREFIX], eventTypes: PARKED_EVENT_DECISION_TYPES, permission: 'operations.read-log',
+};
 
 const REGISTRY_WAIT_MS = 3_000;
 

@@ -1,8 +1,10 @@
 // The audit console (/console) in a real browser (Debian's Chromium) against the built service:
-// an auditor follows an order through its stream, its state and diff, its causation tree and a
-// verify; an analyst sees the analysts' screens (and not the access log or history) and watches a
-// rebuild finish; a customer gets nothing; an admin reads the access log; the keyboard reaches the
-// main actions; a tampered log shows its broken link. Every page is watched for CSP violations.
+// an auditor finds an order by searching the log, reads its stream, its state at an earlier
+// revision and the diff, its causation tree, verify and the anchors; an analyst sees the analysts'
+// screens (and not the access log or history) and watches a rebuild finish; a customer gets
+// nothing; an admin reads the access log and sees an erased customer's data as erased; the keyboard
+// reaches the main actions; a tampered log shows its broken link; an admin's skip of a parked event
+// is in the log. Every page is watched for CSP violations. Each screen is saved as a screenshot.
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import Database from 'better-sqlite3';
 import { readFileSync } from 'node:fs';
@@ -23,13 +25,19 @@ const contexts: BrowserContext[] = [];
 let productStream: string;
 let orderStream: string;
 let orderCorrelation: string;
+let customer: TestUser;
+let orderPlacedAt: number;
 
-async function signedIn(user: TestUser): Promise<Page> {
+/** A moment as the browser's `datetime-local` field takes it: in the page's zone (Europe/Berlin, newPerson). */
+const berlinLocal = (ms: number) => new Date(ms).toLocaleString('sv-SE', { timeZone: 'Europe/Berlin' }).replace(' ', 'T').slice(0, 16);
+
+async function signedIn(user: TestUser, shot?: string): Promise<Page> {
   const { context, page } = await newPerson(browser, trouble);
   contexts.push(context);
   await page.goto(`${app.baseUrl}/console`);
   await page.getByLabel('Email').fill(user.email);
   await page.getByLabel('Password').fill(user.password);
+  if (shot) await screenshot(page, shot);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByRole('button', { name: 'Sign out' }).waitFor();
   return page;
@@ -42,7 +50,8 @@ beforeAll(async () => {
   const product = await productWithStock(app, 10);
   productStream = `product-${product.id}`;
   await app.as('staff').request('PUT', `/v1/products/${product.id}/price`, { body: { amount: 1250, currency: 'EUR' } });
-  const customer = await app.newUser('customer');
+  customer = await app.newUser('customer');
+  orderPlacedAt = Date.now();
   const placed = await placeOrder(app, customer, [{ productId: product.id, quantity: 2 }], { minPosition: product.position, headers: { 'x-correlation-id': 'browser-checkout' } });
   expect(placed.status).toBe(201);
   orderStream = `order-${placed.body.id}`;
@@ -59,22 +68,33 @@ afterAll(async () => {
 describe('an auditor', () => {
   let page: Page;
   beforeAll(async () => {
-    page = await signedIn(await app.newUser('auditor'));
+    page = await signedIn(await app.newUser('auditor'), 'sign-in');
   });
 
   it('signs in and sees the auditors\' screens, not the analysts\' or the access log', async () => {
     expect(await screens(page)).toEqual(['Streams', 'Integrity', "A request's story", 'An entity over time']);
   });
 
-  it('searches the log by prefix and type, and opens a found event\'s stream', async () => {
+  it('finds the order by searching the log by prefix, type, time range and actor, and opens its stream', async () => {
     const search = page.getByRole('search', { name: 'Search the log' });
     await search.getByLabel('Stream prefix').fill('order-');
     await search.getByLabel('Event type').fill('OrderPlaced');
+    await search.getByLabel('Since').fill(berlinLocal(orderPlacedAt - 3_600_000));
+    await search.getByLabel('Until').fill(berlinLocal(orderPlacedAt + 3_600_000));
+    await search.getByLabel('Actor (user id)').fill(customer.id);
     await search.getByRole('button', { name: 'Search' }).click();
     const results = page.getByTestId('log-search-results');
     await results.locator('tbody tr').first().waitFor();
     expect(await results.locator('tbody tr td:nth-child(3)').allTextContents()).toEqual(['OrderPlaced']);
     await screenshot(page, 'streams-search');
+    // A window that ended before the order was placed finds nothing.
+    await search.getByLabel('Since').fill(berlinLocal(orderPlacedAt - 7_200_000));
+    await search.getByLabel('Until').fill(berlinLocal(orderPlacedAt - 3_600_000));
+    await search.getByRole('button', { name: 'Search' }).click();
+    await page.getByText('No events match.').waitFor();
+    await search.getByLabel('Since').fill(berlinLocal(orderPlacedAt - 3_600_000));
+    await search.getByLabel('Until').fill(berlinLocal(orderPlacedAt + 3_600_000));
+    await search.getByRole('button', { name: 'Search' }).click();
     await results.getByRole('link', { name: orderStream }).click();
     await page.locator('table.events tbody tr[data-revision]').first().waitFor();
     expect(await page.getByLabel('Stream id').inputValue()).toBe(orderStream);
@@ -89,26 +109,37 @@ describe('an auditor', () => {
     await expect(rows.first().locator('td').nth(2).textContent()).resolves.toContain('OrderPlaced');
     expect(await rows.first().locator('time').getAttribute('title')).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} UTC$/);
     await rows.first().getByRole('button', { name: 'Data' }).click();
-    await expect(page.locator('tr.details pre.json').textContent()).resolves.toContain('"lines"');
+    const data = page.locator('tr.details pre.json');
+    await expect(data.textContent()).resolves.toContain('"lines"');
+    // The shipping address is personal data: shown opened, or marked "sealed", never as the raw marker.
+    await expect(data.textContent()).resolves.toMatch(/"shippingAddress": (sealed|\{)/);
+    await expect(data.textContent()).resolves.not.toContain('$sealed');
     await expect(page.locator('tr.details').textContent()).resolves.toContain(orderCorrelation);
     await screenshot(page, 'streams');
   });
 
-  it('sees the entity at an earlier revision and the diff with the events that caused each change', async () => {
-    await page.goto(`${app.baseUrl}/console#/entity/${encodeURIComponent(productStream)}`);
-    const revision = page.getByLabel('State after: revision number');
-    await revision.fill('1');
-    await expect(page.getByTestId('state-at').locator('strong').first().textContent()).resolves.toBe('1');
-    await page.getByTestId('state-at').getByText('After revision 1').waitFor();
-    const state = JSON.parse((await page.getByTestId('state-at').locator('pre').textContent())!);
-    expect(state).toMatchObject({ onHand: 10, price: { amount: 1000 } });
-    await page.getByLabel('From: revision number').fill('1');
-    await page.getByRole('button', { name: 'Show the diff' }).click();
+  it('sees the order at an earlier revision, and the diff with the events that caused each change', async () => {
+    await page.getByRole('link', { name: `State over time of ${orderStream}` }).click();
+    await page.getByLabel('State after: revision number').fill('0');
+    const stateAt = page.getByTestId('state-at');
+    await stateAt.getByText('After revision 0').waitFor();
+    expect(JSON.parse((await stateAt.locator('pre').textContent())!)).toMatchObject({ status: 'placed', customerId: customer.id });
+    await page.getByRole('button', { name: 'Show the diff' }).click(); // from revision 0 to the latest
     const diff = page.getByTestId('diff');
     await diff.waitFor();
-    const priceRow = diff.locator('tr', { hasText: 'price.amount' });
-    await expect(priceRow.textContent()).resolves.toMatch(/1000.*1250.*PriceChanged @2/);
+    await expect(diff.locator('tr', { hasText: 'status' }).textContent()).resolves.toMatch(/"placed".*"confirmed".*OrderConfirmed @1/);
     await screenshot(page, 'entity');
+    // Or by a moment picked in the reader's zone: an hour before the order, there was none.
+    await page.getByRole('group', { name: 'State after' }).getByLabel('time', { exact: true }).check();
+    await page.getByLabel('State after: time (your zone)').fill(`${berlinLocal(orderPlacedAt - 3_600_000)}:00`);
+    await stateAt.getByText('Before the first event.').waitFor();
+  });
+
+  it('sees a product\'s price change between two revisions, by the event that made it', async () => {
+    await page.goto(`${app.baseUrl}/console#/entity/${encodeURIComponent(productStream)}`);
+    await page.getByLabel('From: revision number').fill('1');
+    await page.getByRole('button', { name: 'Show the diff' }).click();
+    await expect(page.getByTestId('diff').locator('tr', { hasText: 'price.amount' }).textContent()).resolves.toMatch(/1000.*1250.*PriceChanged @2/);
   });
 
   it('follows the order\'s causation tree across streams and the saga', async () => {
@@ -132,6 +163,9 @@ describe('an auditor', () => {
     const report = page.getByTestId('verify-report');
     await expect(report.locator('.verdict').textContent()).resolves.toMatch(/^Intact/);
     await expect(report.textContent()).resolves.toContain('Root hash');
+    const anchors = page.getByTestId('anchors').locator('tbody tr');
+    await anchors.first().waitFor();
+    await expect(anchors.last().textContent()).resolves.toMatch(/signed by key/);
   });
 
   it('takes a signed export whose four files verify offline', async () => {
@@ -181,14 +215,14 @@ describe('an analyst', () => {
     const servingAfter = await row.locator('td code').first().textContent();
     expect(servingAfter).not.toBe(servingBefore);
     expect(await row.getByTestId('building').textContent()).toBe('none');
-    await screenshot(page, 'analysts');
   });
 
   it('replays a scratch projection and reads its documents as a table', async () => {
     await page.getByRole('button', { name: 'Run the replay' }).click();
     const result = page.getByTestId('replay-result');
-    await expect(result.getByRole('status').textContent()).resolves.toMatch(/^\d+ events replayed/);
+    await expect(result.getByRole('status').textContent()).resolves.toMatch(/^\d+ events? replayed/);
     expect(await result.locator('tbody tr').count()).toBeGreaterThan(0);
+    await screenshot(page, 'analysts');
   });
 });
 
@@ -199,6 +233,7 @@ describe('a customer', () => {
     await expect(page.getByRole('alert').textContent()).resolves.toMatch(/hold none of the permissions/);
     await page.goto(`${app.baseUrl}/console#/streams/${encodeURIComponent(orderStream)}`);
     expect(await page.locator('table.events').count()).toBe(0);
+    await screenshot(page, 'customer-refused');
   });
 });
 
@@ -211,6 +246,20 @@ describe('an admin', () => {
     await log.locator('tbody tr').first().waitFor();
     await expect(log.textContent()).resolves.toContain(`streamId=${orderStream}`);
     await screenshot(page, 'access-log');
+  });
+
+  it('sees an erased customer\'s address as erased in the order\'s saga state', async () => {
+    const admin = app.as('admin');
+    expect((await admin.request('POST', `/v1/admin/data-subjects/${customer.id}/erasure`, { body: { reason: 'browser spec: art. 17 request' } })).status).toBe(200);
+    const story = await admin.request('GET', `/v1/audit/correlations/${encodeURIComponent(orderCorrelation)}`);
+    const saga = story.body.events.map((event: { streamId: string }) => event.streamId).find((id: string) => id.startsWith('fulfillment-'));
+    const page = await signedIn(await app.newUser('auditor'));
+    await page.goto(`${app.baseUrl}/console#/entity/${encodeURIComponent(saga)}`);
+    const state = page.getByTestId('state-at').locator('pre');
+    await state.locator('.marker.erased').first().waitFor();
+    await expect(state.textContent()).resolves.toMatch(/"shippingAddress": \{\n\s+"name": erased,/);
+    await expect(state.textContent()).resolves.not.toContain('[erased]');
+    await screenshot(page, 'entity-erased');
   });
 });
 
@@ -231,6 +280,8 @@ describe('with the keyboard only', () => {
       expect(await focused()).toBe(name);
     };
     await tabTo('Integrity');
+    // The focus shows: the console's outline, not the browser's default (or none).
+    expect(await page.evaluate<string>('getComputedStyle(document.activeElement).outlineStyle + " " + getComputedStyle(document.activeElement).outlineWidth')).toBe('solid 3px');
     await page.keyboard.press('Enter');
     await tabTo('Run verify');
     await page.keyboard.press('Enter');
@@ -289,6 +340,14 @@ describe('a parked event', () => {
     await expect(page.getByTestId('parked-resolution').textContent()).resolves.toMatch(/skipped/);
     await row.waitFor({ state: 'detached' }); // the list is read again after the answer
     expect(await parkedOf()).toEqual([]);
+
+    // The decision is in the log: who skipped which event, and why.
+    await page.getByTestId('parked-resolution').getByRole('link').click();
+    const decision = page.locator('table.events tbody tr[data-revision]');
+    await expect(decision.textContent()).resolves.toContain('ParkedEventSkipped');
+    await decision.getByRole('button', { name: 'Data' }).click();
+    await expect(page.locator('tr.details pre.json').textContent()).resolves.toContain('account checked by hand');
+    await screenshot(page, 'parked-decision');
   });
 });
 

@@ -5,6 +5,8 @@ import { useEffect, useState } from 'preact/hooks';
 import { getJson, postJson, type Page } from '../api';
 import type { Can } from '../main';
 import { Refusal, Section, Time, useCall } from '../parts';
+import { InlineJson, isPersonalMarker } from '../readable-data';
+import { href } from '../routes';
 
 interface BuildStatus {
   version: number;
@@ -47,6 +49,8 @@ interface ParkedEvent {
   error: string;
   attempts: number;
   parkedAt: string;
+  /** The log stream where admins' retries and skips of it are recorded. */
+  decisionStream: string;
   resolution?: { action: 'retried' | 'skipped'; by: string; at: string; reason: string };
 }
 
@@ -58,7 +62,7 @@ export function AnalystsScreen({ can }: { can: Can }) {
       <h1>Analysts</h1>
       <Projections canRebuild={can('analytics.rebuild-projection')} />
       {can('analytics.replay') && <Replay />}
-      {can('operations.read-parked-events') && <Parked canResolve={can('operations.resolve-parked-events')} />}
+      {can('operations.read-parked-events') && <Parked canResolve={can('operations.resolve-parked-events')} canReadHistory={can('audit.read-history')} />}
     </>
   );
 }
@@ -195,11 +199,11 @@ function Replay() {
 
 function DocumentTable({ answer }: { answer: ReplayAnswer }) {
   const columns = [...new Set(answer.documents.flatMap((doc) => Object.keys(doc)))].filter((key) => key !== '_position');
-  const cell = (value: unknown) => (value === undefined ? '' : typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value));
+  const cell = (value: unknown) => (value === undefined ? '' : (typeof value === 'object' && value !== null) || isPersonalMarker(value) ? <InlineJson value={value} /> : String(value));
   return (
     <div data-testid="replay-result">
       <p role="status">
-        {answer.events} events replayed (positions {answer.fromPosition ?? 'start'} to {answer.toPosition ?? 'head'}): {answer.documentCount} documents
+        {answer.events} event{answer.events === 1 ? '' : 's'} replayed (positions {answer.fromPosition ?? 'start'} to {answer.toPosition ?? 'head'}): {answer.documentCount} document{answer.documentCount === 1 ? '' : 's'}
         {answer.truncated ? `, the first ${answer.documents.length} shown` : ''}.
       </p>
       <div class="scroll">
@@ -214,7 +218,7 @@ function DocumentTable({ answer }: { answer: ReplayAnswer }) {
   );
 }
 
-function Parked({ canResolve }: { canResolve: boolean }) {
+function Parked({ canResolve, canReadHistory }: { canResolve: boolean; canReadHistory: boolean }) {
   const parked = useCall<Page<ParkedEvent>>();
   const resolution = useCall<ParkedEvent>();
   const load = () => parked.run(() => getJson('/v1/admin/parked-events', { limit: 50 }));
@@ -228,11 +232,14 @@ function Parked({ canResolve }: { canResolve: boolean }) {
     <Section title="Parked events">
       <p class="hint">
         Events a subscriber could not process after its retries, with the error.
-        {canResolve && ' Retry sends one to its subscriber again (it leaves the list if it succeeds); skip leaves it unprocessed, with your reason kept for auditors.'}
+        {canResolve && ' Retry sends one to its subscriber again (it leaves the list if it succeeds); skip leaves it unprocessed. Either decision is recorded in the log (who, when, why) for auditors.'}
       </p>
       {resolution.error !== undefined && <Refusal error={resolution.error} />}
       {resolution.data?.resolution && (
-        <p role="status" data-testid="parked-resolution">{resolution.data.id} {resolution.data.resolution.action}.</p>
+        <p role="status" data-testid="parked-resolution">
+          {resolution.data.id} {resolution.data.resolution.action}; recorded in the log as{' '}
+          {canReadHistory ? <a href={href.stream(resolution.data.decisionStream)}>{resolution.data.decisionStream}</a> : <code>{resolution.data.decisionStream}</code>}.
+        </p>
       )}
       {parked.error !== undefined && <Refusal error={parked.error} />}
       {parked.data && (parked.data.items.length === 0 ? <p>None parked.</p> : (

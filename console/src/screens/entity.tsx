@@ -1,24 +1,14 @@
 // An entity over time: its state after any revision (a slider), and the diff between two
 // moments with the events that caused each change (GET /v1/audit/streams/{id}/state and /diff).
 import { useEffect, useState } from 'preact/hooks';
-import { getJson } from '../api';
-import { ActorName, Json, Refusal, Time, useCall } from '../parts';
+import { getJson, type StateAt, type StateDiff } from '../api';
+import { ActorName, Refusal, Time, useCall } from '../parts';
+import { InlineJson, Json } from '../readable-data';
 import { href } from '../routes';
 
-interface StateView {
-  streamId: string;
-  kind: string;
-  revision: number | null;
-  recordedAt: string | null;
-  state: unknown;
-}
-
-interface DiffView {
-  kind: string;
-  from: { revision: number | null; recordedAt: string | null };
-  to: { revision: number | null; recordedAt: string | null };
-  changes: Array<{ path: string; before: unknown; after: unknown; changedBy: Array<{ revision: number; position: string; type: string; eventId: string; recordedAt: string; actor: unknown; commandType: string }> }>;
-}
+/** GET /v1/audit/streams/{id}/state and /diff answer these (src/audit/stream-history/streams.http.ts). */
+type StateView = StateAt & { streamId: string; kind: string };
+type DiffView = StateDiff & { streamId: string; kind: string };
 
 /** A moment as the API takes it: a revision, or a time typed in the reader's zone. */
 type MomentInput = { by: 'revision'; revision: number } | { by: 'time'; local: string };
@@ -154,8 +144,8 @@ function Diff({ streamId, latestRevision }: { streamId: string; latestRevision: 
                 {diff.data.changes.map((change) => (
                   <tr key={change.path}>
                     <td><code>{change.path}</code></td>
-                    <td><code class="before">{JSON.stringify(change.before) ?? '—'}</code></td>
-                    <td><code class="after">{JSON.stringify(change.after) ?? '—'}</code></td>
+                    <td><InlineJson class="before" value={change.before} /></td>
+                    <td><InlineJson class="after" value={change.after} /></td>
                     <td>
                       <ul class="plain">
                         {change.changedBy.map((event) => (

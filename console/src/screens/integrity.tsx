@@ -6,20 +6,32 @@ import type { Can } from '../main';
 import { Refusal, Section, short, Time, useCall } from '../parts';
 import { href } from '../routes';
 
+const ANCHOR_STREAM = 'audit-anchors';
+
 interface AnchorSummary {
   position: string;
   rootHash: string;
   streamCount: number;
   revision: number;
   recordedAt: string;
+  keyId: string | null;
 }
 
+/** GET /v1/audit/anchors: each anchor event as stored. */
+interface AnchorsPage {
+  items: Array<{ revision: number; eventId: string; hash: string; recordedAt: string; data: { position: string; streamHeads: Record<string, unknown>; rootHash: string; streamCount: number; part: number; parts: number; keyId?: string } }>;
+  nextRevision: number | null;
+}
+
+// Copies of src/audit/verification/log-verifier.ts and src/audit/anchors/*.ts: those modules use
+// Node's crypto, which the browser build has no types for (api.ts shares the other answers' types).
 interface VerificationReport {
   ok: boolean;
   headPosition: string | null;
   checkedEvents: number;
   checkedStreams: number;
   latestAnchor: AnchorSummary | null;
+  anchors: { signed: number; legacyUnsigned: number };
   problems: Array<{ streamId: string; revision: number; eventId: string | null; position: string | null; reason: string; detail: string }>;
   problemCount: number;
 }
@@ -34,16 +46,19 @@ const REASONS: Record<string, string> = {
 };
 
 export function IntegrityScreen({ can }: { can: Can }) {
+  // Bumped when an anchor is recorded here, so the list of anchors reads it.
+  const [anchored, setAnchored] = useState(0);
   return (
     <>
       <h1>Integrity</h1>
-      {can('audit.verify-log') && <Verify can={can} />}
+      {can('audit.verify-log') && <Verify can={can} onAnchored={() => setAnchored((n) => n + 1)} />}
+      {can('audit.verify-log') && <Anchors anchored={anchored} />}
       {can('audit.export-events') && <SignedExport />}
     </>
   );
 }
 
-function Verify({ can }: { can: Can }) {
+function Verify({ can, onAnchored }: { can: Can; onAnchored(): void }) {
   const report = useCall<VerificationReport>();
   const anchor = useCall<{ recorded: boolean; anchor: AnchorSummary | null }>();
   const [elapsed, setElapsed] = useState(0);
@@ -62,12 +77,20 @@ function Verify({ can }: { can: Can }) {
           Run verify
         </button>
         {can('audit.record-anchor') && (
-          <button type="button" disabled={anchor.busy} onClick={() => anchor.run(() => postJson('/v1/audit/anchors'))}>
+          <button type="button" disabled={anchor.busy} onClick={() => anchor.run(async () => {
+          const outcome = await postJson<{ recorded: boolean; anchor: AnchorSummary | null }>('/v1/audit/anchors');
+          onAnchored();
+          return outcome;
+        })}>
             Anchor the heads now
           </button>
         )}
       </div>
-      {report.busy && <p aria-busy="true" role="status">Verifying… {elapsed > 0 ? `${elapsed} s` : ''} (the service answers when the walk is done)</p>}
+      {report.busy && (
+        <p aria-busy="true" role="status" class="row">
+          <progress aria-label="Verifying the log" /> Verifying… {elapsed > 0 ? `${elapsed} s` : ''} (the service answers when the whole walk is done, so the bar shows that it runs, not how far)
+        </p>
+      )}
       {report.error !== undefined && <Refusal error={report.error} />}
       {anchor.error !== undefined && <Refusal error={anchor.error} />}
       {anchor.data && (
@@ -84,11 +107,12 @@ function Report({ report }: { report: VerificationReport }) {
       <p class={report.ok ? 'verdict ok' : 'verdict broken'} role="status">
         {report.ok ? 'Intact' : `Broken: ${report.problemCount} stream${report.problemCount === 1 ? '' : 's'} with a broken link`} — {report.checkedEvents} events in {report.checkedStreams} streams checked up to position {report.headPosition ?? '—'}.
       </p>
+      <p class="hint">Anchors: {report.anchors.signed} signed with the audit key{report.anchors.legacyUnsigned > 0 ? `, ${report.anchors.legacyUnsigned} unsigned from before anchors were signed` : ''}.</p>
       <h3>Latest anchor</h3>
       {report.latestAnchor ? (
         <dl class="kv">
           <dt>Recorded</dt><dd><Time iso={report.latestAnchor.recordedAt} /></dd>
-          <dt>Anchor</dt><dd>revision {report.latestAnchor.revision} of <a href={href.stream('audit-anchors')}>audit-anchors</a>, position {report.latestAnchor.position}</dd>
+          <dt>Anchor</dt><dd>revision {report.latestAnchor.revision} of <a href={href.stream(ANCHOR_STREAM)}>{ANCHOR_STREAM}</a>, position {report.latestAnchor.position}</dd>
           <dt>Streams</dt><dd>{report.latestAnchor.streamCount}</dd>
           <dt>Root hash</dt><dd><code class="hash">{report.latestAnchor.rootHash}</code></dd>
         </dl>
@@ -118,6 +142,51 @@ function Report({ report }: { report: VerificationReport }) {
         </>
       )}
     </div>
+  );
+}
+
+const ANCHORS_PAGE = 20;
+
+/** The anchors as stored, oldest first, a page at a time: what a witness keeps outside the store. */
+function Anchors({ anchored }: { anchored: number }) {
+  const [from, setFrom] = useState<number[]>([0]);
+  const page = useCall<AnchorsPage>();
+  const fromRevision = from.at(-1)!;
+  useEffect(() => void page.run(() => getJson('/v1/audit/anchors', { fromRevision, limit: ANCHORS_PAGE })), [fromRevision, anchored]);
+  return (
+    <Section title="Anchors">
+      <p class="hint">
+        Each anchor records the stream heads changed since the one before, a root hash over every head, and its signature. Keep copies outside the store:{' '}
+        <code>npx orderstream anchors --out witness.ndjson</code>, then <code>npx orderstream verify --witness witness.ndjson</code>.
+      </p>
+      {page.error !== undefined && <Refusal error={page.error} />}
+      {page.data && (page.data.items.length === 0 && fromRevision === 0 ? <p>No anchor yet.</p> : (
+        <>
+          <table data-testid="anchors">
+            <thead>
+              <tr><th scope="col">Anchor</th><th scope="col">Recorded</th><th scope="col">Covers up to position</th><th scope="col">Heads changed</th><th scope="col">Streams</th><th scope="col">Root hash</th><th scope="col">Signature</th></tr>
+            </thead>
+            <tbody>
+              {page.data.items.map((anchor) => (
+                <tr key={anchor.eventId}>
+                  <td class="num"><a href={href.stream(ANCHOR_STREAM, anchor.revision)}>{anchor.revision}</a>{anchor.data.parts > 1 ? ` (part ${anchor.data.part}/${anchor.data.parts})` : ''}</td>
+                  <td><Time iso={anchor.recordedAt} /></td>
+                  <td class="num">{anchor.data.position}</td>
+                  <td class="num">{Object.keys(anchor.data.streamHeads).length}</td>
+                  <td class="num">{anchor.data.streamCount}</td>
+                  <td><code class="hash" title={anchor.data.rootHash}>{short(anchor.data.rootHash, 16)}</code></td>
+                  <td>{anchor.data.keyId ? <span title={anchor.data.keyId}>signed by key {short(anchor.data.keyId, 12)}</span> : <span class="warn">unsigned</span>}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <nav class="row" aria-label="Anchor pages">
+            <button type="button" disabled={from.length === 1} onClick={() => setFrom(from.slice(0, -1))}>Earlier anchors</button>
+            <button type="button" disabled={page.data.nextRevision === null} onClick={() => setFrom([...from, page.data!.nextRevision!])}>Later anchors</button>
+          </nav>
+        </>
+      ))}
+    </Section>
   );
 }
 

@@ -1,27 +1,10 @@
 // A request's story: every event one correlation id caused, across streams and the saga, drawn
 // as the causation tree the API answers (GET /v1/audit/correlations/{id}).
 import { useEffect, useState } from 'preact/hooks';
-import { getJson, type EventView } from '../api';
-import { ActorName, Json, Refusal, Time, useCall } from '../parts';
+import { getJson, type CausationNode, type CorrelationView, type EventView } from '../api';
+import { ActorName, Refusal, Time, useCall } from '../parts';
+import { Json } from '../readable-data';
 import { href } from '../routes';
-
-interface CausationNode {
-  eventId: string;
-  streamId: string;
-  revision: number;
-  position: string;
-  type: string;
-  commandType: string;
-  actor: unknown;
-  children: CausationNode[];
-}
-
-interface CorrelationView {
-  correlationId: string;
-  events: EventView[];
-  causes: Array<{ causationId: string; children: CausationNode[] }>;
-  truncated: boolean;
-}
 
 export function StoryScreen({ correlationId }: { correlationId?: string }) {
   const [typed, setTyped] = useState(correlationId ?? '');

@@ -3,7 +3,8 @@
 // log by stream prefix, type, time range and actor, and open the streams of what it finds.
 import { useEffect, useState } from 'preact/hooks';
 import { getJson, type EventView, type Page } from '../api';
-import { ActorName, Json, Refusal, short, Time, useCall } from '../parts';
+import { ActorName, Refusal, short, Time, useCall } from '../parts';
+import { Json } from '../readable-data';
 import { href } from '../routes';
 
 const PAGE_SIZE = 25;
@@ -44,7 +45,7 @@ export function StreamsScreen({ streamId, fromRevision }: { streamId?: string; f
       </form>
       <p class="hint">
         Stream ids are <code>&lt;kind&gt;-&lt;id&gt;</code>: <code>product-</code>, <code>order-</code>, <code>payment-</code>, <code>shipment-</code>,{' '}
-        <code>fulfillment-</code>, <code>user-</code>, <code>audit-anchors</code>, <code>audit-log-YYYY-MM-DD</code>.
+        <code>fulfillment-</code>, <code>user-</code>, <code>data-subject-</code>, <code>parked-event-</code>, <code>audit-anchors</code>, <code>audit-log-YYYY-MM-DD</code>.
       </p>
       {!streamId && <LogSearch />}
       {page.error !== undefined && <Refusal error={page.error} />}

@@ -7,6 +7,7 @@ import { orderingDecider } from '../../ordering/ordering.decider.js';
 import { paymentsDecider } from '../../payments/payments.decider.js';
 import { shippingDecider } from '../../shipping/shipping.decider.js';
 import { usersDecider } from '../../identity/users.decider.js';
+import { PARKED_EVENT_STREAM_PREFIX, parkedEventsDecider } from '../../subscriptions/parked-events.decider.js';
 
 export interface EntityFold {
   /** Streams whose id starts with this hold one entity each. */
@@ -27,6 +28,7 @@ const ENTITY_FOLDS: readonly EntityFold[] = [
   fold('shipment-', 'shipment', shippingDecider),
   fold('user-', 'user', usersDecider),
   fold('fulfillment-', 'fulfillment', fulfillmentDecider),
+  fold(PARKED_EVENT_STREAM_PREFIX, 'parked event', parkedEventsDecider),
 ];
 
 export function entityFoldFor(streamId: string): EntityFold | undefined {
