@@ -53,7 +53,7 @@ export class UserAccounts {
     for (const event of delta) state = usersDecider.evolve(state, eventOf(usersDecider, event));
     const standing = withoutEmail(state);
     const last = delta.at(-1)!;
-    this.standings.remember(streamId, usersDecider, { revision: last.revision, position: last.position, state: standing, commands: new Map() });
+    this.standings.remember(streamId, usersDecider, { revision: last.revision, position: last.position, state: standing, commands: new Map(), hash: undefined, snapshotRevision: -1, earlierCommands: undefined });
     return standing;
   }
 
