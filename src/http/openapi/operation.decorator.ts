@@ -17,6 +17,8 @@ export interface OperationSpec {
   /** The status of a success; what @HttpCode says (the OpenAPI spec checks they agree). Default 200. */
   status?: 200 | 201 | 202;
   answer: Answer;
+  /** Another media type the success may take when the client asks for it (Accept), beside a DTO answer's JSON. */
+  also?: { mediaType: string; schema: SchemaObject };
   headers?: AnswerHeader[];
   problems?: ProblemCodes;
 }
@@ -38,6 +40,10 @@ function answerDecorators(spec: OperationSpec): (MethodDecorator & ClassDecorato
   const status = spec.status ?? 200;
   const headers = Object.fromEntries((spec.headers ?? []).map((name) => [name, ANSWER_HEADERS[name]]));
   const { answer } = spec;
+  if (typeof answer === 'function' && spec.also) {
+    const content = { 'application/json': { schema: { $ref: getSchemaPath(answer) } }, [spec.also.mediaType]: { schema: spec.also.schema } };
+    return [ApiExtraModels(answer), ApiResponse({ status, headers, content, description: answer.name.replace(/Dto$/, '') })];
+  }
   if (typeof answer === 'function') return [ApiResponse({ status, type: answer, headers, description: answer.name.replace(/Dto$/, '') })];
   if (Array.isArray(answer)) return [ApiResponse({ status, type: answer, headers, description: `A list of ${answer[0].name.replace(/Dto$/, '')}` })];
   if ('page' in answer) {
