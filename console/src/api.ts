@@ -40,9 +40,10 @@ export function withQuery(path: string, query: Query = {}): string {
 }
 
 /** The raw answer of a call that succeeded (2xx); anything else is thrown as ApiProblem. */
-export async function call(method: string, path: string, body?: unknown): Promise<Response> {
+export async function call(method: string, path: string, body?: unknown, accept?: string): Promise<Response> {
   const token = storedToken();
   const headers: Record<string, string> = {};
+  if (accept !== undefined) headers.accept = accept;
   if (token !== null) headers.authorization = `Bearer ${token}`;
   if (body !== undefined) headers['content-type'] = 'application/json';
   const response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), cache: 'no-store' });

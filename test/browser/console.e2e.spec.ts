@@ -159,9 +159,14 @@ describe('an auditor', () => {
     await page.getByRole('link', { name: 'Integrity' }).click();
     await page.getByRole('button', { name: 'Anchor the heads now' }).click();
     await page.getByText(/Anchored the stream heads/).waitFor();
+    const answer = page.waitForResponse((response) => new URL(response.url()).pathname === '/v1/audit/verify');
     await page.getByRole('button', { name: 'Run verify' }).click();
+    // The console asks for the walk with progress (NDJSON lines), and its bar ends full.
+    expect((await answer).headers()['content-type']).toContain('application/x-ndjson');
     const report = page.getByTestId('verify-report');
     await expect(report.locator('.verdict').textContent()).resolves.toMatch(/^Intact/);
+    await expect(page.getByTestId('verify-progress').getAttribute('value')).resolves.toBe('100');
+    await expect(page.getByRole('status').filter({ has: page.getByTestId('verify-progress') }).textContent()).resolves.toMatch(/100 % — checked up to position \d+ of \d+/);
     await expect(report.textContent()).resolves.toContain('Root hash');
     const anchors = page.getByTestId('anchors').locator('tbody tr');
     await anchors.first().waitFor();

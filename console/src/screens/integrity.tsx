@@ -1,7 +1,7 @@
 // Integrity: walk every stream's hash chain and compare the heads with the anchors; anchor the
 // heads now; take a signed export of a range and verify it offline with the CLI.
 import { useEffect, useState } from 'preact/hooks';
-import { call, getJson, postJson, withQuery, type Query } from '../api';
+import { ApiProblem, call, getJson, postJson, withQuery, type Query } from '../api';
 import type { Can } from '../main';
 import { Refusal, Section, short, Time, useCall } from '../parts';
 import { href } from '../routes';
@@ -58,22 +58,66 @@ export function IntegrityScreen({ can }: { can: Can }) {
   );
 }
 
+/** How far a running verification has walked: the last position checked and the head it walks to. */
+interface Walked {
+  position: number;
+  head: number;
+}
+
+type VerifyLine =
+  | { kind: 'progress'; position: string; head: string }
+  | ({ kind: 'report' } & VerificationReport)
+  | { kind: 'error'; code: string; detail: string };
+
+/**
+ * GET /v1/audit/verify as NDJSON: progress lines while the walk runs, then the report. The walk
+ * lives in this one answer (no job to poll), so the service can run as several instances.
+ */
+async function verifyWithProgress(onWalked: (walked: Walked) => void): Promise<VerificationReport> {
+  const response = await call('GET', '/v1/audit/verify', undefined, 'application/x-ndjson');
+  const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
+  let pending = '';
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    pending += value;
+    const lines = pending.split('\n');
+    pending = lines.pop()!;
+    for (const text of lines) {
+      if (text === '') continue;
+      const line = JSON.parse(text) as VerifyLine;
+      if (line.kind === 'progress') onWalked({ position: Number(line.position), head: Number(line.head) });
+      else if (line.kind === 'error') throw new ApiProblem(response.status, line.code, line.detail);
+      else {
+        const { kind: _kind, ...report } = line;
+        return report;
+      }
+    }
+  }
+  throw new ApiProblem(response.status, 'answer_cut', 'The answer ended before the report: the connection was cut; run verify again');
+}
+
 function Verify({ can, onAnchored }: { can: Can; onAnchored(): void }) {
   const report = useCall<VerificationReport>();
   const anchor = useCall<{ recorded: boolean; anchor: AnchorSummary | null }>();
-  const [elapsed, setElapsed] = useState(0);
-  useEffect(() => {
-    if (!report.busy) return;
-    const started = performance.now();
-    const timer = setInterval(() => setElapsed(Math.round((performance.now() - started) / 1000)), 1000);
-    return () => clearInterval(timer);
-  }, [report.busy]);
+  const [walked, setWalked] = useState<Walked | undefined>(undefined);
+  const run = () => {
+    setWalked(undefined);
+    void report.run(async () => {
+      const done = await verifyWithProgress(setWalked);
+      const head = Number(done.headPosition ?? 0);
+      setWalked({ position: head, head });
+      return done;
+    });
+  };
+  const fraction = walked === undefined || walked.head === 0 ? (report.data ? 1 : 0) : Math.min(1, walked.position / walked.head);
+  const percent = Math.floor(fraction * 100);
 
   return (
     <Section title="Verify the log">
       <p>Walks every stream's hash chain from its first event and compares the stream heads with the latest anchors.</p>
       <div class="row">
-        <button type="button" class="primary" disabled={report.busy} onClick={() => report.run(() => getJson('/v1/audit/verify'))}>
+        <button type="button" class="primary" disabled={report.busy} onClick={run}>
           Run verify
         </button>
         {can('audit.record-anchor') && (
@@ -86,9 +130,10 @@ function Verify({ can, onAnchored }: { can: Can; onAnchored(): void }) {
           </button>
         )}
       </div>
-      {report.busy && (
-        <p aria-busy="true" role="status" class="row">
-          <progress aria-label="Verifying the log" /> Verifying… {elapsed > 0 ? `${elapsed} s` : ''} (the service answers when the whole walk is done, so the bar shows that it runs, not how far)
+      {(report.busy || report.data) && (
+        <p aria-busy={report.busy} role="status" class="row">
+          <progress data-testid="verify-progress" aria-label="Verification progress" max={100} value={percent} /> {percent} %
+          {walked ? ` — checked up to position ${walked.position} of ${walked.head}` : ' — starting…'}
         </p>
       )}
       {report.error !== undefined && <Refusal error={report.error} />}
