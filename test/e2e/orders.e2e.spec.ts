@@ -159,7 +159,8 @@ describe('customer cancellation', () => {
     const answer = await app.request('POST', `/v1/orders/${orderId}/cancel`, { token: customer.token });
     expect(answer.status).toBe(200);
     expect(answer.body).toMatchObject({ id: orderId });
-    const order = await waitForOrder(app, customer.token, orderId, settled);
+    // Wait for the cancellation itself: the order as it was before it (confirmed) is settled too.
+    const order = await waitForOrder(app, customer.token, orderId, (o) => o.status === 'cancelled' && settled(o));
     expect(order).toMatchObject({ status: 'cancelled', cancellationReason: 'customer_request', payment: { status: 'refunded' }, shipment: { status: 'cancelled' } });
     expect(await stockNow(item.id)).toMatchObject({ onHand: 5, reserved: 0, available: 5 });
     // Staff cannot dispatch the shipment of a cancelled order.
@@ -175,9 +176,12 @@ describe('customer cancellation', () => {
     const confirmed = await waitForOrder(app, customer.token, orderId, (o) => o.status === 'confirmed' && o.shipment.status === 'created');
     const [dispatched, cancelled] = await Promise.all([dispatch(confirmed.shipment.id), app.request('POST', `/v1/orders/${orderId}/cancel`, { token: customer.token })]);
     expect([dispatched.status, cancelled.status].filter((s) => s === 200)).toHaveLength(1);
-    const order = await waitForOrder(app, customer.token, orderId, settled);
-    if (order.status === 'cancelled') expect(order.shipment.status).toBe('cancelled');
-    else expect(order.shipment.status).toBe('dispatched');
+    // Wait until the winner's effect is read back (the order before either, confirmed, is settled too),
+    // then the loser must have left no trace: a cancelled order's shipment never dispatched, and back.
+    const cancelWon = cancelled.status === 200;
+    const order = await waitForOrder(app, customer.token, orderId, (o) => settled(o) && (cancelWon ? o.status === 'cancelled' : o.shipment.status === 'dispatched'));
+    if (cancelWon) expect(order.shipment.status).toBe('cancelled');
+    else expect(order.status).not.toBe('cancelled');
   });
 });
 
