@@ -10,13 +10,13 @@ import type {
   EventStore,
   ExpectedRevision,
   NewEvent,
-  Position,
   ReadAllOptions,
   ReadStreamOptions,
   RecordedEvent,
   SubscribeOptions,
   SubscriptionMessage,
 } from '../eventstore/event-store.port.js';
+import { DelegatingEventStore } from '../eventstore/delegating-event-store.js';
 import { mappedSubscription } from '../eventstore/mapped-subscription.js';
 import type { PersonalDataCatalogue } from './personal-data-catalogue.js';
 import type { SubjectKeys } from './subject-keys.js';
@@ -27,35 +27,29 @@ import type { SubjectKeys } from './subject-keys.js';
  */
 export const OPENED_EVENT_STORE = Symbol('OpenedEventStore');
 
-export class PersonalDataEventStore implements EventStore {
+export class PersonalDataEventStore extends DelegatingEventStore {
   constructor(
-    readonly inner: EventStore,
+    inner: EventStore,
     private readonly catalogue: PersonalDataCatalogue,
     private readonly keys: SubjectKeys,
-  ) {}
+  ) {
+    super(inner);
+  }
 
-  async append(streamId: string, events: NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
+  override async append(streamId: string, events: NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
     return this.inner.append(streamId, await Promise.all(events.map((event) => this.catalogue.seal(event, this.keys))), expected);
   }
 
-  async readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]> {
+  override async readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]> {
     return this.openAll(await this.inner.readStream(streamId, options));
   }
 
-  async readAll(options?: ReadAllOptions): Promise<RecordedEvent[]> {
+  override async readAll(options?: ReadAllOptions): Promise<RecordedEvent[]> {
     return this.openAll(await this.inner.readAll(options));
   }
 
-  headPosition(): Promise<Position | undefined> {
-    return this.inner.headPosition();
-  }
-
-  subscribeToAll(options?: SubscribeOptions): AsyncIterable<SubscriptionMessage> {
+  override subscribeToAll(options?: SubscribeOptions): AsyncIterable<SubscriptionMessage> {
     return mappedSubscription(this.inner.subscribeToAll(options), (event) => this.open(event));
-  }
-
-  close(): Promise<void> {
-    return this.inner.close();
   }
 
   private async openAll(events: RecordedEvent[]): Promise<RecordedEvent[]> {

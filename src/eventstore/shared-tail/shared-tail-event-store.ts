@@ -9,19 +9,8 @@
 // back-pressure) lets the window slide past it, notices, and catches up by its own read again
 // before it rejoins. Each subscription keeps its own pace, its own checkpoint (the caller's), and
 // the port's promise: every matching event after `after`, in position order, none twice.
-import type {
-  AllFilter,
-  AppendResult,
-  EventStore,
-  ExpectedRevision,
-  NewEvent,
-  Position,
-  ReadAllOptions,
-  ReadStreamOptions,
-  RecordedEvent,
-  SubscribeOptions,
-  SubscriptionMessage,
-} from '../event-store.port.js';
+import type { AllFilter, EventStore, Position, RecordedEvent, SubscribeOptions, SubscriptionMessage } from '../event-store.port.js';
+import { DelegatingEventStore } from '../delegating-event-store.js';
 import { nextTurn } from '../log-pages.js';
 import { TailReader } from './tail-reader.js';
 
@@ -46,37 +35,19 @@ function matcher(filter: AllFilter | undefined): (event: RecordedEvent) => boole
 
 const later = (a: Position | undefined, b: Position | undefined): Position | undefined => (a === undefined ? b : b === undefined || a >= b ? a : b);
 
-export class SharedTailEventStore implements EventStore {
+export class SharedTailEventStore extends DelegatingEventStore {
   private tail: TailReader | undefined;
   private followers = 0;
   private readonly windowEvents: number;
   private readonly catchUpPage: number;
 
-  constructor(
-    readonly inner: EventStore,
-    options: SharedTailOptions = {},
-  ) {
+  constructor(inner: EventStore, options: SharedTailOptions = {}) {
+    super(inner);
     this.windowEvents = options.windowEvents ?? DEFAULT_WINDOW_EVENTS;
     this.catchUpPage = options.catchUpPageEvents ?? DEFAULT_CATCH_UP_PAGE_EVENTS;
   }
 
-  append(streamId: string, events: NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
-    return this.inner.append(streamId, events, expected);
-  }
-
-  readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]> {
-    return this.inner.readStream(streamId, options);
-  }
-
-  readAll(options?: ReadAllOptions): Promise<RecordedEvent[]> {
-    return this.inner.readAll(options);
-  }
-
-  headPosition(): Promise<Position | undefined> {
-    return this.inner.headPosition();
-  }
-
-  subscribeToAll(options: SubscribeOptions = {}): AsyncIterable<SubscriptionMessage> {
+  override subscribeToAll(options: SubscribeOptions = {}): AsyncIterable<SubscriptionMessage> {
     return { [Symbol.asyncIterator]: () => oneByOne(this.follow(options), options.signal) };
   }
 
@@ -89,7 +60,7 @@ export class SharedTailEventStore implements EventStore {
     return { [Symbol.asyncIterator]: () => this.follow(options) };
   }
 
-  close(): Promise<void> {
+  override close(): Promise<void> {
     this.tail?.stop();
     return this.inner.close();
   }

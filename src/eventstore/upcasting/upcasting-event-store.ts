@@ -2,49 +2,29 @@
 // subscriptions) and passes appends through untouched. It wraps any adapter, so SQLite and
 // EventStoreDB both get it without knowing. Code that must see what is stored byte for byte
 // (hash-chain verification, exports) reads the store it wraps (RAW_EVENT_STORE).
-import type {
-  AppendResult,
-  EventStore,
-  ExpectedRevision,
-  NewEvent,
-  Position,
-  ReadAllOptions,
-  ReadStreamOptions,
-  RecordedEvent,
-  SubscribeOptions,
-  SubscriptionMessage,
-} from '../event-store.port.js';
+import type { EventStore, ReadAllOptions, ReadStreamOptions, RecordedEvent, SubscribeOptions, SubscriptionMessage } from '../event-store.port.js';
+import { DelegatingEventStore } from '../delegating-event-store.js';
 import type { UpcasterChain } from './upcaster.js';
 import { mappedSubscription } from '../mapped-subscription.js';
 
-export class UpcastingEventStore implements EventStore {
+export class UpcastingEventStore extends DelegatingEventStore {
   constructor(
-    readonly inner: EventStore,
+    inner: EventStore,
     private readonly upcasters: UpcasterChain,
-  ) {}
-
-  append(streamId: string, events: NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
-    return this.inner.append(streamId, events, expected);
+  ) {
+    super(inner);
   }
 
-  async readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]> {
+  override async readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]> {
     return (await this.inner.readStream(streamId, options)).map((event) => this.upcasters.upcast(event));
   }
 
-  async readAll(options?: ReadAllOptions): Promise<RecordedEvent[]> {
+  override async readAll(options?: ReadAllOptions): Promise<RecordedEvent[]> {
     return (await this.inner.readAll(options)).map((event) => this.upcasters.upcast(event));
   }
 
-  headPosition(): Promise<Position | undefined> {
-    return this.inner.headPosition();
-  }
-
-  subscribeToAll(options?: SubscribeOptions): AsyncIterable<SubscriptionMessage> {
+  override subscribeToAll(options?: SubscribeOptions): AsyncIterable<SubscriptionMessage> {
     return mappedSubscription(this.inner.subscribeToAll(options), (event) => this.upcasters.upcast(event));
-  }
-
-  close(): Promise<void> {
-    return this.inner.close();
   }
 }
 
