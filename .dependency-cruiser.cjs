@@ -2,7 +2,7 @@
 // The house plan (README, "The house"): the composition root on top; bounded contexts below it;
 // platform rooms under them, knowing no context; the stores at the bottom.
 const PURE = '(\\.decider\\.ts$|^src/decider/|^src/money/money\\.ts$|^src/access/roles\\.ts$)';
-const PLATFORM_ROOMS = 'snapshots|leases|personal-data|backup|sqlite|eventstore|readstore|credentialstore|subscriptions|projection-engine|command-handling|http|config|clock|decider|money|idempotency|access|observability|health|scheduling|console';
+const PLATFORM_ROOMS = 'snapshots|leases|personal-data|backup|sqlite|mongo|eventstore|readstore|credentialstore|subscriptions|projection-engine|command-handling|http|config|clock|decider|money|idempotency|access|observability|health|scheduling|console';
 const CONTEXTS = 'inventory|ordering|payments|shipping|fulfillment|identity|data-protection|audit';
 const ROOT = '^src/(main|event-log-check|create-app|app\\.module|upcasters|personal-data-declarations)\\.ts$';
 
@@ -59,7 +59,14 @@ module.exports = {
       comment: 'Bounded contexts and projections talk to stores through their ports; adapters are wired only in the store modules.',
       severity: 'error',
       from: { path: '^(src/(inventory|ordering|payments|shipping|fulfillment|identity|data-protection|audit)|projections)/' },
-      to: { path: '^src/(eventstore|readstore|credentialstore|personal-data)/(sqlite|embedded|esdb|mongo)' },
+      to: { path: '(^src/(eventstore|readstore|credentialstore|personal-data)/(sqlite|embedded|esdb|mongo)|^src/mongo/)' },
+    },
+    {
+      name: 'mongo-plumbing-knows-no-room',
+      comment: 'src/mongo/ holds what every MongoDB adapter shares (connection defaults, the database name): it sits under the adapters and imports only the driver.',
+      severity: 'error',
+      from: { path: '^src/mongo/' },
+      to: { path: '^(src|projections)/', pathNot: '^src/mongo/' },
     },
     {
       name: 'projections-are-not-http',

@@ -3,8 +3,8 @@
 // adds one to the current slot, sums the slots of the window, and takes its one back if that is
 // over the limit (so refused requests do not count, as in the in-memory limiter). Racing takes may
 // both be refused near the limit: it errs on the strict side. A TTL index forgets old slots.
-import { MongoClient, type Collection, type MongoClientOptions } from 'mongodb';
-import { databaseName } from '../../readstore/mongo/mongo-read-store.js';
+import type { Collection, MongoClient } from 'mongodb';
+import { connectMongo } from '../../mongo/mongo-connection.js';
 import type { RateDecision } from '../rate-limiter.js';
 import type { RateCounter, RateCounters } from '../rate-counters.js';
 
@@ -33,9 +33,8 @@ export class MongoRateCounters {
   }
 
   static connect(url: string, now: () => number): MongoRateCounters {
-    const options: MongoClientOptions = { writeConcern: { w: 'majority' }, readConcern: { level: 'majority' } };
-    if (!/[?&]serverSelectionTimeoutMS=/i.test(url)) options.serverSelectionTimeoutMS = 10_000;
-    return new MongoRateCounters(new MongoClient(url, options), databaseName(url), now);
+    const { client, database } = connectMongo(url, { majority: true });
+    return new MongoRateCounters(client, database, now);
   }
 
   readonly counters: RateCounters = (name, limit, windowMs) => new SharedCounter(this, name, limit, windowMs);

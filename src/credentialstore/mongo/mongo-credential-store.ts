@@ -3,8 +3,9 @@
 // First-wins: an insert of an existing _id is a duplicate key (E11000), which is the idempotent
 // "already stored" answer, never an overwrite. No server to answer is MongoUnavailableError
 // (HTTP 503), as for the read models.
-import { MongoClient, MongoServerError, type Collection, type MongoClientOptions } from 'mongodb';
-import { answering, databaseName } from '../../readstore/mongo/mongo-read-store.js';
+import { MongoServerError, type Collection, type MongoClient } from 'mongodb';
+import { connectMongo, DEFAULT_SERVER_SELECTION_TIMEOUT_MS } from '../../mongo/mongo-connection.js';
+import { answering } from '../../readstore/mongo/mongo-read-store.js';
 import { assertKey, type CredentialStore } from '../credential-store.port.js';
 
 export const CREDENTIALS_COLLECTION = '_credentials';
@@ -32,10 +33,9 @@ export class MongoCredentialStore implements CredentialStore {
     this.collection = client.db(database).collection<CredentialDocument>(CREDENTIALS_COLLECTION);
   }
 
-  static connect(url: string, serverSelectionTimeoutMs = 10_000): MongoCredentialStore {
-    const options: MongoClientOptions = { writeConcern: { w: 'majority' }, readConcern: { level: 'majority' } };
-    if (!/[?&]serverSelectionTimeoutMS=/i.test(url)) options.serverSelectionTimeoutMS = serverSelectionTimeoutMs;
-    return new MongoCredentialStore(new MongoClient(url, options), databaseName(url));
+  static connect(url: string, serverSelectionTimeoutMs = DEFAULT_SERVER_SELECTION_TIMEOUT_MS): MongoCredentialStore {
+    const { client, database } = connectMongo(url, { majority: true, serverSelectionTimeoutMs });
+    return new MongoCredentialStore(client, database);
   }
 
   async put(subject: string, credentialId: string, secret: string, storedAt: string): Promise<void> {

@@ -4,8 +4,8 @@
 // keys MongoDB would not store); a TTL index forgets keys after IDEMPOTENCY_KEY_TTL_HOURS. A key
 // forgotten is no loss of safety: the key also fixes the command id, so the log answers a late
 // repeat as before (see the interceptor); only the 409 for reuse with another body is gone.
-import { MongoClient, MongoServerError, type Collection, type MongoClientOptions } from 'mongodb';
-import { databaseName } from '../../readstore/mongo/mongo-read-store.js';
+import { MongoServerError, type Collection, type MongoClient } from 'mongodb';
+import { connectMongo } from '../../mongo/mongo-connection.js';
 import type { IdempotencyStore, Reservation } from '../idempotency-store.port.js';
 
 export const IDEMPOTENCY_COLLECTION = '_idempotency_keys';
@@ -35,9 +35,8 @@ export class MongoIdempotencyStore implements IdempotencyStore {
   }
 
   static connect(url: string, ttlSeconds: number): MongoIdempotencyStore {
-    const options: MongoClientOptions = { writeConcern: { w: 'majority' }, readConcern: { level: 'majority' } };
-    if (!/[?&]serverSelectionTimeoutMS=/i.test(url)) options.serverSelectionTimeoutMS = 10_000;
-    return new MongoIdempotencyStore(new MongoClient(url, options), ttlSeconds, databaseName(url));
+    const { client, database } = connectMongo(url, { majority: true });
+    return new MongoIdempotencyStore(client, ttlSeconds, database);
   }
 
   async reserve(scope: string, key: string, fingerprint: string): Promise<Reservation> {

@@ -3,9 +3,9 @@
 // single-document update with majority write concern: a renewal matches only the holder's own
 // document; a take-over matches only an expired (or released) one and raises the epoch; a lease
 // never seen is created by an insert, where a duplicate key means another instance was first.
-import { MongoClient, MongoServerError, type Collection, type MongoClientOptions } from 'mongodb';
+import { MongoServerError, type Collection, type MongoClient } from 'mongodb';
+import { connectMongo } from '../../mongo/mongo-connection.js';
 import { LEASES_COLLECTION } from '../../readstore/mongo/lease-fence.js';
-import { databaseName } from '../../readstore/mongo/mongo-read-store.js';
 import type { Lease, LeaseStore, LiveInstance } from '../lease-store.port.js';
 
 export const INSTANCES_COLLECTION = '_instances';
@@ -40,9 +40,8 @@ export class MongoLeaseStore implements LeaseStore {
 
   static connect(url: string): MongoLeaseStore {
     // Majority both ways: a lease a failed-over primary had not replicated must not be believed.
-    const options: MongoClientOptions = { writeConcern: { w: 'majority' }, readConcern: { level: 'majority' } };
-    if (!/[?&]serverSelectionTimeoutMS=/i.test(url)) options.serverSelectionTimeoutMS = 5_000;
-    return new MongoLeaseStore(new MongoClient(url, options), databaseName(url));
+    const { client, database } = connectMongo(url, { majority: true, serverSelectionTimeoutMs: 5_000 });
+    return new MongoLeaseStore(client, database);
   }
 
   async acquire(name: string, holder: string, ttlMs: number, now: number): Promise<Lease | undefined> {

@@ -1,8 +1,8 @@
 // The key store on MongoDB (the engine of the read models in production), through the official
 // driver: one document per subject, majority writes. Creating is an upsert that only sets the key
 // on insert (first-wins); destroying unsets it and records when, as one update.
-import { Binary, MongoClient, MongoServerError, type Collection, type MongoClientOptions } from 'mongodb';
-import { databaseName } from '../../readstore/mongo/mongo-read-store.js';
+import { Binary, MongoServerError, type Collection, type MongoClient } from 'mongodb';
+import { connectMongo } from '../../mongo/mongo-connection.js';
 import { assertSubject, type SubjectKey, type SubjectKeyStore } from '../subject-key-store.port.js';
 
 export const SUBJECT_KEYS_COLLECTION = '_subject_keys';
@@ -30,9 +30,8 @@ export class MongoSubjectKeyStore implements SubjectKeyStore {
   }
 
   static connect(url: string): MongoSubjectKeyStore {
-    const options: MongoClientOptions = { writeConcern: { w: 'majority' }, readConcern: { level: 'majority' } };
-    if (!/[?&]serverSelectionTimeoutMS=/i.test(url)) options.serverSelectionTimeoutMS = 10_000;
-    return new MongoSubjectKeyStore(new MongoClient(url, options), databaseName(url));
+    const { client, database } = connectMongo(url, { majority: true });
+    return new MongoSubjectKeyStore(client, database);
   }
 
   async keyFor(subject: string, createdAt: string, newKey: Buffer): Promise<SubjectKey> {

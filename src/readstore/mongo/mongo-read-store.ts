@@ -15,7 +15,6 @@
 // subscription runner backs off; the driver reconnects by itself when the server is back.
 import {
   Long,
-  MongoClient,
   MongoError,
   MongoNetworkError,
   MongoServerError,
@@ -25,10 +24,11 @@ import {
   type ClientSession,
   type Db,
   type Document,
-  type MongoClientOptions,
+  type MongoClient,
   type Sort,
 } from 'mongodb';
 import { StoreUnavailableError } from '../../eventstore/event-store.errors.js';
+import { connectMongo } from '../../mongo/mongo-connection.js';
 import type { Position } from '../../eventstore/event-store.port.js';
 import { assertNoScriptOperators } from '../query-guard.js';
 import { checkFence, fencedCheckpoint } from './lease-fence.js';
@@ -116,12 +116,6 @@ function normalized(doc: ReadDocument): ReadDocument {
   return plain;
 }
 
-/** The database a connection string names (its path), "orderstream" when it names none. */
-export function databaseName(url: string): string {
-  const path = /^mongodb(?:\+srv)?:\/\/[^/?]+\/([^?]*)/.exec(url)?.[1] ?? '';
-  return path === '' ? 'orderstream' : decodeURIComponent(path);
-}
-
 const indexName = (index: IndexSpec): string =>
   `${Object.entries(index.fields)
     .map(([field, direction]) => `${field}_${direction}`)
@@ -139,13 +133,8 @@ export class MongoReadStore implements ReadStore {
 
   /** `url` is a mongodb:// connection string; its path names the database (default "orderstream"). */
   static connect(url: string, options: MongoReadStoreOptions = {}): MongoReadStore {
-    const clientOptions: MongoClientOptions = {
-      writeConcern: { w: 'majority' },
-      readConcern: { level: 'majority' },
-    };
-    // A timeout the connection string sets wins over the default here.
-    if (!/[?&]serverSelectionTimeoutMS=/i.test(url)) clientOptions.serverSelectionTimeoutMS = options.serverSelectionTimeoutMs ?? 10_000;
-    return new MongoReadStore(new MongoClient(url, clientOptions), databaseName(url));
+    const { client, database } = connectMongo(url, { majority: true, serverSelectionTimeoutMs: options.serverSelectionTimeoutMs });
+    return new MongoReadStore(client, database);
   }
 
   async ensureCollection(spec: CollectionSpec): Promise<void> {

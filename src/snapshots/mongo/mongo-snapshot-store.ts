@@ -2,8 +2,8 @@
 // stream (_id = stream id), so every instance restores the same snapshots. The state and the
 // command filter are kept as JSON text (a state may hold keys MongoDB would refuse, e.g. "a.b"),
 // the position as decimal text (a bigint). A cache: a lost or stale write costs a longer fold only.
-import { MongoClient, MongoServerError, type Collection, type MongoClientOptions } from 'mongodb';
-import { databaseName } from '../../readstore/mongo/mongo-read-store.js';
+import { MongoServerError, type Collection, type MongoClient } from 'mongodb';
+import { connectMongo } from '../../mongo/mongo-connection.js';
 import type { SnapshotStore, StoredSnapshot } from '../snapshot-store.port.js';
 
 export const SNAPSHOTS_COLLECTION = '_snapshots';
@@ -30,9 +30,9 @@ export class MongoSnapshotStore implements SnapshotStore {
   }
 
   static connect(url: string): MongoSnapshotStore {
-    const options: MongoClientOptions = {};
-    if (!/[?&]serverSelectionTimeoutMS=/i.test(url)) options.serverSelectionTimeoutMS = 10_000;
-    return new MongoSnapshotStore(new MongoClient(url, options), databaseName(url));
+    // A snapshot lost in a failover is only a slower load from the log: the driver's concerns do.
+    const { client, database } = connectMongo(url, { majority: false });
+    return new MongoSnapshotStore(client, database);
   }
 
   async load(streamId: string): Promise<StoredSnapshot | undefined> {
