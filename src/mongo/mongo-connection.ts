@@ -11,6 +11,12 @@ export const DEFAULT_SERVER_SELECTION_TIMEOUT_MS = 10_000;
 
 export interface MongoConnectionOptions {
   /**
+   * Which store the connection serves (`orderstream-key-store`...), sent to the server in the
+   * handshake unless the connection string sets `appName`: the server's logs, currentOp and fail
+   * points then tell the stores' connections apart.
+   */
+  appName: string;
+  /**
    * Majority writes and majority reads: what a failed-over primary had not replicated is neither
    * acknowledged nor read. Off only for data that may be lost without harm (snapshots).
    */
@@ -30,12 +36,16 @@ export function connectMongo(url: string, options: MongoConnectionOptions): Mong
   return { client: new MongoClient(url, mongoClientOptions(url, options)), database: databaseName(url) };
 }
 
-export function mongoClientOptions(url: string, { majority, serverSelectionTimeoutMs = DEFAULT_SERVER_SELECTION_TIMEOUT_MS }: MongoConnectionOptions): MongoClientOptions {
+function mongoClientOptions(url: string, { appName, majority, serverSelectionTimeoutMs = DEFAULT_SERVER_SELECTION_TIMEOUT_MS }: MongoConnectionOptions): MongoClientOptions {
   const options: MongoClientOptions = majority ? { writeConcern: { w: 'majority' }, readConcern: { level: 'majority' } } : {};
-  // A timeout the connection string sets wins over the default here.
-  if (!/[?&]serverSelectionTimeoutMS=/i.test(url)) options.serverSelectionTimeoutMS = serverSelectionTimeoutMs;
+  // What the connection string sets wins over the defaults here.
+  if (!setsOption(url, 'serverSelectionTimeoutMS')) options.serverSelectionTimeoutMS = serverSelectionTimeoutMs;
+  if (!setsOption(url, 'appName')) options.appName = appName;
   return options;
 }
+
+/** Whether the connection string's query sets the option (the driver reads option names in any case). */
+const setsOption = (url: string, name: string): boolean => new RegExp(`[?&]${name}=`, 'i').test(url);
 
 /** The database a connection string names (its path), "orderstream" when it names none. */
 export function databaseName(url: string): string {

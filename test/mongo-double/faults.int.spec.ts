@@ -76,6 +76,21 @@ describe('faults injected by the MongoDB test double', () => {
     expect(await things.findOne({})).toBeNull();
   });
 
+  it('fails only the commands of the connections named by appName, as the server filters them', async () => {
+    const named = new MongoClient(double.connectionString('faults'), { serverSelectionTimeoutMS: 2_000, appName: 'orderstream-key-store' });
+    const things = (of: MongoClient) => of.db('faults_named').collection<{ _id: string }>('things');
+    try {
+      await things(named).insertOne({ _id: 'a' });
+      await client.db('admin').command({ configureFailPoint: 'failCommand', mode: 'alwaysOn', data: { failCommands: ['find'], errorCode: 2, errorLabels: [], appName: 'orderstream-key-store' } });
+      await expect(things(named).findOne({})).rejects.toMatchObject({ code: 2 });
+      expect(await things(client).findOne({})).toEqual({ _id: 'a' });
+      double.clearFailPoint();
+      expect(await things(named).findOne({})).toEqual({ _id: 'a' });
+    } finally {
+      await named.close();
+    }
+  });
+
   it('delays a command (blockConnection), interrupted as MaxTimeMSExpired (50) when it runs past the command’s maxTimeMS', async () => {
     const things = fresh();
     await things.insertOne({ _id: 'a' });

@@ -17,7 +17,7 @@
 //   commit of a committed transaction succeeds again; open transactions are aborted after
 //   `transactionLifetimeMs` (the server's transactionLifetimeLimitSeconds, 60 s);
 // - fault injection through `configureFailPoint: 'failCommand'` (the server's own test command:
-//   closeConnection, errorCode, errorLabels, blockConnection/blockTimeMS, times/skip) or the
+//   closeConnection, errorCode, errorLabels, blockConnection/blockTimeMS, appName, times/skip) or the
 //   same from code (`failCommand`), plus `dropConnections()` and `setReachable(false)`.
 import { createServer, type Server, type Socket } from 'node:net';
 import { Binary, Long, ObjectId, Timestamp, type Document } from 'bson';
@@ -36,6 +36,8 @@ export interface MongoDoubleOptions {
 /** The server's failCommand fail point data (what a test can make the double do to a command). */
 export interface FailCommandSpec {
   failCommands: string[];
+  /** Only commands of connections whose handshake gave this application name (the server's filter). */
+  appName?: string;
   closeConnection?: boolean;
   errorCode?: number;
   errorLabels?: string[];
@@ -87,6 +89,8 @@ export class MongoDouble {
   private readonly cursors = new CursorRegistry();
   private readonly sessions = new Map<string, SessionState>();
   private readonly sockets = new Set<Socket>();
+  /** The application name each connection gave in its handshake (`client.application.name`). */
+  private readonly appNames = new Map<number, string>();
   private failPoint: FailPoint | undefined;
   private reachable = true;
   private nextConnectionId = 1;
@@ -190,14 +194,17 @@ export class MongoDouble {
       }
     });
     socket.on('error', () => socket.destroy());
-    socket.on('close', () => this.sockets.delete(socket));
+    socket.on('close', () => {
+      this.sockets.delete(socket);
+      this.appNames.delete(connectionId);
+    });
   }
 
   private async answer(request: WireRequest, connectionId: number): Promise<Document | typeof CLOSE_CONNECTION> {
     const command = request.command;
     const name = Object.keys(command)[0] ?? '';
     this.commandCounts.set(name, (this.commandCounts.get(name) ?? 0) + 1);
-    const fault = this.firedFailPoint(name);
+    const fault = this.firedFailPoint(name, connectionId);
     // A blocked command, like any on the server, is interrupted when its maxTimeMS runs out.
     const maxTimeMs = command.maxTimeMS === undefined ? Infinity : Number(command.maxTimeMS);
     const blockMs = fault?.blockConnection ? Math.min(fault.blockTimeMS ?? 0, maxTimeMs) : 0;
@@ -217,9 +224,10 @@ export class MongoDouble {
     return { ...reply, $clusterTime: { clusterTime: now, signature: { hash: new Binary(Buffer.alloc(20)), keyId: Long.ZERO } }, operationTime: now };
   }
 
-  private firedFailPoint(name: string): FailCommandSpec | undefined {
+  private firedFailPoint(name: string, connectionId: number): FailCommandSpec | undefined {
     const point = this.failPoint;
     if (!point || name === 'configureFailPoint' || !point.spec.failCommands.includes(name)) return undefined;
+    if (point.spec.appName !== undefined && this.appNames.get(connectionId) !== point.spec.appName) return undefined;
     if (point.skip > 0) {
       point.skip -= 1;
       return undefined;
@@ -255,6 +263,8 @@ export class MongoDouble {
   }
 
   private hello(name: string, command: Document, connectionId: number): Document {
+    const appName = (command.client as { application?: { name?: unknown } } | undefined)?.application?.name;
+    if (typeof appName === 'string') this.appNames.set(connectionId, appName);
     const now = new Date();
     const opTime = { ts: this.clusterTime(), t: Long.fromNumber(1) };
     return {

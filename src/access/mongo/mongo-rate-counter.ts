@@ -33,7 +33,7 @@ export class MongoRateCounters {
   }
 
   static connect(url: string, now: () => number): MongoRateCounters {
-    const { client, database } = connectMongo(url, { majority: true });
+    const { client, database } = connectMongo(url, { appName: 'orderstream-rate-counters', majority: true });
     return new MongoRateCounters(client, database, now);
   }
 

@@ -34,7 +34,7 @@ export class MongoCredentialStore implements CredentialStore {
   }
 
   static connect(url: string, serverSelectionTimeoutMs = DEFAULT_SERVER_SELECTION_TIMEOUT_MS): MongoCredentialStore {
-    const { client, database } = connectMongo(url, { majority: true, serverSelectionTimeoutMs });
+    const { client, database } = connectMongo(url, { appName: 'orderstream-credential-store', majority: true, serverSelectionTimeoutMs });
     return new MongoCredentialStore(client, database);
   }
 

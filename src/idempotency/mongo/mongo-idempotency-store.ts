@@ -35,7 +35,7 @@ export class MongoIdempotencyStore implements IdempotencyStore {
   }
 
   static connect(url: string, ttlSeconds: number): MongoIdempotencyStore {
-    const { client, database } = connectMongo(url, { majority: true });
+    const { client, database } = connectMongo(url, { appName: 'orderstream-idempotency-store', majority: true });
     return new MongoIdempotencyStore(client, ttlSeconds, database);
   }
 

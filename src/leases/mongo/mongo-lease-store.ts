@@ -40,7 +40,7 @@ export class MongoLeaseStore implements LeaseStore {
 
   static connect(url: string): MongoLeaseStore {
     // Majority both ways: a lease a failed-over primary had not replicated must not be believed.
-    const { client, database } = connectMongo(url, { majority: true, serverSelectionTimeoutMs: 5_000 });
+    const { client, database } = connectMongo(url, { appName: 'orderstream-lease-store', majority: true, serverSelectionTimeoutMs: 5_000 });
     return new MongoLeaseStore(client, database);
   }
 

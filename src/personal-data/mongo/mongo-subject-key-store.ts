@@ -19,6 +19,9 @@ function keyOf(document: SubjectKeyDocument): SubjectKey {
   return document.key ? { state: 'active', key: Buffer.from(document.key.buffer) } : { state: 'erased', erasedAt: document.erasedAt ?? '' };
 }
 
+/** How the key store's connections name themselves to the server. */
+export const MONGO_KEY_STORE_APP_NAME = 'orderstream-key-store';
+
 export class MongoSubjectKeyStore implements SubjectKeyStore {
   private readonly collection: Collection<SubjectKeyDocument>;
 
@@ -30,7 +33,7 @@ export class MongoSubjectKeyStore implements SubjectKeyStore {
   }
 
   static connect(url: string): MongoSubjectKeyStore {
-    const { client, database } = connectMongo(url, { majority: true });
+    const { client, database } = connectMongo(url, { appName: MONGO_KEY_STORE_APP_NAME, majority: true });
     return new MongoSubjectKeyStore(client, database);
   }
 

@@ -133,7 +133,7 @@ export class MongoReadStore implements ReadStore {
 
   /** `url` is a mongodb:// connection string; its path names the database (default "orderstream"). */
   static connect(url: string, options: MongoReadStoreOptions = {}): MongoReadStore {
-    const { client, database } = connectMongo(url, { majority: true, serverSelectionTimeoutMs: options.serverSelectionTimeoutMs });
+    const { client, database } = connectMongo(url, { appName: 'orderstream-read-store', majority: true, serverSelectionTimeoutMs: options.serverSelectionTimeoutMs });
     return new MongoReadStore(client, database);
   }
 

@@ -31,7 +31,7 @@ export class MongoSnapshotStore implements SnapshotStore {
 
   static connect(url: string): MongoSnapshotStore {
     // A snapshot lost in a failover is only a slower load from the log: the driver's concerns do.
-    const { client, database } = connectMongo(url, { majority: false });
+    const { client, database } = connectMongo(url, { appName: 'orderstream-snapshot-store', majority: false });
     return new MongoSnapshotStore(client, database);
   }
 
