@@ -28,7 +28,10 @@ export interface ProgressBars {
   stop(): void;
 }
 
-export function progressBars(stream: NodeJS.WriteStream = process.stderr): ProgressBars {
+/** What the bars are drawn on: a writable stream that says whether it is a terminal, and how wide (process.stderr). */
+export type BarStream = NodeJS.WritableStream & { readonly isTTY?: boolean; readonly columns?: number };
+
+export function progressBars(stream: BarStream = process.stderr): ProgressBars {
   if (!stream.isTTY) return { add: () => ({ update() {}, stop() {} }), stop() {} };
   const bars = new cliProgress.MultiBar(
     { format: '{label} [{bar}] {percentage}% | {value}/{total} {unit}', stream, hideCursor: true, clearOnComplete: false },

@@ -2,15 +2,14 @@
 // the cursor back up to redraw them), rather than every bar redrawing the same line.
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from '@jest/globals';
-import { progressBars } from './progress.js';
+import { progressBars, type BarStream } from './progress.js';
 
 /** A stream that says it is a terminal, and keeps what is written to it. */
-function terminal(): { stream: NodeJS.WriteStream; written: () => string } {
-  const stream = Object.assign(new PassThrough(), { isTTY: true, columns: 120, rows: 40, cursorTo: () => true, moveCursor: () => true, clearLine: () => true, clearScreenDown: () => true });
+function terminal(): { stream: BarStream; written: () => string } {
+  const stream = Object.assign(new PassThrough(), { isTTY: true, columns: 120 });
   let written = '';
   stream.on('data', (chunk: Buffer) => (written += chunk.toString()));
-  // A PassThrough is not a tty.WriteStream; the display only writes to it and reads the fields above.
-  return { stream: stream as unknown as NodeJS.WriteStream, written: () => written };
+  return { stream, written: () => written };
 }
 
 describe('progressBars', () => {
@@ -37,7 +36,7 @@ describe('progressBars', () => {
     const stream = new PassThrough();
     let written = '';
     stream.on('data', (chunk: Buffer) => (written += chunk.toString()));
-    const display = progressBars(stream as unknown as NodeJS.WriteStream);
+    const display = progressBars(stream);
     display.add('rebuild users', 10).update(5);
     display.stop();
     expect(written).toBe('');
