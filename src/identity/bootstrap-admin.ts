@@ -62,10 +62,15 @@ export class AdminBootstrap implements OnApplicationBootstrap, OnApplicationShut
     // the start with a plain message (main.ts), like any other setting.
     const email = normalizeEmail(admin.email);
     if (email === undefined) throw new ConfigError('ADMIN_EMAIL must be an email address');
-    // Normally done before the service listens; a store that does not answer does not hold the
-    // start up for long (the attempt goes on, and retries, in the background).
+    // Done before the service listens, so a sign-in right after "listening" finds the admin. On the
+    // embedded default the store is a local file that always answers (a failure schedules a retry
+    // and returns), so the start waits however long a busy machine takes to hash the password.
+    // A remote store that does not answer does not hold the start up for long: the attempt goes
+    // on, and retries, in the background.
+    const attempt = this.attempt(email, admin.password, 1);
+    if (this.config.stores.eventStoreUrl === undefined) return attempt;
     let waited: NodeJS.Timeout | undefined;
-    await Promise.race([this.attempt(email, admin.password, 1), new Promise<void>((done) => (waited = setTimeout(done, START_WAIT_MS)))]);
+    await Promise.race([attempt, new Promise<void>((done) => (waited = setTimeout(done, START_WAIT_MS)))]);
     clearTimeout(waited);
   }
 
