@@ -3,23 +3,33 @@
 //   jwks  - RS256/ES256 tokens from an external identity provider, keys from its JWKS.
 // Either way the algorithms are pinned (no "none", no HS/RS confusion), iss and aud must match,
 // exp must be present and in the future, nbf (if any) in the past, within a small clock skew.
+// In local mode a token verified once is not verified again while it lives (verified-tokens.ts);
+// the account's standing is still checked on every request.
 import { Inject, Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import { passportJwtSecret } from 'jwks-rsa';
-import { ExtractJwt, Strategy, type StrategyOptionsWithoutRequest } from 'passport-jwt';
+import { ExtractJwt, Strategy, type StrategyOptionsWithRequest } from 'passport-jwt';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import type { JwtSettings } from '../../config/security-config.js';
 import type { Actor } from '../../eventstore/event-store.port.js';
 import { UserAccounts } from '../user-accounts.js';
 import { isRole, type Role } from '../../access/roles.js';
 import { hs256KeyForPassport } from './hs256-key.js';
+import { VerifiedTokens } from './verified-tokens.js';
 
 export const LOCAL_ALGORITHMS = ['HS256'] as const;
 export const JWKS_ALGORITHMS = ['RS256', 'ES256'] as const;
 
-function strategyOptions(settings: JwtSettings): StrategyOptionsWithoutRequest {
+/** How many verified tokens are remembered (about half a kilobyte each). */
+const VERIFIED_TOKENS_REMEMBERED = 10_000;
+
+const bearerToken = ExtractJwt.fromAuthHeaderAsBearerToken();
+
+function strategyOptions(settings: JwtSettings): StrategyOptionsWithRequest {
   const common = {
-    jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
+    jwtFromRequest: bearerToken,
+    // validate is handed the request too, to remember which token the verified claims came from.
+    passReqToCallback: true as const,
     issuer: settings.issuer,
     audience: settings.audience,
     ignoreExpiration: false,
@@ -64,15 +74,49 @@ function issuedUnderCurrentPassword(claims: Claims, user: { credentialId: string
 
 @Injectable()
 export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
+  /**
+   * Local mode only: its key is fixed for the life of the process. A JWKS provider's keys rotate
+   * (and jwks-rsa refetches them on its own schedule), so there every token is verified as it comes.
+   */
+  private readonly verifiedTokens: VerifiedTokens<Claims> | undefined;
+
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly accounts: UserAccounts,
   ) {
     super(strategyOptions(config.security.jwt));
+    this.verifiedTokens = config.security.jwt.mode === 'local' ? new VerifiedTokens<Claims>(VERIFIED_TOKENS_REMEMBERED) : undefined;
+  }
+
+  /** A token verified earlier skips passport-jwt's verification and goes straight to the standing checks. */
+  override authenticate(request: Parameters<Strategy['authenticate']>[0], options?: object): void {
+    const token = this.verifiedTokens && bearerToken(request);
+    const claims = token ? this.verifiedTokens!.claimsOf(token) : undefined;
+    if (claims === undefined) {
+      super.authenticate(request, options);
+      return;
+    }
+    // The same outcomes as passport-jwt's own callback: an actor, a refusal without details, or an error.
+    this.actorFor(claims).then(
+      (actor) => (actor ? this.success(actor) : this.refuse()),
+      (error: unknown) => this.error(error as Error),
+    );
+  }
+
+  /** Called by passport-jwt once the token's signature and registered claims are verified. */
+  async validate(request: Parameters<Strategy['authenticate']>[0], claims: Claims): Promise<Actor | null> {
+    const token = this.verifiedTokens && bearerToken(request);
+    if (token) this.verifiedTokens!.remember(token, claims);
+    return this.actorFor(claims);
+  }
+
+  /** passport-jwt refuses with fail(info), info being validate's absent third value; the typings insist on a status. */
+  private refuse(): void {
+    (this.fail as (challenge?: unknown) => void).call(this);
   }
 
   /** The actor the token stands for, or null to refuse it (401). */
-  async validate(claims: Claims): Promise<Actor | null> {
+  private async actorFor(claims: Readonly<Claims>): Promise<Actor | null> {
     // jsonwebtoken checks exp only when present; a token without one would never expire.
     if (typeof claims.exp !== 'number') return null;
     if (typeof claims.sub !== 'string' || claims.sub.length === 0 || claims.sub.length > 255) return null;
