@@ -10,8 +10,9 @@ const draining = new WeakSet<Server>();
 
 /** Registered once by create-app.ts: answers sent while draining close their connection. */
 export function closeConnectionsWhileDraining(fastify: FastifyInstance): void {
-  fastify.addHook('onSend', async (_request, reply) => {
+  fastify.addHook('onSend', (_request, reply, _payload, done) => {
     if (draining.has(fastify.server)) reply.header('Connection', 'close');
+    done();
   });
 }
 

@@ -24,12 +24,15 @@ function operatorKeyIn(value: unknown): string | undefined {
   return undefined;
 }
 
-/** Fastify preHandler hook (after body parsing, before the route). */
-export async function refuseOperatorKeys(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> {
+/**
+ * Fastify preHandler hook (after body parsing, before the route), in callback style (an async hook
+ * costs promises on every request): a refusal is answered here and the route never runs.
+ */
+export function refuseOperatorKeys(request: FastifyRequest, reply: FastifyReply, done: () => void): void {
   const key = operatorKeyIn(request.query) ?? operatorKeyIn(request.body);
   if (key !== undefined) {
     sendProblem(reply, problem(400, 'operator_not_allowed', `Keys beginning with "$" are not accepted (got "${key.slice(0, 40)}")`));
-    return reply;
+    return;
   }
-  return undefined;
+  done();
 }

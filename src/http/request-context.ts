@@ -50,24 +50,28 @@ export function registerRequestContext(fastify: FastifyInstance): void {
       return clientCorrelationId === undefined || actor === ANONYMOUS || !('userId' in actor) ? this.issuedCorrelationId : `${actor.userId}:${clientCorrelationId}`;
     },
   });
+  // Hooks on every request take Fastify's callback style: an async hook costs promises per request.
   fastify.addHook('onRequest', assignRequestContext);
   // Echoed once the caller is known (after the access guard), so the client learns the id recorded.
-  fastify.addHook('onSend', async (request, reply) => {
+  fastify.addHook('onSend', (request, reply, _payload, done) => {
     if (request.issuedCorrelationId !== '') reply.header('X-Correlation-Id', request.correlationId);
+    done();
   });
 }
 
-async function assignRequestContext(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+function assignRequestContext(request: FastifyRequest, reply: FastifyReply, done: () => void): void {
   const header = request.headers['x-correlation-id'];
   if (header !== undefined && (typeof header !== 'string' || !CORRELATION_ID.test(header))) {
+    // Answered here: the rest of the request's hooks and its handler do not run (done is not called).
     reply.status(400).header('Content-Type', PROBLEM_CONTENT_TYPE)
       .send(problem(400, 'invalid_correlation_id', 'X-Correlation-Id must be 1-128 characters of A-Z a-z 0-9 . _ : -'));
-    return reply;
+    return;
   }
   request.clientCorrelationId = header;
   request.issuedCorrelationId = randomUUID();
   request.actor = ANONYMOUS;
   reply.header('X-Request-Id', request.id);
+  done();
 }
 
 export function commandMetadataOf(request: FastifyRequest): CommandMetadata {

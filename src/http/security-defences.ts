@@ -13,8 +13,9 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { AppConfig } from '../config/app-config.js';
 
 export function applySecurityDefences(app: NestFastifyApplication, config: AppConfig): void {
-  app.getHttpAdapter().getInstance().addHook('onSend', async (_request, reply) => {
+  app.getHttpAdapter().getInstance().addHook('onSend', (_request, reply, _payload, done) => {
     if (!reply.hasHeader('cache-control')) reply.header('Cache-Control', 'no-store');
+    done();
   });
   app.useSecurityHeaders({
     contentSecurityPolicy: { useDefaults: true, directives: { upgradeInsecureRequests: null } },

@@ -14,10 +14,11 @@ function requestDuration(): Histogram<'method' | 'route' | 'status'> {
 
 export function measureHttpRequests(fastify: FastifyInstance): void {
   const histogram = requestDuration();
-  fastify.addHook('onResponse', async (request, reply) => {
+  fastify.addHook('onResponse', (request, reply, done) => {
     histogram.observe(
       { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) },
       reply.elapsedTime / 1000,
     );
+    done();
   });
 }
