@@ -36,8 +36,9 @@ const localDtos: Type[] = [Quantity, WithOptionalAndDefaults, Nested, EachRule, 
 
 /** Every class class-validator holds rules for: the service's DTOs and the ones above. */
 function registeredDtos(): Type[] {
-  const storage = getMetadataStorage() as unknown as { validationMetadatas: Map<unknown, unknown> }; // private field: the spec needs the whole list
-  return [...storage.validationMetadatas.keys()].filter((key): key is Type => typeof key === 'function');
+  // A private field of class-validator's storage: the only place that lists every class with rules.
+  const byClass = Reflect.get(getMetadataStorage(), 'validationMetadatas') as Map<unknown, unknown>;
+  return [...byClass.keys()].filter((key): key is Type => typeof key === 'function');
 }
 
 function propertiesOf(dto: Type): string[] {
