@@ -3,6 +3,7 @@ import { INVENTORY_EVENT_TYPES, type InventoryEvent } from '../../src/inventory/
 import type { Money } from '../../src/money/money.js';
 import type { ReadDocument } from '../../src/readstore/read-store.port.js';
 import type { DocumentProjection } from '../../src/projection-engine/projection.js';
+import type { RecordedOf } from '../../src/eventstore/event-store.port.js';
 import { unreachable } from '../../src/decider/decider.js';
 
 export interface ProductDetails extends ReadDocument {
@@ -23,36 +24,35 @@ export const productDetailsProjection: DocumentProjection<ProductDetails, Invent
   eventTypes: INVENTORY_EVENT_TYPES,
   documentId: (event) => event.data.productId,
   evolve(current, event) {
-    const at = { _position: Number(event.position), revision: event.revision };
     switch (event.type) {
       case 'ProductRegistered': {
         const { productId, sku, name, price } = event.data;
-        return { _id: productId, ...at, sku, name, price, onHand: 0, reserved: 0, available: 0 };
+        return { _id: productId, _position: Number(event.position), revision: event.revision, sku, name, price, onHand: 0, reserved: 0, available: 0 };
       }
       case 'StockReceived':
-        return current && withOnHand(current, current.onHand + event.data.quantity, at);
+        return current && withStock(current, event, current.onHand + event.data.quantity, current.reserved);
       case 'StockAdjusted':
-        return current && withOnHand(current, current.onHand + event.data.quantityChange, at);
+        return current && withStock(current, event, current.onHand + event.data.quantityChange, current.reserved);
       case 'PriceChanged':
-        return current && { ...current, ...at, price: event.data.price };
+        return current && { ...current, _position: Number(event.position), revision: event.revision, price: event.data.price };
       case 'StockReserved':
-        return current && withReserved(current, current.onHand, current.reserved + event.data.quantity, at);
+        return current && withStock(current, event, current.onHand, current.reserved + event.data.quantity);
       case 'StockReleased':
-        return current && withReserved(current, current.onHand, current.reserved - event.data.quantity, at);
+        return current && withStock(current, event, current.onHand, current.reserved - event.data.quantity);
       case 'ReservedStockShipped':
-        return current && withReserved(current, current.onHand - event.data.quantity, current.reserved - event.data.quantity, at);
+        return current && withStock(current, event, current.onHand - event.data.quantity, current.reserved - event.data.quantity);
       case 'StockReservationRejected':
-        return current && { ...current, ...at };
+        return current && { ...current, _position: Number(event.position), revision: event.revision };
       default:
         return unreachable(event);
     }
   },
 };
 
-function withOnHand(doc: ProductDetails, onHand: number, at: Pick<ProductDetails, '_position' | 'revision'>): ProductDetails {
-  return { ...doc, ...at, onHand, available: onHand - doc.reserved };
-}
-
-function withReserved(doc: ProductDetails, onHand: number, reserved: number, at: Pick<ProductDetails, '_position' | 'revision'>): ProductDetails {
-  return { ...doc, ...at, onHand, reserved, available: onHand - reserved };
+/**
+ * One spread and the changed fields written out: a second spread (of a `{_position, revision}`
+ * object) took V8 off its fast object-clone path, on every stock event of a rebuild.
+ */
+function withStock(doc: ProductDetails, event: RecordedOf<InventoryEvent>, onHand: number, reserved: number): ProductDetails {
+  return { ...doc, _position: Number(event.position), revision: event.revision, onHand, reserved, available: onHand - reserved };
 }

@@ -30,39 +30,49 @@ export class ProjectionEngine<Event extends EventShape = EventShape> {
 
   /** Loads the batch's documents in one findByIds call and projects the events onto them. */
   async apply(readStore: Pick<ReadStore, 'findByIds'>, events: readonly RecordedEvent[]): Promise<ProjectedBatch> {
-    const ids = this.documentIds(events);
-    const stored = ids.length === 0 ? new Map<string, ReadDocument>() : await readStore.findByIds(this.projection.collection.name, ids);
-    return this.project(stored, events);
+    // Each event's document id is asked of the projection once per batch, for the load and the fold.
+    const ids = this.idsOf(events);
+    const distinct = distinctIds(ids);
+    const stored = distinct.length === 0 ? new Map<string, ReadDocument>() : await readStore.findByIds(this.projection.collection.name, distinct);
+    return this.projectOnto(stored, events, ids);
   }
 
   /** The distinct documents the events belong to, in first-seen order. */
   documentIds(events: readonly RecordedEvent[]): string[] {
-    const ids = new Set<string>();
-    for (const event of events) {
-      const id = this.reads(event) ? this.documentIdOf(event) : undefined;
-      if (id !== undefined) ids.add(id);
-    }
-    return [...ids];
+    return distinctIds(this.idsOf(events));
   }
 
   /** Pure: the writes that bring the stored documents up to date with the events. */
   project(stored: ReadonlyMap<string, ReadDocument>, events: readonly RecordedEvent[]): ProjectedBatch {
+    return this.projectOnto(stored, events, this.idsOf(events));
+  }
+
+  /** For each event, the document it belongs to; undefined for an event the projection does not read or ignores. */
+  private idsOf(events: readonly RecordedEvent[]): (string | undefined)[] {
+    return events.map((event) => (this.reads(event) ? this.documentIdOf(event) : undefined));
+  }
+
+  private projectOnto(stored: ReadonlyMap<string, ReadDocument>, events: readonly RecordedEvent[], ids: readonly (string | undefined)[]): ProjectedBatch {
     const last = events.at(-1);
     if (!last) throw new RangeError('A batch needs at least one event');
     const states = new Map<string, DocumentState>();
-    for (const event of events) {
-      if (!this.reads(event)) continue;
-      const id = this.documentIdOf(event);
+    // A stream's events usually arrive together: the previous event's document saves a lookup.
+    let recent: DocumentState | undefined;
+    let recentId: string | undefined;
+    for (let i = 0; i < events.length; i++) {
+      const id = ids[i];
       if (id === undefined) continue;
-      let state = states.get(id);
+      const event = events[i] as RecordedEvent & RecordedOf<Event>;
+      let state = id === recentId ? recent : states.get(id);
       if (!state) {
         const doc = stored.get(id) ?? null;
         states.set(id, (state = { doc, position: doc?._position ?? -1, stored: doc !== null, changed: false }));
       }
+      recent = state;
+      recentId = id;
       const position = documentPosition(event.position);
       if (position <= state.position) continue; // already applied: at-least-once delivery
-      const next = this.evolve(state.doc, event);
-      state.doc = next === null ? null : { ...next, _id: id, _position: position };
+      state.doc = stamped(this.evolve(state.doc, event), id, position);
       state.position = position;
       state.changed = true;
     }
@@ -109,9 +119,28 @@ export function applyWrites(documents: Map<string, ReadDocument>, writes: readon
   }
 }
 
+/**
+ * The document evolve returned, with `_id` and `_position` set. Most projections set both
+ * themselves: then evolve's own (new) object is kept, not copied once more for every event, which
+ * was most of a rebuild's garbage. Otherwise a copy carries them. The input documents are never
+ * changed: evolve returning one of them unchanged has an older `_position`, so it is copied.
+ */
+function stamped(next: ReadDocument | null, id: string, position: number): ReadDocument | null {
+  if (next === null) return null;
+  return next._id === id && next._position === position ? next : { ...next, _id: id, _position: position };
+}
+
+function distinctIds(ids: readonly (string | undefined)[]): string[] {
+  const distinct = new Set<string>();
+  for (const id of ids) if (id !== undefined) distinct.add(id);
+  return [...distinct];
+}
+
+const MAX_DOCUMENT_POSITION = BigInt(Number.MAX_SAFE_INTEGER);
+
 /** Documents keep positions as numbers (JSON, MongoDB); refuse one that a number cannot hold exactly. */
 function documentPosition(position: Position): number {
-  if (position > BigInt(Number.MAX_SAFE_INTEGER)) throw new RangeError(`Position ${position} is beyond what a document can record`);
+  if (position > MAX_DOCUMENT_POSITION) throw new RangeError(`Position ${position} is beyond what a document can record`);
   return Number(position);
 }
 

@@ -2,9 +2,10 @@ import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import type { RecordedEvent } from '../eventstore/event-store.port.js';
 import type { DocumentWrite, ReadDocument, ReadStore } from '../readstore/read-store.port.js';
-import { cartProjection, recordedCartEvent as at, straightFold, type CartEventType } from './cart-projection.test-fixture.js';
+import { cartProjection, recordedCartEvent as at, straightFold, type Cart, type CartEventType } from './cart-projection.test-fixture.js';
 import { EventProcessingError } from '../subscriptions/event-processing-error.js';
 import { ProjectionEngine } from './projection-engine.js';
+import type { DocumentProjection, EventShape } from './projection.js';
 
 const projection = cartProjection();
 const engine = new ProjectionEngine(projection);
@@ -93,6 +94,88 @@ describe('ProjectionEngine', () => {
     expect(thrown).toBeInstanceOf(EventProcessingError);
     expect((thrown as EventProcessingError).event?.position).toBe(2n);
     expect((thrown as EventProcessingError).reason).toBe('cannot project event event-2');
+  });
+
+  describe('one copy per document per batch, not per event', () => {
+    /** The cart projection setting `_id` and `_position` itself, as the shop's projections do (on the events `stampsOn` names). */
+    const selfStamping = (stampsOn: readonly string[]): DocumentProjection<Cart> => ({
+      ...projection,
+      evolve(current, event) {
+        const next = projection.evolve(current, event);
+        return next && stampsOn.includes(event.type) ? { ...next, _id: projection.documentId(event)!, _position: Number(event.position) } : next;
+      },
+    });
+
+    /** The engine before it kept evolve's documents: every evolve result copied with `_id` and `_position`. */
+    function perEventWrites(subject: DocumentProjection<Cart>, stored: ReadonlyMap<string, ReadDocument>, events: readonly RecordedEvent[]): DocumentWrite[] {
+      const states = new Map<string, { doc: ReadDocument | null; position: number; stored: boolean; changed: boolean }>();
+      for (const event of events) {
+        if (!subject.eventTypes.includes(event.type)) continue;
+        const id = subject.documentId(event)!;
+        let state = states.get(id);
+        if (!state) {
+          const doc = stored.get(id) ?? null;
+          states.set(id, (state = { doc, position: doc?._position ?? -1, stored: doc !== null, changed: false }));
+        }
+        const position = Number(event.position);
+        if (position <= state.position) continue;
+        const next = subject.evolve(state.doc as Cart | null, event);
+        state.doc = next === null ? null : { ...next, _id: id, _position: position };
+        state.position = position;
+        state.changed = true;
+      }
+      return [...states].flatMap(([id, state]): DocumentWrite[] => {
+        if (!state.changed) return [];
+        if (state.doc) return [{ op: 'upsert', collection: COLLECTION, doc: state.doc }];
+        return state.stored ? [{ op: 'delete', collection: COLLECTION, id, position: state.position }] : [];
+      });
+    }
+
+    const deepFrozen = <T>(value: T): T => {
+      if (typeof value === 'object' && value !== null) {
+        for (const field of Object.values(value)) deepFrozen(field);
+        Object.freeze(value);
+      }
+      return value;
+    };
+
+    it('writes the document evolve returned when it carries its _id and _position', () => {
+      const returned: ReadDocument[] = [];
+      const recording = selfStamping(['CartOpened', 'ItemAdded']);
+      const spied = new ProjectionEngine<EventShape>({
+        ...recording,
+        evolve(current: Cart | null, event) {
+          const next = recording.evolve(current, event);
+          if (next) returned.push(next);
+          return next;
+        },
+      });
+      const events = [at(1, 'CartOpened', { cartId: 'a' }), at(2, 'ItemAdded', { cartId: 'a', sku: 'MUG', quantity: 2 })];
+      const [write] = spied.project(new Map(), events).writes;
+      expect(write).toEqual({ op: 'upsert', collection: COLLECTION, doc: { _id: 'a', _position: 2, items: { MUG: 2 }, applied: 2 } });
+      expect(write!.op === 'upsert' && write!.doc).toBe(returned.at(-1));
+    });
+
+    it('property: the writes of the per-event engine, byte for byte, and the stored documents untouched', () => {
+      const eventType = fc.constantFrom<CartEventType>('CartOpened', 'ItemAdded', 'ItemAdded', 'CartAbandoned', 'CouponIssued');
+      const eventSpec = fc.record({ type: eventType, cartId: fc.constantFrom('a', 'b', 'c'), sku: fc.constantFrom('MUG', 'CUP'), quantity: fc.integer({ min: 1, max: 5 }) });
+      const storedDoc = fc.record({ cartId: fc.constantFrom('a', 'b', 'c'), position: fc.integer({ min: 0, max: 30 }), mugs: fc.nat({ max: 9 }) });
+      fc.assert(
+        fc.property(
+          fc.array(eventSpec, { minLength: 1, maxLength: 40 }),
+          fc.array(storedDoc, { maxLength: 3 }),
+          fc.subarray(['CartOpened', 'ItemAdded']),
+          (specs, storedDocs, stampsOn) => {
+            const events = specs.map(({ type, cartId, sku, quantity }, index) => at(index + 1, type, type === 'ItemAdded' ? { cartId, sku, quantity } : { cartId }));
+            const stored = new Map(storedDocs.map(({ cartId, position, mugs }): [string, ReadDocument] => [cartId, deepFrozen({ _id: cartId, _position: position, items: { MUG: mugs }, applied: 1 })]));
+            const subject = selfStamping(stampsOn);
+            const writes = new ProjectionEngine<EventShape>(subject).project(stored, events).writes;
+            expect(JSON.stringify(writes)).toBe(JSON.stringify(perEventWrites(subject, stored, events)));
+          },
+        ),
+        { numRuns: 300 },
+      );
+    });
   });
 
   describe('property: batches and replays give what a straight fold gives', () => {
