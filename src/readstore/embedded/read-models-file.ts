@@ -9,6 +9,7 @@ import type { CollectionSpec, ParkedEvent, ParkedEventRecord, ParkedResolution, 
 import { StorageMonitor } from '../../sqlite/storage-monitor.js';
 import { checkIntact } from '../../sqlite/damaged-file.js';
 import { parseSharingStrings } from './shared-strings.js';
+import { leaveIntactMark, takeIntactMark } from './intact-file-mark.js';
 
 export interface DocumentChange {
   collection: string;
@@ -64,9 +65,12 @@ export class ReadModelsFile {
   private readonly commitTransaction: (changes: readonly DocumentChange[], checkpoints: ReadonlyMap<string, Position>) => void;
   /** Whether the disk refuses this file's writes (GET /health). */
   readonly storage: StorageMonitor;
+  /** Every document was read back without damage: a clean close may vouch for the file. */
+  private loaded = false;
 
-  constructor(path: string) {
+  constructor(private readonly path: string) {
     mkdirSync(dirname(path), { recursive: true });
+    const closedIntact = takeIntactMark(path);
     this.db = new Database(path);
     try {
       // The in-memory copy is only right while this connection is the file's sole writer, so
@@ -81,7 +85,7 @@ export class ReadModelsFile {
       // Every subscriber's batch is a commit here; a checkpoint (fsyncs on the event loop) every
       // 1,000 pages came every few hundred batches under load. 8,000 pages is ~32 MiB of WAL.
       this.db.pragma('wal_autocheckpoint = 8000');
-      checkIntact(this.db, path);
+      if (!closedIntact) checkIntact(this.db, path);
       this.db.exec(SCHEMA);
       this.statements = prepareStatements(this.db);
       this.commitTransaction = this.db.transaction((changes: readonly DocumentChange[], checkpoints: ReadonlyMap<string, Position>) => {
@@ -102,10 +106,12 @@ export class ReadModelsFile {
   loadCollections(): StoredCollection[] {
     const specs = this.db.prepare('SELECT name, spec FROM collections').all() as { name: string; spec: string }[];
     const documents = this.db.prepare('SELECT body FROM documents WHERE collection = ?').pluck();
-    return specs.map(({ name, spec }) => ({
+    const collections = specs.map(({ name, spec }) => ({
       spec: JSON.parse(spec) as CollectionSpec,
       documents: parseSharingStrings(documents.all(name) as string[]),
     }));
+    this.loaded = true;
+    return collections;
   }
 
   loadCheckpoints(): Map<string, Position> {
@@ -159,6 +165,8 @@ export class ReadModelsFile {
 
   close(): void {
     this.db.close();
+    // Not after damage was found, nor when a write the disk refused may have left the file in doubt.
+    if (this.loaded && this.storage.fault === undefined && this.storage.stopped === undefined) leaveIntactMark(this.path);
   }
 }
 
