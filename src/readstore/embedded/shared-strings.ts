@@ -6,8 +6,11 @@ import type { ReadDocument } from '../read-store.port.js';
 
 const MAX_SHARED_LENGTH = 64;
 
-/** Parses each body; a string that occurs again (in any of them) is the same string in memory. */
-export function parseSharingStrings(bodies: readonly string[]): ReadDocument[] {
+/**
+ * Parses each body; a string that occurs again (in any of them) is the same string in memory.
+ * Bodies may come one at a time (a statement's rows): each is garbage as soon as it is parsed.
+ */
+export function parseSharingStrings(bodies: Iterable<string>): ReadDocument[] {
   const seen = new Map<string, string>();
   const shared = (text: string): string => {
     if (text.length > MAX_SHARED_LENGTH) return text;
@@ -25,9 +28,11 @@ export function parseSharingStrings(bodies: readonly string[]): ReadDocument[] {
       else share(field);
     }
   };
-  return bodies.map((body) => {
+  const docs: ReadDocument[] = [];
+  for (const body of bodies) {
     const doc = JSON.parse(body) as ReadDocument;
     share(doc);
-    return doc;
-  });
+    docs.push(doc);
+  }
+  return docs;
 }
