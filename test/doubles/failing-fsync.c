@@ -28,22 +28,22 @@ static int failing(int fd) {
   return (size_t)length >= suffix_length && strcmp(path + length - suffix_length, suffix) == 0;
 }
 
-int fsync(int fd) {
-  static int (*real)(int);
+/* Fails with EIO if the file is one to fail, else calls the C library's `name`, looked up once. */
+static int sync_or_fail(int fd, const char *name, int (**real)(int)) {
   if (failing(fd)) {
     errno = EIO;
     return -1;
   }
-  if (real == NULL) real = (int (*)(int))dlsym(RTLD_NEXT, "fsync");
-  return real(fd);
+  if (*real == NULL) *real = (int (*)(int))dlsym(RTLD_NEXT, name);
+  return (*real)(fd);
+}
+
+int fsync(int fd) {
+  static int (*real)(int);
+  return sync_or_fail(fd, "fsync", &real);
 }
 
 int fdatasync(int fd) {
   static int (*real)(int);
-  if (failing(fd)) {
-    errno = EIO;
-    return -1;
-  }
-  if (real == NULL) real = (int (*)(int))dlsym(RTLD_NEXT, "fdatasync");
-  return real(fd);
+  return sync_or_fail(fd, "fdatasync", &real);
 }
