@@ -3,7 +3,9 @@
 // and the file is reported faulty in /health until a write to it succeeds again. SQLite rolls
 // back the failed transaction, so nothing was written; once space returns the next write goes
 // through and clears the fault: there is nothing to repair. A failed fsync is the exception
-// (stop()): it cannot be repaired in process, so the fault stays until a restart.
+// (stop()): it cannot be repaired in process, so the fault stays until a restart. That holds for
+// every file written through a monitor: SQLite's own fsync failing a commit (SQLITE_IOERR_FSYNC,
+// a synchronous=FULL file) stops the file here just as the event log's WAL fsync stops the log.
 import { Logger } from '@nestjs/common';
 import type Database from 'better-sqlite3';
 import { StoreUnavailableError } from '../eventstore/event-store.errors.js';
@@ -12,6 +14,12 @@ import { StoreUnavailableError } from '../eventstore/event-store.errors.js';
 export function isStorageFault(error: unknown): boolean {
   const code = (error as { code?: unknown } | null | undefined)?.code;
   return typeof code === 'string' && (code === 'SQLITE_FULL' || code.startsWith('SQLITE_IOERR'));
+}
+
+/** SQLite's answers for "fsync(2) of the file, or of its directory, failed". */
+export function isFailedFsync(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null | undefined)?.code;
+  return code === 'SQLITE_IOERR_FSYNC' || code === 'SQLITE_IOERR_DIR_FSYNC';
 }
 
 /**
@@ -70,8 +78,14 @@ export class StorageMonitor {
     return this.current && { ...this.current };
   }
 
-  /** Runs a write: a refused one is recorded and thrown as StorageFaultError, a successful one clears the fault. */
+  /**
+   * Runs a write: a refused one is recorded and thrown as StorageFaultError, a successful one clears
+   * the fault. After a failed fsync the write is not even tried: it would go into pages whose
+   * neighbours the kernel may have dropped, and an answer to it would claim a durability the file
+   * cannot prove any more.
+   */
   write<T>(run: () => T): T {
+    if (this.stoppedBy) throw this.refusedWhileStopped();
     let result: T;
     try {
       result = run();
@@ -86,6 +100,9 @@ export class StorageMonitor {
   failed(error: unknown): unknown {
     if (this.stoppedBy) return this.refusedWhileStopped();
     if (!isStorageFault(error)) return error;
+    // SQLite rolled the commit back, but the WAL frames it wrote may sit in the page cache marked
+    // clean and not on the disk; a later fsync that succeeds would not say so. PostgreSQL's rule.
+    if (isFailedFsync(error)) return this.stop(error);
     const sqliteCode = String((error as { code: unknown }).code);
     const translated = new StorageFaultError(this.store, error);
     if (this.current === undefined) {

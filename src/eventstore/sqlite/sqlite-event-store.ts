@@ -171,6 +171,7 @@ export class SqliteEventStore implements EventStore {
       // The whole transaction was rolled back: nothing of the batch is in the log.
       const refused = this.storage.failed(error);
       for (const append of batch) append.reject(refused);
+      if (this.storage.stopped) this.stopAfterFailedFsync(error);
       return;
     }
     // An append can also be refused alone (its savepoint rolled back) while the others commit.
@@ -185,12 +186,16 @@ export class SqliteEventStore implements EventStore {
     // The others wait for the fsync that covers this commit: acknowledged = durable, and nothing
     // is announced that a reader could not yet see.
     this.unsynced.push({ batch, outcomes, head: this.writer.head });
+    // SQLite's own fsync failed in this commit (a checkpoint's): the same stop as after the WAL's.
+    if (this.storage.stopped) return this.stopAfterFailedFsync(this.storage.stopped);
     this.walSync.request();
   }
 
   /** An fsync returned: answer the batches it covered and show readers what it made durable. */
   private synced(outcome: SyncOutcome): void {
     if (!outcome.ok) return this.stopAfterFailedFsync(outcome.error);
+    // Stopped by a failed fsync of SQLite's own: what this fsync covered was refused, never shown.
+    if (this.storage.stopped) return;
     const covered = (entry: CommittedBatch) => (entry.head ?? 0n) <= (outcome.head ?? 0n);
     const done = this.unsynced.filter(covered);
     this.unsynced = this.unsynced.filter((entry) => !covered(entry));
