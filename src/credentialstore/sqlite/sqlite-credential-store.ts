@@ -35,7 +35,7 @@ export class SqliteCredentialStore implements CredentialStore {
       get: this.db.prepare('SELECT secret FROM credentials WHERE subject = ? AND credential_id = ?').pluck(),
       retainOnly: this.db.prepare('DELETE FROM credentials WHERE subject = ? AND credential_id <> ?'),
       sweep: this.db.prepare('DELETE FROM credentials WHERE subject = ? AND stored_at < ? AND credential_id <> ?'),
-      subjects: this.db.prepare('SELECT DISTINCT subject FROM credentials WHERE subject > ? ORDER BY subject LIMIT ?').pluck(),
+      subjects: this.db.prepare('SELECT DISTINCT subject FROM credentials WHERE subject > ? ORDER BY subject LIMIT +?').pluck(),
     };
   }
 

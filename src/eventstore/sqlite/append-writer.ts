@@ -64,7 +64,7 @@ export class AppendWriter {
     this.storedId = db.prepare<[string], StoredId>('SELECT stream_id, revision, position FROM events WHERE event_id = ?').safeIntegers();
     this.storedIdsFrom = db
       .prepare<[string, number, number], { event_id: string; position: bigint }>(
-        'SELECT event_id, position FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision LIMIT ?',
+        'SELECT event_id, position FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision LIMIT +?',
       )
       .safeIntegers();
     this.insertEvent = db.prepare(

@@ -38,7 +38,7 @@ export class SqliteSubjectKeyStore implements SubjectKeyStore {
     this.statements = {
       create: this.db.prepare('INSERT INTO subject_keys (subject, key, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING'),
       find: this.db.prepare('SELECT key, erased_at FROM subject_keys WHERE subject = ?'),
-      page: this.db.prepare('SELECT subject, key, erased_at FROM subject_keys WHERE subject > ? ORDER BY subject LIMIT ?'),
+      page: this.db.prepare('SELECT subject, key, erased_at FROM subject_keys WHERE subject > ? ORDER BY subject LIMIT +?'),
       replace: this.db.prepare('UPDATE subject_keys SET key = ? WHERE subject = ? AND key = ?'),
       destroy: this.db.prepare(`INSERT INTO subject_keys (subject, key, created_at, erased_at) VALUES (?, NULL, ?, ?)
         ON CONFLICT (subject) DO UPDATE SET key = NULL, erased_at = coalesce(subject_keys.erased_at, excluded.erased_at)`),
