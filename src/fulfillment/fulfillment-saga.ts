@@ -8,7 +8,12 @@
 // At-least-once delivery: a trigger answered before is recognised twice over, by its command id
 // (derived from the trigger: the processor answers a recorded command from the log) and by the
 // saga state (the triggers it has handled). Orders are independent, so a batch is worked per
-// order concurrently, each order in log order, and one order's answers take turns.
+// order concurrently, each order in log order, and one order's answers take turns. The runner
+// begins the next batch while this one's appends wait for their fsync (overlappingBatches): every
+// trigger of a batch joins its order's queue when the batch is handed over, so an order's triggers
+// are still answered in log order whichever batch they came in. (Only a failed answer can let a
+// later trigger of its order go first; the retry answers the failed one after it, and the decider
+// answers late or crossed triggers, as it must for a customer's cancellation racing its steps.)
 import { v5 as uuidv5 } from 'uuid';
 import type { Clock } from '../clock/clock.js';
 import type { CommandMetadata } from '../command-handling/command-metadata.js';
@@ -39,6 +44,8 @@ const TRIGGER_TYPES: ReadonlySet<string> = new Set(FULFILLMENT_TRIGGER_TYPES);
 
 export class FulfillmentSaga implements EventHandler {
   readonly name = 'order-fulfillment';
+  /** Batches in progress at once: each waits mostly for its appends' fsync, not for the processor. */
+  readonly overlappingBatches = 4;
   private readonly turns = new KeyedSerializer();
 
   constructor(
@@ -48,18 +55,15 @@ export class FulfillmentSaga implements EventHandler {
   ) {}
 
   async handle(events: readonly RecordedEvent[]): Promise<void> {
-    const byOrder = new Map<string, RecordedEvent[]>();
+    const answers: Promise<CommandResult>[] = [];
     for (const event of events) {
       if (!TRIGGER_TYPES.has(event.type)) continue;
       const orderId = (event.data as { orderId?: string }).orderId;
       if (typeof orderId !== 'string') continue;
-      byOrder.set(orderId, [...(byOrder.get(orderId) ?? []), event]);
+      // Queued now, in log order: the order's turns keep that order across overlapping batches.
+      answers.push(this.turns.run(orderId, () => inEventSpan(`saga ${event.type}`, event, () => this.decideAndRecord(triggerOf(event)))));
     }
-    const outcomes = await Promise.allSettled(
-      [...byOrder.values()].map(async (orderEvents) => {
-        for (const event of orderEvents) await inEventSpan(`saga ${event.type}`, event, () => this.answer(triggerOf(event)));
-      }),
-    );
+    const outcomes = await Promise.allSettled(answers);
     const failed = outcomes.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
     if (failed) throw failed.reason;
   }
@@ -69,6 +73,11 @@ export class FulfillmentSaga implements EventHandler {
    * caused the step when the trigger is not itself an event (a deadline: the event that armed it).
    */
   answer(trigger: FulfillmentTrigger, causationId = trigger.eventId): Promise<CommandResult> {
+    return this.turns.run(trigger.data.orderId, () => this.decideAndRecord(trigger, causationId));
+  }
+
+  /** Answers one trigger now; the caller holds the order's turn. */
+  private decideAndRecord(trigger: FulfillmentTrigger, causationId = trigger.eventId): Promise<CommandResult> {
     const orderId = trigger.data.orderId;
     const streamId = fulfillmentStreamId(orderId);
     const commandId = uuidv5(`${streamId}/${trigger.eventId}`, STEP_NAMESPACE);
@@ -80,10 +89,8 @@ export class FulfillmentSaga implements EventHandler {
       causationId,
       actor: FULFILLMENT_ACTOR,
     });
-    return this.turns.run(orderId, () => {
-      const command = answerTrigger(trigger, { now: this.clock.now(), paymentDeadlineMs: this.paymentDeadlineMs });
-      return this.processor.handle(fulfillmentDecider, { streamId, command, metadata });
-    });
+    const command = answerTrigger(trigger, { now: this.clock.now(), paymentDeadlineMs: this.paymentDeadlineMs });
+    return this.processor.handle(fulfillmentDecider, { streamId, command, metadata });
   }
 }
 
