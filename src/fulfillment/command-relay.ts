@@ -67,7 +67,23 @@ export class FulfillmentCommandRelay implements EventHandler {
     if (failed) throw failed.reason;
   }
 
-  private async relay(event: RecordedEvent): Promise<void> {
+  /**
+   * The saga's fast path: sends the commands of steps it has just recorded, once each, without
+   * waiting for them to come round the log. Failures and refusals are left to the relay's own pass
+   * over the same events (which sends them again: the receivers answer a recorded command id from
+   * the log), so they are reported once, there.
+   */
+  async sendRecorded(events: readonly RecordedEvent[]): Promise<void> {
+    for (const event of events) {
+      try {
+        await this.relay(event, { once: true });
+      } catch {
+        return; // the relay's pass sends this and what follows it, in order
+      }
+    }
+  }
+
+  private async relay(event: RecordedEvent, { once } = { once: false }): Promise<void> {
     const commands = eventOf(fulfillmentDecider, event).data.commands ?? [];
     const metadata = (index: number): CommandMetadata => ({
       commandId: uuidv5(`${event.eventId}/${index}`, COMMAND_NAMESPACE),
@@ -77,20 +93,22 @@ export class FulfillmentCommandRelay implements EventHandler {
     });
     if (commands.length > 1 && commands.every((command) => command.type === commands[0]!.type)) {
       // One command per line, each to its own product: independent of one another.
-      const outcomes = await Promise.allSettled(commands.map((command, index) => this.send(command, metadata(index))));
+      const outcomes = await Promise.allSettled(commands.map((command, index) => this.send(command, metadata(index), once)));
       const failed = outcomes.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
       if (failed) throw failed.reason;
       return;
     }
-    for (const [index, command] of commands.entries()) await this.send(command, metadata(index));
+    for (const [index, command] of commands.entries()) await this.send(command, metadata(index), once);
   }
 
-  private async send(command: FulfillmentCommand, metadata: CommandMetadata): Promise<void> {
+  /** Sends with retries; `once`: one try, and any failure (a refusal too) thrown to the caller. */
+  private async send(command: FulfillmentCommand, metadata: CommandMetadata, once = false): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       try {
         await this.commands.execute(messageFor(command, metadata));
         return;
       } catch (error) {
+        if (once) throw error;
         if (error instanceof DomainError) {
           this.logger.warn(`Order fulfillment: ${command.type} was refused (${error.code}): ${error.message}`);
           return;

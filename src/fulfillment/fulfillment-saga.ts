@@ -1,9 +1,12 @@
 // The order fulfillment saga's runtime: a durable subscriber (its own checkpoint) that answers
 // each trigger through CommandProcessor, like every other command: the saga decider (time as data
-// in its command) appends its events to fulfillment-<orderId>. It sends nothing itself: the
-// commands are recorded in the saga events and the command relay (command-relay.ts) sends them
-// from there, so a crash between "decided" and "sent" loses nothing, whichever way the step was
-// triggered (an event or a deadline).
+// in its command) appends its events to fulfillment-<orderId>. The commands are recorded in the
+// saga events and the command relay (command-relay.ts) sends them from there, so a crash between
+// "decided" and "sent" loses nothing, whichever way the step was triggered (an event or a
+// deadline). Once a step is recorded (durable), the saga also hands its events to the relay at
+// once (an outbox sent right after the commit): each order step then costs one trip round the
+// log, not two. The relay's own pass sends them again; receivers answer a recorded command id from
+// the log, so that costs a lookup, not an effect.
 //
 // At-least-once delivery: a trigger answered before is recognised twice over, by its command id
 // (derived from the trigger: the processor answers a recorded command from the log) and by the
@@ -18,7 +21,7 @@ import { v5 as uuidv5 } from 'uuid';
 import type { Clock } from '../clock/clock.js';
 import type { CommandMetadata } from '../command-handling/command-metadata.js';
 import type { CommandProcessor, CommandResult } from '../command-handling/command-processor.js';
-import type { RecordedEvent } from '../eventstore/event-store.port.js';
+import type { EventStore, RecordedEvent } from '../eventstore/event-store.port.js';
 import { KeyedSerializer } from '../scheduling/keyed-serializer.js';
 import type { EventHandler } from '../subscriptions/subscriber.js';
 import { inEventSpan } from '../observability/tracing.js';
@@ -31,6 +34,8 @@ import {
   type FulfillmentTrigger,
 } from './fulfillment.decider.js';
 
+/** Most events one answer appends (a note, a deadline armed or cleared, a completion), with room to spare. */
+const MAX_EVENTS_PER_STEP = 8;
 const STEP_NAMESPACE = '3f6d2b8e-7a14-4c59-b0e3-9d8c1a5f2e76';
 export const FULFILLMENT_ACTOR = { system: 'order-fulfillment' } as const;
 
@@ -42,6 +47,11 @@ export const FULFILLMENT_ACTOR = { system: 'order-fulfillment' } as const;
 // `filter = { eventTypes: [...FULFILLMENT_TRIGGER_TYPES] }`.
 const TRIGGER_TYPES: ReadonlySet<string> = new Set(FULFILLMENT_TRIGGER_TYPES);
 
+/** The command relay's fast path (FulfillmentCommandRelay.sendRecorded). */
+interface StepSender {
+  sendRecorded(events: readonly RecordedEvent[]): Promise<void>;
+}
+
 export class FulfillmentSaga implements EventHandler {
   readonly name = 'order-fulfillment';
   /** Batches in progress at once: each waits mostly for its appends' fsync, not for the processor. */
@@ -52,6 +62,8 @@ export class FulfillmentSaga implements EventHandler {
     private readonly processor: Pick<CommandProcessor, 'handle'>,
     private readonly clock: Clock,
     private readonly paymentDeadlineMs: number,
+    /** Sends a recorded step's commands at once; without it only the relay's pass sends them. */
+    private readonly sendAtOnce?: { store: Pick<EventStore, 'readStream'>; relay: StepSender },
   ) {}
 
   async handle(events: readonly RecordedEvent[]): Promise<void> {
@@ -77,7 +89,7 @@ export class FulfillmentSaga implements EventHandler {
   }
 
   /** Answers one trigger now; the caller holds the order's turn. */
-  private decideAndRecord(trigger: FulfillmentTrigger, causationId = trigger.eventId): Promise<CommandResult> {
+  private async decideAndRecord(trigger: FulfillmentTrigger, causationId = trigger.eventId): Promise<CommandResult> {
     const orderId = trigger.data.orderId;
     const streamId = fulfillmentStreamId(orderId);
     const commandId = uuidv5(`${streamId}/${trigger.eventId}`, STEP_NAMESPACE);
@@ -90,7 +102,17 @@ export class FulfillmentSaga implements EventHandler {
       actor: FULFILLMENT_ACTOR,
     });
     const command = answerTrigger(trigger, { now: this.clock.now(), paymentDeadlineMs: this.paymentDeadlineMs });
-    return this.processor.handle(fulfillmentDecider, { streamId, command, metadata });
+    const result = await this.processor.handle(fulfillmentDecider, { streamId, command, metadata });
+    if (this.sendAtOnce) await this.sendStep(streamId, commandId, result);
+    return result;
+  }
+
+  /** Sends the commands of the step `commandId` recorded (in the order's turn, so steps go out in order). */
+  private async sendStep(streamId: string, commandId: string, result: CommandResult): Promise<void> {
+    const { store, relay } = this.sendAtOnce!;
+    // A step appends a few events (a note, a deadline, a completion): its own are among the last.
+    const recent = await store.readStream(streamId, { fromRevision: Math.max(0, result.revision - MAX_EVENTS_PER_STEP + 1) });
+    await relay.sendRecorded(recent.filter((event) => event.metadata.commandId === commandId));
   }
 }
 
