@@ -57,6 +57,8 @@ export class FulfillmentSaga implements EventHandler {
   /** Batches in progress at once: each waits mostly for its appends' fsync, not for the processor. */
   readonly overlappingBatches = 4;
   private readonly turns = new KeyedSerializer();
+  /** Per order: the steps being sent at once, in order. */
+  private readonly sends = new KeyedSerializer();
 
   constructor(
     private readonly processor: Pick<CommandProcessor, 'handle'>,
@@ -103,16 +105,22 @@ export class FulfillmentSaga implements EventHandler {
     });
     const command = answerTrigger(trigger, { now: this.clock.now(), paymentDeadlineMs: this.paymentDeadlineMs });
     const result = await this.processor.handle(fulfillmentDecider, { streamId, command, metadata });
-    if (this.sendAtOnce) await this.sendStep(streamId, commandId, result);
+    // Not awaited: the saga's next trigger need not wait for this step's receivers (the relay's
+    // pass is what the checkpoint vouches for). One order's steps still go out in order.
+    if (this.sendAtOnce) void this.sends.run(orderId, () => this.sendStep(streamId, commandId, result));
     return result;
   }
 
-  /** Sends the commands of the step `commandId` recorded (in the order's turn, so steps go out in order). */
+  /** Sends the commands of the step `commandId` recorded; a failure is left to the relay's pass. */
   private async sendStep(streamId: string, commandId: string, result: CommandResult): Promise<void> {
     const { store, relay } = this.sendAtOnce!;
-    // A step appends a few events (a note, a deadline, a completion): its own are among the last.
-    const recent = await store.readStream(streamId, { fromRevision: Math.max(0, result.revision - MAX_EVENTS_PER_STEP + 1) });
-    await relay.sendRecorded(recent.filter((event) => event.metadata.commandId === commandId));
+    try {
+      // A step appends a few events (a note, a deadline, a completion): its own are among the last.
+      const recent = await store.readStream(streamId, { fromRevision: Math.max(0, result.revision - MAX_EVENTS_PER_STEP + 1) });
+      await relay.sendRecorded(recent.filter((event) => event.metadata.commandId === commandId));
+    } catch {
+      // The store did not answer the read: the relay sends the step from the log.
+    }
   }
 }
 
