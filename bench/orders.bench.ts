@@ -3,7 +3,11 @@
 // from the first POST until every order is confirmed with its shipment created (reserve,
 // authorize, confirm, capture, create shipment: about 25 events and 10 commands per order).
 // `root` picks the build to measure, so `--compare <ref>` drives an older build the same way.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { quantile } from './http-load.js';
+import { traceOrders, type OrdersTrace, type PlacedRequest } from './orders-trace.js';
 import { registerProducts, staffToken, startService } from './service-client.js';
 
 export interface OrdersBenchOptions {
@@ -13,6 +17,8 @@ export interface OrdersBenchOptions {
   customers?: number;
   /** The checkout whose dist/ is measured; this one by default. */
   root?: string;
+  /** Also read back where each order's time went (orders-trace.ts). */
+  trace?: boolean;
 }
 
 export interface OrdersFigures {
@@ -23,6 +29,8 @@ export interface OrdersFigures {
   p99Ms: number;
   /** The service process's CPU time per order, placing to shipment (hardly moved by the machine's load). */
   cpuMsPerOrder: number;
+  /** With `trace`: per-hop latencies read back from the log. */
+  trace?: OrdersTrace;
 }
 
 /** Orders spread over this many products (each order takes two). */
@@ -34,7 +42,11 @@ const ORDER_ENV = { FULFILLMENT_POLL_MS: '20' };
 export async function ordersBench(options: OrdersBenchOptions = {}): Promise<OrdersFigures> {
   const orders = options.orders ?? 500;
   const concurrency = options.concurrency ?? 64;
-  const service = await startService({ ...(options.root ? { root: options.root } : {}), env: ORDER_ENV });
+  // The trace reads the log once the service has stopped (it holds events.db exclusively): the bench keeps the directory till then.
+  const dataDir = mkdtempSync(join(tmpdir(), 'orderstream-bench-orders-'));
+  const service = await startService({ ...(options.root ? { root: options.root } : {}), dataDir, env: ORDER_ENV });
+  let figures: OrdersFigures;
+  const placedRequests: PlacedRequest[] = [];
   try {
     const staff = await staffToken(service);
     const customers: string[] = [];
@@ -55,6 +67,7 @@ export async function ordersBench(options: OrdersBenchOptions = {}): Promise<Ord
       while (next < orders) {
         const i = next++;
         const t = performance.now();
+        const sentAt = Date.now();
         const placed = await service.call('POST', '/v1/orders', customers[i % customers.length], {
           lines: [{ productId: products[i % products.length], quantity: 1 }, { productId: products[(i + 1) % products.length], quantity: 1 }],
           paymentToken: 'tok_ok', shippingAddress: ADDRESS,
@@ -62,6 +75,7 @@ export async function ordersBench(options: OrdersBenchOptions = {}): Promise<Ord
         latencies.push(performance.now() - t);
         if (placed.status !== 201) throw new Error(`POST /v1/orders answered ${placed.status}: ${JSON.stringify(placed.body)}`);
         ids.push(placed.body.id);
+        placedRequests.push({ orderId: placed.body.id, sentAt, answeredAt: Date.now() });
       }
     };
     await Promise.all(Array.from({ length: concurrency }, client));
@@ -81,11 +95,18 @@ export async function ordersBench(options: OrdersBenchOptions = {}): Promise<Ord
     const totalMs = performance.now() - started;
     const cpuMsPerOrder = (service.cpuMs() - cpuBefore) / orders;
     latencies.sort((a, b) => a - b);
-    return {
+    figures = {
       ordersPerSecond: orders / (totalMs / 1000), totalSeconds: totalMs / 1000,
       acceptedPerSecond: orders / (placedMs / 1000), p50Ms: quantile(latencies, 0.5), p99Ms: quantile(latencies, 0.99), cpuMsPerOrder,
     };
   } finally {
     await service.stop();
+    if (!options.trace) rmSync(dataDir, { recursive: true, force: true });
+  }
+  if (!options.trace) return figures;
+  try {
+    return { ...figures, trace: traceOrders(dataDir, placedRequests) };
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
   }
 }

@@ -1,5 +1,5 @@
 // The command path against the real embedded event store: racing writers, retries, repeats.
-import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -85,5 +85,55 @@ describe('CommandProcessor', () => {
     await processor.handle(inventoryDecider, { streamId, command: receive(1), metadata: metadata() });
     await expect(processor.handle(inventoryDecider, { streamId, command: receive(1), metadata: metadata(), ifMatchRevision: 0 })).rejects.toBeInstanceOf(PreconditionFailedError);
     expect(await store.readStream(streamId)).toHaveLength(2);
+  });
+});
+
+describe('CommandProcessor.handleTogether (commands waiting for one stream at once)', () => {
+  const reserve = (orderId: string, quantity: number): InventoryCommand => ({ type: 'ReserveStock', productId, orderId, quantity });
+
+  it('decides each against what the ones before it leave, appends them in one append, and answers each by itself', async () => {
+    await processor.handle(inventoryDecider, { streamId, command: receive(5), metadata: metadata() });
+    const recordedBefore = metadata();
+    await processor.handle(inventoryDecider, { streamId, command: reserve('order-0', 1), metadata: recordedBefore });
+    const appends = jest.spyOn(store, 'append');
+    const requests = [
+      { command: reserve('order-0', 1), metadata: recordedBefore }, // sent again: answered from the log
+      { command: reserve('order-1', 2), metadata: metadata() },
+      { command: reserve('order-2', 2), metadata: metadata() },
+      { command: reserve('order-3', 2), metadata: metadata() }, // 4 were left, the two before take them
+      { command: { type: 'CommitReservation', productId, orderId: 'order-9' } as InventoryCommand, metadata: metadata() }, // refused
+    ];
+    const outcomes = await processor.handleTogether(inventoryDecider, streamId, requests);
+    expect(appends).toHaveBeenCalledTimes(1);
+    expect(outcomes.map((outcome) => outcome.ok)).toEqual([true, true, true, true, false]);
+    expect(outcomes[4]).toMatchObject({ ok: false, error: { code: 'reservation_not_held' } });
+    const events = await store.readStream(streamId);
+    expect(events.slice(-3).map((event) => [event.type, (event.data as { orderId: string }).orderId, event.metadata.commandId])).toEqual([
+      ['StockReserved', 'order-1', requests[1]!.metadata.commandId],
+      ['StockReserved', 'order-2', requests[2]!.metadata.commandId],
+      ['StockReservationRejected', 'order-3', requests[3]!.metadata.commandId],
+    ]);
+    const revisions = outcomes.slice(1, 4).map((outcome) => (outcome.ok ? outcome.result.revision : undefined));
+    expect(revisions).toEqual(events.slice(-3).map((event) => event.revision));
+    expect(findChainBreak(events)).toBeUndefined();
+    // Sent again, together or alone, they record nothing more.
+    const again = await processor.handleTogether(inventoryDecider, streamId, requests.slice(1, 4));
+    expect(again.map((outcome) => outcome.ok && outcome.result.revision)).toEqual(revisions);
+    expect(await store.readStream(streamId)).toHaveLength(events.length);
+  });
+
+  it('decides them against the log as it is, with another writer\'s appends', async () => {
+    await processor.handle(inventoryDecider, { streamId, command: receive(3), metadata: metadata() });
+    const other = new CommandProcessor(store, clock);
+    await other.handle(inventoryDecider, { streamId, command: receive(1), metadata: metadata() });
+    // 4 on hand, 3 of them reserved by the other writer: one left for the two below.
+    await other.handle(inventoryDecider, { streamId, command: reserve('order-x', 3), metadata: metadata() });
+    const outcomes = await processor.handleTogether(inventoryDecider, streamId, [
+      { command: reserve('order-a', 1), metadata: metadata() },
+      { command: reserve('order-b', 1), metadata: metadata() },
+    ]);
+    expect(outcomes.every((outcome) => outcome.ok)).toBe(true);
+    const events = await store.readStream(streamId);
+    expect(events.slice(-2).map((event) => event.type)).toEqual(['StockReserved', 'StockReservationRejected']);
   });
 });

@@ -7,6 +7,11 @@
 // A domain refusal is a fact the saga already reacts to through events (an order cancelled while
 // the saga confirms it), so it is logged, not retried. Anything else (a lost race, a processor
 // outage) is retried with back-off; if it still fails the batch fails and the runner retries it.
+//
+// The runner begins the next batch while this one's commands wait for their fsync
+// (overlappingBatches): every saga event joins its saga stream's queue when its batch is handed
+// over, so one order's steps are still relayed in log order. A step's per-line fan-out (ReserveStock
+// for each line, and the like: one type, one product each) is sent at once, not line after line.
 import type { CommandBus } from '@nestjs/cqrs';
 import { v5 as uuidv5 } from 'uuid';
 import type { CommandMetadata } from '../command-handling/command-metadata.js';
@@ -18,6 +23,7 @@ import { OrderCommandMessage } from '../ordering/order-command.js';
 import { PaymentCommandMessage } from '../payments/payment-command.js';
 import { ShipmentCommandMessage } from '../shipping/shipment-command.js';
 import { backOffDelay, type BackOff } from '../scheduling/back-off.js';
+import { KeyedSerializer } from '../scheduling/keyed-serializer.js';
 import { messageOf } from '../subscriptions/event-processing-error.js';
 import type { EventHandler } from '../subscriptions/subscriber.js';
 import { unreachable } from '../decider/decider.js';
@@ -39,6 +45,9 @@ interface Logger {
 /** Reads every event and keeps the saga's (see FulfillmentSaga on why there is no store-side filter). */
 export class FulfillmentCommandRelay implements EventHandler {
   readonly name = 'order-fulfillment-commands';
+  /** Batches in progress at once: each waits mostly for its commands' fsync. */
+  readonly overlappingBatches = 4;
+  private readonly turns = new KeyedSerializer();
 
   constructor(
     private readonly commands: Pick<CommandBus, 'execute'>,
@@ -47,39 +56,59 @@ export class FulfillmentCommandRelay implements EventHandler {
   ) {}
 
   async handle(events: readonly RecordedEvent[]): Promise<void> {
-    const byStream = new Map<string, RecordedEvent[]>();
+    const relayed: Promise<void>[] = [];
     for (const event of events) {
       if (!event.streamId.startsWith('fulfillment-')) continue;
-      byStream.set(event.streamId, [...(byStream.get(event.streamId) ?? []), event]);
+      // Queued now, in log order: the stream's turns keep that order across overlapping batches.
+      relayed.push(this.turns.run(event.streamId, () => inEventSpan(`saga relay ${event.type}`, event, () => this.relay(event))));
     }
-    const outcomes = await Promise.allSettled(
-      [...byStream.values()].map(async (sagaEvents) => {
-        for (const event of sagaEvents) await inEventSpan(`saga relay ${event.type}`, event, () => this.relay(event));
-      }),
-    );
+    const outcomes = await Promise.allSettled(relayed);
     const failed = outcomes.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
     if (failed) throw failed.reason;
   }
 
-  private async relay(event: RecordedEvent): Promise<void> {
-    const { commands } = eventOf(fulfillmentDecider, event).data;
-    for (const [index, command] of (commands ?? []).entries()) {
-      const metadata: CommandMetadata = {
-        commandId: uuidv5(`${event.eventId}/${index}`, COMMAND_NAMESPACE),
-        correlationId: event.metadata.correlationId,
-        causationId: event.metadata.causationId,
-        actor: FULFILLMENT_ACTOR,
-      };
-      await this.send(command, metadata);
+  /**
+   * The saga's fast path: sends the commands of steps it has just recorded, once each, without
+   * waiting for them to come round the log. Failures and refusals are left to the relay's own pass
+   * over the same events (which sends them again: the receivers answer a recorded command id from
+   * the log), so they are reported once, there.
+   */
+  async sendRecorded(events: readonly RecordedEvent[]): Promise<void> {
+    for (const event of events) {
+      try {
+        await this.relay(event, { once: true });
+      } catch {
+        return; // the relay's pass sends this and what follows it, in order
+      }
     }
   }
 
-  private async send(command: FulfillmentCommand, metadata: CommandMetadata): Promise<void> {
+  private async relay(event: RecordedEvent, { once } = { once: false }): Promise<void> {
+    const commands = eventOf(fulfillmentDecider, event).data.commands ?? [];
+    const metadata = (index: number): CommandMetadata => ({
+      commandId: uuidv5(`${event.eventId}/${index}`, COMMAND_NAMESPACE),
+      correlationId: event.metadata.correlationId,
+      causationId: event.metadata.causationId,
+      actor: FULFILLMENT_ACTOR,
+    });
+    if (commands.length > 1 && commands.every((command) => command.type === commands[0]!.type)) {
+      // One command per line, each to its own product: independent of one another.
+      const outcomes = await Promise.allSettled(commands.map((command, index) => this.send(command, metadata(index), once)));
+      const failed = outcomes.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
+      if (failed) throw failed.reason;
+      return;
+    }
+    for (const [index, command] of commands.entries()) await this.send(command, metadata(index), once);
+  }
+
+  /** Sends with retries; `once`: one try, and any failure (a refusal too) thrown to the caller. */
+  private async send(command: FulfillmentCommand, metadata: CommandMetadata, once = false): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       try {
         await this.commands.execute(messageFor(command, metadata));
         return;
       } catch (error) {
+        if (once) throw error;
         if (error instanceof DomainError) {
           this.logger.warn(`Order fulfillment: ${command.type} was refused (${error.code}): ${error.message}`);
           return;

@@ -6,6 +6,7 @@ import { CLOCK, type Clock } from '../clock/clock.js';
 import { CommandProcessor } from '../command-handling/command-processor.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { READ_STORE, type ReadStore } from '../readstore/read-store.port.js';
+import { EVENT_STORE, type EventStore } from '../eventstore/event-store.port.js';
 import type { EventHandler } from '../subscriptions/subscriber.js';
 import { LEASES, type Leases } from '../leases/leases.js';
 import { FulfillmentCommandRelay } from './command-relay.js';
@@ -23,14 +24,15 @@ export const fulfillmentLogData: LogData = { kind: 'order fulfillments', streamP
 @Module({
   providers: [
     {
-      provide: FulfillmentSaga,
-      inject: [CommandProcessor, CLOCK, APP_CONFIG],
-      useFactory: (processor: CommandProcessor, clock: Clock, config: AppConfig) => new FulfillmentSaga(processor, clock, config.fulfillment.paymentDeadlineMs),
-    },
-    {
       provide: FulfillmentCommandRelay,
       inject: [CommandBus],
       useFactory: (commands: CommandBus) => new FulfillmentCommandRelay(commands, new Logger('OrderFulfillment')),
+    },
+    {
+      provide: FulfillmentSaga,
+      inject: [CommandProcessor, CLOCK, APP_CONFIG, EVENT_STORE, FulfillmentCommandRelay],
+      useFactory: (processor: CommandProcessor, clock: Clock, config: AppConfig, store: EventStore, relay: FulfillmentCommandRelay) =>
+        new FulfillmentSaga(processor, clock, config.fulfillment.paymentDeadlineMs, { store, relay }),
     },
     {
       provide: PaymentDeadlineScheduler,

@@ -67,6 +67,62 @@ export interface WorkerContext {
 /** Thrown to unwind a retry loop when stop() interrupts its back-off. */
 class StopRequested extends Error {}
 
+type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
+
+const settled = <T>(work: Promise<T>): Promise<Settled<T>> => work.then((value) => ({ ok: true, value }), (error: unknown) => ({ ok: false, error }));
+
+/** Messages taken together, their events not yet processed, and the first try if begun early. */
+interface Batch {
+  messages: readonly SubscriptionMessage[];
+  events: RecordedEvent[];
+  firstTry: Promise<Settled<DocumentWrite[]>> | undefined;
+}
+
+/**
+ * Turns of batches that overlap: each begins (its processing) as soon as it is taken, up to
+ * `limit` at once, but runs its turn (retries, commit) only after the turn before it has ended
+ * well. After a failed turn no later one runs: the subscription starts again from the checkpoint.
+ */
+class OverlappingBatches {
+  private chain: Promise<void> = Promise.resolve();
+  private running = 0;
+  private failure: { error: unknown } | undefined;
+  private freed: (() => void) | undefined;
+
+  constructor(
+    readonly limit: number,
+    private readonly failed: () => void,
+  ) {}
+
+  /** Queues the turn; returns once another batch may begin. Throws a failed turn's error. */
+  async add(turn: () => Promise<void>): Promise<void> {
+    this.rethrow();
+    this.running += 1;
+    this.chain = this.chain
+      .then(() => (this.failure ? undefined : turn()))
+      .catch((error: unknown) => {
+        this.failure ??= { error };
+        this.failed();
+      })
+      .finally(() => {
+        this.running -= 1;
+        this.freed?.();
+      });
+    while (this.running >= this.limit && !this.failure) await new Promise<void>((done) => (this.freed = done));
+    this.rethrow();
+  }
+
+  /** Waits for every queued turn; throws a failed turn's error. */
+  async drain(): Promise<void> {
+    await this.chain;
+    this.rethrow();
+  }
+
+  private rethrow(): void {
+    if (this.failure) throw this.failure.error;
+  }
+}
+
 export class SubscriberWorker {
   private currentCheckpoint: Position | undefined;
   private isCaughtUp = false;
@@ -178,17 +234,39 @@ export class SubscriberWorker {
     halt.addEventListener('abort', stop, { once: true });
     if (halt.aborted) stop(); // stop() came while we were getting ready: the listener missed it
     const pumping = this.pump(buffer, subscription.signal);
+    // A failed turn ends the subscription now, not at the next message: it starts again from the checkpoint.
+    const overlapping = new OverlappingBatches(Math.max(1, this.processor.overlappingBatches ?? 1), stop);
     try {
       for (;;) {
         const messages = await buffer.take(options.batchSize, (message) => message.kind === 'caughtUp');
-        if (messages === BUFFER_ENDED) return;
-        await this.inTurn(() => this.handle(messages));
+        if (messages === BUFFER_ENDED) break;
+        const batch = this.startBatch(messages, overlapping.limit > 1);
+        if (overlapping.limit === 1) await this.inTurn(() => this.handle(batch));
+        else await overlapping.add(() => this.inTurn(() => this.handle(batch)));
       }
+      // Stopping: the batches begun are finished and committed, in order.
+      await overlapping.drain();
     } finally {
       halt.removeEventListener('abort', stop);
       stop();
       await pumping;
     }
+  }
+
+  /**
+   * The batch's new events (a store may deliver again what was committed: the checkpoint says it
+   * is done), their processing begun now when batches overlap (its first try; the turn awaits it).
+   */
+  private startBatch(messages: readonly SubscriptionMessage[], early: boolean): Batch {
+    const events: RecordedEvent[] = [];
+    for (const message of messages) {
+      if (message.kind !== 'event') continue;
+      this.noteHead(message.event.position);
+      if (this.currentCheckpoint === undefined || message.event.position > this.currentCheckpoint) events.push(message.event);
+    }
+    const { name, eventTypes } = this.processor;
+    const firstTry = early && events.length > 0 ? settled(inBatchSpan(name, events, eventTypes, () => this.tryProcess(events))) : undefined;
+    return { messages, events, firstTry };
   }
 
   private async pump(buffer: BoundedBuffer<SubscriptionMessage>, signal: AbortSignal): Promise<void> {
@@ -205,43 +283,44 @@ export class SubscriberWorker {
     }
   }
 
-  private async handle(messages: readonly SubscriptionMessage[]): Promise<void> {
-    const events: RecordedEvent[] = [];
-    for (const message of messages) {
-      if (message.kind !== 'event') continue;
-      this.noteHead(message.event.position);
-      // A store may deliver again what was committed; the checkpoint says it is done.
-      if (this.currentCheckpoint === undefined || message.event.position > this.currentCheckpoint) events.push(message.event);
-    }
-    if (events.length > 0) await this.processWithRetries(events);
+  private async handle({ messages, events, firstTry }: Batch): Promise<void> {
+    if (events.length > 0) await this.processWithRetries(events, firstTry);
     const last = messages.at(-1);
     if (last?.kind === 'caughtUp') await this.reachedLive(last.position);
   }
 
   /** Retry the batch; if it keeps failing, go event by event so only the culprit is parked. */
-  private async processWithRetries(events: RecordedEvent[]): Promise<void> {
+  private async processWithRetries(events: RecordedEvent[], firstTry?: Promise<Settled<DocumentWrite[]>>): Promise<void> {
     const { batchAttempts, eventAttempts } = this.context.options;
     let attemptsSoFar = 0;
     if (events.length > 1) {
-      if (!(await this.attempt(events, batchAttempts))) return;
+      if (!(await this.attempt(events, batchAttempts, firstTry))) return;
       attemptsSoFar = batchAttempts;
       this.context.logger.warn(`Subscriber ${this.processor.name}: a batch of ${events.length} events failed ${batchAttempts} times; retrying them one by one`);
     }
     for (const event of events) {
-      const failure = await this.attempt([event], eventAttempts);
+      const failure = await this.attempt([event], eventAttempts, events.length === 1 ? firstTry : undefined);
       if (failure) await this.park(event, failure.error, attemptsSoFar + eventAttempts);
     }
   }
 
-  /** Up to `attempts` tries with back-off; the last failure if all fail. Outages are thrown. */
-  private async attempt(events: RecordedEvent[], attempts: number): Promise<{ error: unknown } | undefined> {
+  /**
+   * Up to `attempts` tries with back-off; the last failure if all fail. Outages are thrown.
+   * `firstTry`: the first try's processing, begun before this turn (overlapping batches).
+   */
+  private async attempt(events: RecordedEvent[], attempts: number, firstTry?: Promise<Settled<DocumentWrite[]>>): Promise<{ error: unknown } | undefined> {
     const { processor, context } = this;
     for (let attempt = 1; ; attempt += 1) {
       try {
-        await inBatchSpan(processor.name, events, processor.eventTypes, async () => {
-          const writes = await withBatchLogContext(processor.name, events, () => processor.process(events));
-          await this.commit(writes, events.at(-1)!.position, events.length);
-        });
+        if (attempt === 1 && firstTry) {
+          const outcome = await firstTry;
+          if (!outcome.ok) throw outcome.error;
+          await this.commit(outcome.value, events.at(-1)!.position, events.length);
+        } else {
+          await inBatchSpan(processor.name, events, processor.eventTypes, async () => {
+            await this.commit(await this.tryProcess(events), events.at(-1)!.position, events.length);
+          });
+        }
         return undefined;
       } catch (error) {
         if (!isEventFailure(error)) throw error;
@@ -252,6 +331,10 @@ export class SubscriberWorker {
         if (!(await sleep(delay, this.halt))) throw new StopRequested();
       }
     }
+  }
+
+  private tryProcess(events: RecordedEvent[]): Promise<DocumentWrite[]> {
+    return withBatchLogContext(this.processor.name, events, () => this.processor.process(events));
   }
 
   private async park(event: RecordedEvent, error: unknown, attempts: number): Promise<void> {

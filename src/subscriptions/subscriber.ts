@@ -13,6 +13,13 @@ export interface EventHandler {
   filter?: AllFilter;
   /** Delivery is at least once: the same events may come again after a crash or a retry. */
   handle(events: readonly RecordedEvent[]): Promise<void>;
+  /**
+   * Batches that may be handled at once (1 by default). Above 1 the next batch starts while the
+   * one before it still waits on its effects; checkpoints still move in log order, each past a
+   * batch only once it and every batch before it are done. Only for a handler that keeps, across
+   * overlapping handle() calls, the order it needs (the saga: per order, in the order called).
+   */
+  overlappingBatches?: number;
 }
 
 export interface BatchProcessor {
@@ -25,6 +32,8 @@ export interface BatchProcessor {
   prepare(): Promise<void>;
   /** Does the subscriber's work; returns the writes to commit with the checkpoint. */
   process(events: readonly RecordedEvent[]): Promise<DocumentWrite[]>;
+  /** See EventHandler.overlappingBatches; 1 when absent. */
+  readonly overlappingBatches?: number;
 }
 
 export function handlerProcessor(handler: EventHandler): BatchProcessor {
@@ -32,6 +41,7 @@ export function handlerProcessor(handler: EventHandler): BatchProcessor {
     name: handler.name,
     checkpointName: handler.name,
     filter: handler.filter,
+    overlappingBatches: handler.overlappingBatches,
     prepare: async () => {},
     async process(events) {
       try {

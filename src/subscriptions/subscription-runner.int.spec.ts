@@ -6,6 +6,7 @@ import { cartProjection, type Cart } from '../projection-engine/cart-projection.
 import { CountingEventStore } from '../../test/support/counting-event-store.js';
 import { Harness, metricValue, PATIENCE_MS, uniqueName } from '../../test/support/subscription-harness.js';
 import type { EventHandler } from './subscriber.js';
+import { StoreUnavailableError } from '../eventstore/event-store.errors.js';
 import { projectionCheckpointName } from '../projection-engine/projection.js';
 
 /** A handler that records its batches and can be held on its next call until released. */
@@ -94,6 +95,83 @@ describe('SubscriptionRunner', () => {
     expect(Math.max(...sizes)).toBe(5);
     expect(recorder.batches.flat().map((event) => event.position)).toEqual(Array.from({ length: 23 }, (_, i) => BigInt(i + 1)));
     expect(await harness.readStore.getCheckpoint(recorder.handler.name)).toBe(23n);
+  });
+
+  describe('with overlapping batches (a handler waiting on its effects, such as the saga)', () => {
+    /** A handler whose calls each wait until the test releases them, in any order. */
+    function heldHandler(name: string, overlappingBatches: number) {
+      const calls: { positions: bigint[]; release(failure?: Error): void }[] = [];
+      let called: () => void = () => {};
+      const handler: EventHandler = {
+        name,
+        overlappingBatches,
+        handle(events) {
+          return new Promise<void>((resolve, reject) => {
+            calls.push({ positions: events.map((event) => event.position), release: (failure) => (failure ? reject(failure) : resolve()) });
+            called();
+          });
+        },
+      };
+      const callsReach = async (count: number) => {
+        while (calls.length < count) await new Promise<void>((resolve) => (called = resolve));
+      };
+      return { handler, calls, callsReach };
+    }
+
+    it('begins the next batch before the one in flight is done, and moves the checkpoint only past batches done in order', async () => {
+      for (let i = 0; i < 6; i += 1) await harness.append('ItemAdded', { cartId: `c${i}`, sku: 'MUG', quantity: 1 });
+      const held = heldHandler(uniqueName('overlapping'), 3);
+      const runner = harness.runner({ handlers: [held.handler], options: { batchSize: 2 } });
+      runner.start();
+      // Three batches are handed over while none has finished.
+      await held.callsReach(3);
+      expect(held.calls.map((call) => call.positions)).toEqual([[1n, 2n], [3n, 4n], [5n, 6n]]);
+      // The third and the second finish first: the checkpoint waits for the first.
+      held.calls[2]!.release();
+      held.calls[1]!.release();
+      await nextMacrotask();
+      expect(runner.progress(held.handler.name).checkpoint).toBeUndefined();
+      held.calls[0]!.release();
+      expect(await runner.waitForPosition([held.handler.name], 6n, PATIENCE_MS)).toBe(true);
+      expect(await harness.readStore.getCheckpoint(held.handler.name)).toBe(6n);
+    });
+
+    it('a batch that fails is tried again in its turn; the one after it commits only after it', async () => {
+      for (let i = 0; i < 4; i += 1) await harness.append('ItemAdded', { cartId: `c${i}`, sku: 'MUG', quantity: 1 });
+      const held = heldHandler(uniqueName('overlapping-failure'), 2);
+      const runner = harness.runner({ handlers: [held.handler], options: { batchSize: 2 } });
+      runner.start();
+      await held.callsReach(2);
+      held.calls[1]!.release();
+      held.calls[0]!.release(new Error('the first batch failed'));
+      await held.callsReach(3);
+      expect(held.calls[2]!.positions).toEqual([1n, 2n]);
+      expect(runner.progress(held.handler.name).checkpoint).toBeUndefined();
+      held.calls[2]!.release();
+      expect(await runner.waitForPosition([held.handler.name], 4n, PATIENCE_MS)).toBe(true);
+      expect(held.calls).toHaveLength(3);
+      expect(await harness.readStore.getCheckpoint(held.handler.name)).toBe(4n);
+    });
+
+    it('after an outage in one batch no later batch commits: the subscription starts again from the checkpoint', async () => {
+      for (let i = 0; i < 4; i += 1) await harness.append('ItemAdded', { cartId: `c${i}`, sku: 'MUG', quantity: 1 });
+      const held = heldHandler(uniqueName('overlapping-outage'), 2);
+      const runner = harness.runner({ handlers: [held.handler], options: { batchSize: 2, resubscribeBackOff: { initialDelayMs: 1, maxDelayMs: 1 } } });
+      runner.start();
+      await held.callsReach(2);
+      held.calls[1]!.release();
+      held.calls[0]!.release(new StoreUnavailableError('the store went away'));
+      // Both batches come again, from the checkpoint (nothing was committed).
+      await held.callsReach(3);
+      expect(held.calls[2]!.positions).toEqual([1n, 2n]);
+      expect(runner.progress(held.handler.name).checkpoint).toBeUndefined();
+      held.calls[2]!.release();
+      await held.callsReach(4);
+      expect(held.calls[3]!.positions).toEqual([3n, 4n]);
+      held.calls[3]!.release();
+      expect(await runner.waitForPosition([held.handler.name], 4n, PATIENCE_MS)).toBe(true);
+      expect(await harness.readStore.getCheckpoint(held.handler.name)).toBe(4n);
+    });
   });
 
   it('takes history in full batches: a page read from the store is not split into small batches', async () => {
