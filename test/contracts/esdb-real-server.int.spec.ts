@@ -4,8 +4,8 @@
 // `docker compose up -d eventstore` provides one: EVENTSTORE_URL='esdb://localhost:2113?tls=false'
 // The contract writes under random stream prefixes and reads after the head it found, so it
 // runs against a shared, non-empty server.
-import { describe, it } from '@jest/globals';
 import { EsdbEventStore } from '../../src/eventstore/esdb/esdb-event-store.js';
+import { reportedSkip } from '../support/reported-skip.js';
 import { eventStoreContract } from './event-store.contract.js';
 
 const url = process.env.EVENTSTORE_URL;
@@ -16,11 +16,5 @@ if (url) {
     return { store, cleanup: () => store.close() };
   });
 } else {
-  describe('EventStore contract: EsdbEventStore (real server)', () => {
-    const reason = "SKIPPED: EVENTSTORE_URL is not set (docker compose up -d eventstore, then EVENTSTORE_URL='esdb://localhost:2113?tls=false')";
-    // Written straight to stderr as well: Jest drops the console output of a suite that only skips,
-    // and shows skipped titles only with --verbose.
-    process.stderr.write(`${reason}\n`);
-    it.skip(reason, () => {});
-  });
+  reportedSkip('EventStore contract: EsdbEventStore (real server)', "EVENTSTORE_URL is not set (docker compose up -d eventstore, then EVENTSTORE_URL='esdb://localhost:2113?tls=false')");
 }

@@ -1,6 +1,6 @@
 // For the suites that need a real MongoDB (MONGODB_URL): a fresh database per test on the same
 // server, dropped afterwards, and the skip that says why when no server is configured.
-import { describe, it } from '@jest/globals';
+import { reportedSkip } from './reported-skip.js';
 import { MongoClient } from 'mongodb';
 
 /** The same server, another database. */
@@ -19,16 +19,7 @@ export async function dropDatabase(url: string, name: string): Promise<void> {
   }
 }
 
-/**
- * MONGODB_URL unset: the suite reports itself skipped with the reason, as a skipped test whose
- * title says why (not describe.skip, which hides it, and not a passing test that asserts nothing).
- */
+/** MONGODB_URL unset: the suite reports itself skipped with the reason (reported-skip.ts). */
 export function skippedWithoutMongo(suite: string): void {
-  describe(suite, () => {
-    const reason = "SKIPPED: MONGODB_URL is not set (docker compose up -d mongodb, then MONGODB_URL='mongodb://localhost:27017/?directConnection=true')";
-    // Written straight to stderr as well: Jest drops the console output of a suite that only skips,
-    // and shows skipped titles only with --verbose.
-    process.stderr.write(`${reason}\n`);
-    it.skip(reason, () => {});
-  });
+  reportedSkip(suite, "MONGODB_URL is not set (docker compose up -d mongodb, then MONGODB_URL='mongodb://localhost:27017/?directConnection=true')");
 }

@@ -13,6 +13,7 @@ import { MongoClient } from 'mongodb';
 import { startApi, type ApiUnderTest } from '../../../test/support/api-under-test.js';
 import { expectProblem } from '../../../test/support/expect-problem.js';
 import { mongoDoubleForThisFile } from '../../../test/support/mongo-double-under-test.js';
+import { reportedSkip } from '../../../test/support/reported-skip.js';
 import { databaseUrl, dropDatabase, skippedWithoutMongo } from '../../../test/support/mongo-under-test.js';
 import type { EventStore } from '../../eventstore/event-store.port.js';
 import { RAW_EVENT_STORE } from '../../eventstore/upcasting/upcasting-event-store.js';
@@ -112,11 +113,7 @@ const realUrl = process.env.MONGODB_URL;
 if (!realUrl) {
   skippedWithoutMongo('the MongoDB key store out (real server)');
 } else if (!(await takesFailPoints(realUrl))) {
-  describe('the MongoDB key store out (real server)', () => {
-    const reason = 'SKIPPED: the server at MONGODB_URL refuses configureFailPoint (start mongod with --setParameter enableTestCommands=1)';
-    process.stderr.write(`${reason}\n`);
-    it.skip(reason, () => {});
-  });
+  reportedSkip('the MongoDB key store out (real server)', 'the server at MONGODB_URL refuses configureFailPoint (start mongod with --setParameter enableTestCommands=1)');
 } else {
   const name = `orderstream_key_outage_${randomUUID().slice(0, 8)}`;
   keyStoreOutageSuite('the MongoDB key store out (real server)', {
